@@ -1,0 +1,49 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { Resource } from '../model/resources';
+import { LineIndex, type Range } from '../text';
+import { readResource } from './readResource';
+import { YamlReader } from './yamlReader';
+
+export interface SyntaxError {
+  readonly message: string;
+  readonly range: Range;
+}
+
+/**
+ * One YAML document, parsed once. Immutable and position-independent (ranges are relative to the document's
+ * first line), so the same object serves every later version of the file in which this text is unchanged.
+ */
+export interface ParsedDocument {
+  readonly text: string;
+  readonly lineCount: number;
+  readonly resource: Resource | undefined;
+  readonly syntaxErrors: readonly SyntaxError[];
+}
+
+/** Aliases are followed one level at a time by the reader and never expanded, so alias bombs cost nothing. */
+export function parseYamlDocument(text: string): ParsedDocument {
+  const lines = new LineIndex(text);
+  const doc = parseDocument(text, {
+    lineCounter: new LineCounter(),
+    prettyErrors: false,
+    uniqueKeys: true,
+    keepSourceTokens: false,
+  });
+  const syntaxErrors = doc.errors.map((error) => ({
+    message: firstLine(error.message),
+    range: lines.rangeOf(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
+  }));
+  let resource: Resource | undefined;
+  try {
+    resource = readResource(new YamlReader(doc, lines));
+  } catch {
+    // A document too broken to read is still reported through its syntax errors.
+    resource = undefined;
+  }
+  return { text, lineCount: lines.lineCount, resource, syntaxErrors };
+}
+
+function firstLine(message: string): string {
+  const end = message.search(/(?: at line \d+, column \d+)?:?\r?\n/);
+  return (end === -1 ? message : message.slice(0, end)).trim();
+}

@@ -1,0 +1,162 @@
+import type { Node, YAMLMap } from 'yaml';
+import type {
+  DestinationRuleResource,
+  EndpointPort,
+  EndpointSubset,
+  EndpointsResource,
+  Located,
+  PortTrafficPolicy,
+  Resource,
+  ServiceEntryPort,
+  ServiceEntryResource,
+  ServicePort,
+  ServiceResource,
+  TlsSettings,
+  TrafficPolicy,
+} from '../model/resources';
+import type { Range } from '../text';
+import type { YamlReader } from './yamlReader';
+
+const ISTIO_NETWORKING = /^networking\.istio\.io\/v[0-9a-z]+$/;
+
+/** Reads the resource a document declares; undefined when it has no `kind`. */
+export function readResource(y: YamlReader): Resource | undefined {
+  const root = y.root();
+  const kind = y.str(root, 'kind');
+  if (!root || !kind) return undefined;
+  const metadata = y.map(root, 'metadata');
+  const base = {
+    kind,
+    ...optional('apiVersion', y.str(root, 'apiVersion')),
+    ...optional('name', y.str(metadata, 'name')),
+    ...optional('namespace', y.str(metadata, 'namespace')),
+  };
+  const apiVersion = base.apiVersion?.value;
+  const core = apiVersion === undefined || apiVersion === 'v1';
+  const istio = apiVersion === undefined || ISTIO_NETWORKING.test(apiVersion);
+  const spec = y.map(root, 'spec');
+  if (kind.value === 'Service' && core) return readService(y, spec, base);
+  if (kind.value === 'Endpoints' && core) return readEndpoints(y, root, base);
+  if (kind.value === 'DestinationRule' && istio) return readDestinationRule(y, spec, base);
+  if (kind.value === 'ServiceEntry' && istio) return readServiceEntry(y, spec, base);
+  return { kindName: 'Other', ...base };
+}
+
+type Base = Pick<Resource, 'kind' | 'apiVersion' | 'name' | 'namespace'>;
+
+/** Spreads `{ key: value }` only when the value is present, so optional fields stay truly absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function items(y: YamlReader, map: YAMLMap | undefined, key: string): { map: YAMLMap; range: Range }[] {
+  const out: { map: YAMLMap; range: Range }[] = [];
+  for (const node of y.seq(map, key)) {
+    const entry = y.asMap(node);
+    const range = y.rangeOf(node as Node);
+    if (entry && range) out.push({ map: entry, range });
+  }
+  return out;
+}
+
+function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base): ServiceResource {
+  const ports: ServicePort[] = items(y, spec, 'ports').map(({ map, range }) => ({
+    range,
+    ...optional('name', y.str(map, 'name')),
+    ...optional('port', y.int(map, 'port')),
+    ...optional('protocol', y.str(map, 'protocol')),
+    ...optional('targetPort', y.intOrString(map, 'targetPort')),
+    ...optional('appProtocol', y.str(map, 'appProtocol')),
+  }));
+  return {
+    kindName: 'Service',
+    ...base,
+    ports,
+    ...optional('type', y.str(spec, 'type')),
+    ...optional('externalName', y.str(spec, 'externalName')),
+    ...optional('clusterIP', y.str(spec, 'clusterIP')),
+    ...optional('selector', y.labels(spec, 'selector')),
+  };
+}
+
+function readEndpoints(y: YamlReader, root: YAMLMap, base: Base): EndpointsResource {
+  const ips = (subset: YAMLMap, key: string): Located<string>[] =>
+    items(y, subset, key).flatMap(({ map }) => {
+      const ip = y.str(map, 'ip');
+      return ip ? [ip] : [];
+    });
+  const subsets: EndpointSubset[] = items(y, root, 'subsets').map(({ map }) => ({
+    addresses: ips(map, 'addresses'),
+    notReadyAddresses: ips(map, 'notReadyAddresses'),
+    ports: items(y, map, 'ports').map(
+      ({ map: port, range }): EndpointPort => ({
+        range,
+        ...optional('name', y.str(port, 'name')),
+        ...optional('port', y.int(port, 'port')),
+        ...optional('protocol', y.str(port, 'protocol')),
+      }),
+    ),
+  }));
+  return { kindName: 'Endpoints', ...base, subsets };
+}
+
+function readTls(y: YamlReader, policy: YAMLMap | undefined): TlsSettings | undefined {
+  const tls = y.map(policy, 'tls');
+  const keyRange = y.keyRange(policy, 'tls');
+  if (!tls || !keyRange) return undefined;
+  return {
+    keyRange,
+    ...optional('mode', y.str(tls, 'mode')),
+    ...optional('credentialName', y.str(tls, 'credentialName')),
+    ...optional('clientCertificate', y.str(tls, 'clientCertificate')),
+    ...optional('privateKey', y.str(tls, 'privateKey')),
+    ...optional('caCertificates', y.str(tls, 'caCertificates')),
+    ...optional('insecureSkipVerify', y.bool(tls, 'insecureSkipVerify')),
+    ...optional('sni', y.str(tls, 'sni')),
+  };
+}
+
+function readTrafficPolicy(y: YamlReader, policy: YAMLMap | undefined): TrafficPolicy | undefined {
+  if (!policy) return undefined;
+  const portLevelSettings: PortTrafficPolicy[] = items(y, policy, 'portLevelSettings').map(({ map, range }) => ({
+    range,
+    ...optional('port', y.int(y.map(map, 'port'), 'number')),
+    ...optional('tls', readTls(y, map)),
+  }));
+  return { portLevelSettings, ...optional('tls', readTls(y, policy)) };
+}
+
+function readDestinationRule(y: YamlReader, spec: YAMLMap | undefined, base: Base): DestinationRuleResource {
+  return {
+    kindName: 'DestinationRule',
+    ...base,
+    ...optional('host', y.str(spec, 'host')),
+    ...optional('trafficPolicy', readTrafficPolicy(y, y.map(spec, 'trafficPolicy'))),
+    subsets: items(y, spec, 'subsets').map(({ map }) => ({
+      ...optional('name', y.str(map, 'name')),
+      ...optional('trafficPolicy', readTrafficPolicy(y, y.map(map, 'trafficPolicy'))),
+    })),
+    exportTo: y.strings(spec, 'exportTo'),
+    ...optional('workloadSelector', y.labels(y.map(spec, 'workloadSelector'), 'matchLabels')),
+  };
+}
+
+function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base): ServiceEntryResource {
+  const ports: ServiceEntryPort[] = items(y, spec, 'ports').map(({ map, range }) => ({
+    range,
+    ...optional('number', y.int(map, 'number')),
+    ...optional('name', y.str(map, 'name')),
+    ...optional('protocol', y.str(map, 'protocol')),
+    ...optional('targetPort', y.int(map, 'targetPort')),
+  }));
+  return {
+    kindName: 'ServiceEntry',
+    ...base,
+    hosts: y.strings(spec, 'hosts'),
+    addresses: y.strings(spec, 'addresses'),
+    ports,
+    exportTo: y.strings(spec, 'exportTo'),
+    ...optional('location', y.str(spec, 'location')),
+    ...optional('resolution', y.str(spec, 'resolution')),
+  };
+}

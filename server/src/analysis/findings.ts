@@ -1,0 +1,21 @@
+import type { Range } from './text';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export interface RelatedInfo {
+  readonly uri: string;
+  readonly range: Range;
+  readonly message: string;
+}
+
+/** A finding placed in a file: what the CLI prints and the server publishes. */
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly uri: string;
+  readonly range: Range;
+  readonly related: readonly RelatedInfo[];
+}

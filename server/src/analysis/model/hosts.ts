@@ -1,0 +1,32 @@
+/** Cluster DNS names of Services, and how Istio reads a DestinationRule `host` (RULES.md B1, F6). */
+
+export interface ServiceKey {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export function serviceKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function serviceFqdn(name: string, namespace: string, clusterDomain: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
+}
+
+/**
+ * The host Istio matches for a DR host: a short name (no dot) expands in the DR's own namespace; anything with a
+ * dot is taken as written. Lower case, one trailing dot dropped.
+ */
+export function expandHost(host: string, ruleNamespace: string, clusterDomain: string): string {
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  return h.includes('.') || h.startsWith('*') ? h : serviceFqdn(h, ruleNamespace, clusterDomain);
+}
+
+/** The Service an expanded host names, when it is a cluster Service FQDN of this cluster domain. */
+export function serviceOfHost(fqdn: string, clusterDomain: string): ServiceKey | undefined {
+  const suffix = `.svc.${clusterDomain.toLowerCase()}`;
+  if (!fqdn.endsWith(suffix)) return undefined;
+  const parts = fqdn.slice(0, -suffix.length).split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1] || parts[0].startsWith('*')) return undefined;
+  return { name: parts[0], namespace: parts[1] };
+}

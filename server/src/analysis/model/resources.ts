@@ -1,0 +1,127 @@
+import type { Range } from '../text';
+
+/**
+ * A value read from YAML with where it stands. Ranges are relative to the YAML document's first line
+ * (see `PlacedResource` for file positions), so a document's parse survives edits elsewhere in its file.
+ */
+export interface Located<T> {
+  readonly value: T;
+  /** The value's range. */
+  readonly range: Range;
+  /** The key's range, when the value is a mapping entry. */
+  readonly keyRange?: Range;
+}
+
+export type KnownKind = 'Service' | 'Endpoints' | 'DestinationRule' | 'ServiceEntry';
+
+interface ResourceBase {
+  readonly apiVersion?: Located<string>;
+  readonly kind: Located<string>;
+  readonly name?: Located<string>;
+  readonly namespace?: Located<string>;
+}
+
+export interface ServicePort {
+  readonly name?: Located<string>;
+  readonly port?: Located<number>;
+  readonly protocol?: Located<string>;
+  readonly targetPort?: Located<number | string>;
+  readonly appProtocol?: Located<string>;
+  readonly range: Range;
+}
+
+export interface ServiceResource extends ResourceBase {
+  readonly kindName: 'Service';
+  readonly type?: Located<string>;
+  readonly externalName?: Located<string>;
+  readonly clusterIP?: Located<string>;
+  /** Undefined when the Service has no selector: its Endpoints are written by hand. */
+  readonly selector?: Located<Readonly<Record<string, string>>>;
+  readonly ports: readonly ServicePort[];
+}
+
+export interface EndpointPort {
+  readonly name?: Located<string>;
+  readonly port?: Located<number>;
+  readonly protocol?: Located<string>;
+  readonly range: Range;
+}
+
+export interface EndpointSubset {
+  readonly addresses: readonly Located<string>[];
+  readonly notReadyAddresses: readonly Located<string>[];
+  readonly ports: readonly EndpointPort[];
+}
+
+export interface EndpointsResource extends ResourceBase {
+  readonly kindName: 'Endpoints';
+  readonly subsets: readonly EndpointSubset[];
+}
+
+export interface TlsSettings {
+  readonly mode?: Located<string>;
+  readonly credentialName?: Located<string>;
+  readonly clientCertificate?: Located<string>;
+  readonly privateKey?: Located<string>;
+  readonly caCertificates?: Located<string>;
+  readonly insecureSkipVerify?: Located<boolean>;
+  readonly sni?: Located<string>;
+  /** Range of the `tls` key. */
+  readonly keyRange: Range;
+}
+
+export interface PortTrafficPolicy {
+  readonly port?: Located<number>;
+  readonly tls?: TlsSettings;
+  readonly range: Range;
+}
+
+export interface TrafficPolicy {
+  readonly tls?: TlsSettings;
+  readonly portLevelSettings: readonly PortTrafficPolicy[];
+}
+
+export interface Subset {
+  readonly name?: Located<string>;
+  readonly trafficPolicy?: TrafficPolicy;
+}
+
+export interface DestinationRuleResource extends ResourceBase {
+  readonly kindName: 'DestinationRule';
+  readonly host?: Located<string>;
+  readonly trafficPolicy?: TrafficPolicy;
+  readonly subsets: readonly Subset[];
+  readonly exportTo: readonly Located<string>[];
+  readonly workloadSelector?: Located<Readonly<Record<string, string>>>;
+}
+
+export interface ServiceEntryPort {
+  readonly number?: Located<number>;
+  readonly name?: Located<string>;
+  readonly protocol?: Located<string>;
+  readonly targetPort?: Located<number>;
+  readonly range: Range;
+}
+
+export interface ServiceEntryResource extends ResourceBase {
+  readonly kindName: 'ServiceEntry';
+  readonly hosts: readonly Located<string>[];
+  readonly addresses: readonly Located<string>[];
+  readonly ports: readonly ServiceEntryPort[];
+  readonly location?: Located<string>;
+  readonly resolution?: Located<string>;
+  readonly exportTo: readonly Located<string>[];
+}
+
+/** Any other kind: kept so that symbols and counts see it, never checked by egress rules. */
+export interface OtherResource extends ResourceBase {
+  readonly kindName: 'Other';
+}
+
+export type Resource = ServiceResource | EndpointsResource | DestinationRuleResource | ServiceEntryResource | OtherResource;
+
+export const DEFAULT_NAMESPACE = 'default';
+
+export function namespaceOf(resource: Resource): string {
+  return resource.namespace?.value || DEFAULT_NAMESPACE;
+}

@@ -1,0 +1,33 @@
+import { istioAtLeast } from '../options';
+import { destinationOf } from '../workspace/destinations';
+import type { WorkspaceRule } from './rule';
+
+/** RULES.md F1: since Istio 1.21 an ExternalName Service is an alias of its target, with no cluster of its own. */
+export const destinationRuleOnExternalName: WorkspaceRule = {
+  code: 'EGR401',
+  name: 'dr-on-externalname',
+  title: 'A DestinationRule on an ExternalName Service has no effect',
+  severity: 'warning',
+  istio: { since: '1.21' },
+  scope: 'workspace',
+  check(index, options, report) {
+    if (!istioAtLeast(options.istioVersion, '1.21')) return;
+    for (const rule of index.destinationRules) {
+      const host = rule.resource.host;
+      const target = destinationOf(rule, index, options);
+      if (!host || target?.kind !== 'service') continue;
+      const service = target.service.resource;
+      if (service.type?.value !== 'ExternalName') continue;
+      const externalName = service.externalName?.value ?? '';
+      const where = service.externalName ?? service.type;
+      report({
+        at: rule,
+        range: host.range,
+        message:
+          `'${host.value}' is the ExternalName Service '${service.name?.value ?? ''}', which Istio 1.21+ treats as an alias of ` +
+          `'${externalName}': this DestinationRule has no effect. Register '${externalName}' with a ServiceEntry and put the rule on that host.`,
+        related: where ? [{ at: target.service, range: where.range, message: `ExternalName target '${externalName}'` }] : [],
+      });
+    }
+  },
+};

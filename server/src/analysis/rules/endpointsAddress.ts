@@ -1,0 +1,32 @@
+import { classifyIp, parseIp, type IpClass } from '../model/ip';
+import type { DocumentRule } from './rule';
+
+const REFUSED: Partial<Record<IpClass, string>> = {
+  unspecified: 'the unspecified address',
+  loopback: 'a loopback address',
+  'link-local': 'a link-local address',
+  'link-local-multicast': 'a link-local multicast address',
+};
+
+export const endpointsAddress: DocumentRule = {
+  code: 'EGR110',
+  name: 'endpoints-address',
+  title: 'Endpoints addresses must be usable IP addresses',
+  severity: 'error',
+  scope: 'document',
+  check(doc, _options, report) {
+    const endpoints = doc.resource;
+    if (endpoints?.kindName !== 'Endpoints') return;
+    for (const subset of endpoints.subsets) {
+      for (const address of [...subset.addresses, ...subset.notReadyAddresses]) {
+        const ip = parseIp(address.value);
+        if (!ip) {
+          report({ message: `'${address.value}' is not an IP address: Endpoints list IPs, not host names.`, range: address.range });
+          continue;
+        }
+        const refused = REFUSED[classifyIp(ip)];
+        if (refused) report({ message: `'${address.value}' is ${refused}, which the API server refuses for Endpoints.`, range: address.range });
+      }
+    }
+  },
+};

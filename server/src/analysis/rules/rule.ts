@@ -1,0 +1,49 @@
+import type { ParsedDocument } from '../documents/parsedDocument';
+import type { Severity } from '../findings';
+import type { AnalysisOptions } from '../options';
+import type { Range } from '../text';
+import type { PlacedResource } from '../workspace/placed';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+
+/** What the catalogue, the docs pages and `--list-rules` know of a rule. */
+export interface RuleInfo {
+  /** Stable code, `EGR` and three digits; never reused. */
+  readonly code: string;
+  /** Short kebab-case name. */
+  readonly name: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Istio versions the rule holds for, when its truth depends on the version. */
+  readonly istio?: { readonly since?: string; readonly until?: string };
+}
+
+/** A finding inside one document, its ranges relative to the document's first line. */
+export interface LocalFinding {
+  readonly message: string;
+  readonly range: Range;
+  /** Overrides the rule's default severity when the finding's weight depends on the case. */
+  readonly severity?: Severity;
+}
+
+/** Looks at one document alone; its findings are cached with the document's parse. */
+export interface DocumentRule extends RuleInfo {
+  readonly scope: 'document';
+  check(doc: ParsedDocument, options: AnalysisOptions, report: (finding: LocalFinding) => void): void;
+}
+
+export interface WorkspaceFinding {
+  readonly at: PlacedResource;
+  /** Relative to `at`'s document. */
+  readonly range: Range;
+  readonly message: string;
+  readonly severity?: Severity;
+  readonly related?: readonly { readonly at: PlacedResource; readonly range: Range; readonly message: string }[];
+}
+
+/** Looks across resources (a DR and its Service, a Service and its Endpoints), over every file known. */
+export interface WorkspaceRule extends RuleInfo {
+  readonly scope: 'workspace';
+  check(index: WorkspaceIndex, options: AnalysisOptions, report: (finding: WorkspaceFinding) => void): void;
+}
+
+export type Rule = DocumentRule | WorkspaceRule;

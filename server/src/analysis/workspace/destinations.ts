@@ -1,0 +1,35 @@
+import { expandHost, serviceOfHost } from '../model/hosts';
+import { namespaceOf, type DestinationRuleResource, type ServiceEntryResource, type ServiceResource } from '../model/resources';
+import type { AnalysisOptions } from '../options';
+import type { PlacedResource } from './placed';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+export type Destination =
+  | { readonly kind: 'service'; readonly host: string; readonly service: PlacedResource<ServiceResource> }
+  | { readonly kind: 'serviceEntry'; readonly host: string; readonly entry: PlacedResource<ServiceEntryResource> };
+
+/** What a DestinationRule's host names among the resources known, if anything. */
+export function destinationOf(
+  rule: PlacedResource<DestinationRuleResource>,
+  index: WorkspaceIndex,
+  options: AnalysisOptions,
+): Destination | undefined {
+  const written = rule.resource.host?.value;
+  if (!written) return undefined;
+  const host = expandHost(written, namespaceOf(rule.resource), options.clusterDomain);
+  const key = serviceOfHost(host, options.clusterDomain);
+  const service = key && index.service(key.namespace, key.name);
+  if (service) return { kind: 'service', host, service };
+  const entry = index.serviceEntries.find((e) => e.resource.hosts.some((h) => h.value.toLowerCase() === host));
+  return entry ? { kind: 'serviceEntry', host, entry } : undefined;
+}
+
+/** A Service whose traffic leaves the mesh: ExternalName, or no selector (hand-written Endpoints). */
+export function isExternalService(service: ServiceResource): boolean {
+  return service.type?.value === 'ExternalName' || service.selector === undefined;
+}
+
+export function isMeshExternalEntry(entry: ServiceEntryResource): boolean {
+  // MESH_EXTERNAL is the default location.
+  return (entry.location?.value ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL';
+}
