@@ -1,5 +1,5 @@
 import type { ParsedDocument } from '../documents/parsedDocument';
-import type { Finding } from '../findings';
+import { sortFindings, type Finding } from '../findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../options';
 import { RULES } from '../rules';
 import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/rule';
@@ -88,7 +88,7 @@ export class Project {
       }
     }
     out.push(...(this.workspaceFindings().get(uri) ?? []));
-    return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return sortFindings(out);
   }
 
   private invalidate(): void {

@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerProbeCommand } from './probeCommand';
+
+const CLIENT_ID = 'istioEgress';
+/** Kinds the server knows; it is started only when a YAML document declares one of them. */
+const KNOWN_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|ServiceEntry)["']?[ \t]*(?:#.*)?$/m;
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  registerProbeCommand(context);
+  const startIfRelevant = (document: vscode.TextDocument): void => {
+    if (client || document.languageId !== 'yaml' || !KNOWN_KIND.test(document.getText())) return;
+    client = createClient(context);
+    void client.start();
+  };
+  vscode.workspace.textDocuments.forEach(startIfRelevant);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(startIfRelevant),
+    vscode.workspace.onDidChangeTextDocument((e) => startIfRelevant(e.document)),
+  );
+}
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: { configurationSection: CLIENT_ID },
+    initializationOptions: { settings: vscode.workspace.getConfiguration(CLIENT_ID) },
+  };
+  return new LanguageClient(CLIENT_ID, 'Istio Egress', serverOptions, clientOptions);
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return client?.stop();
+}

@@ -1,0 +1,12 @@
+import type { Connection } from 'vscode-languageserver/node';
+import type { Project } from '../analysis/workspace/project';
+import type { YamlService } from '../schema/yamlService';
+import type { OpenDocuments } from './openDocuments';
+
+/** What every feature handler works with. */
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly project: Project;
+  readonly open: OpenDocuments;
+  readonly yaml: YamlService;
+}

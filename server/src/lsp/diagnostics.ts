@@ -1,0 +1,103 @@
+import { pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import { sortFindings, type Finding, type Severity } from '../analysis/findings';
+import type { Project } from '../analysis/workspace/project';
+import { schemaFindings } from '../schema/schemaFindings';
+import type { YamlService } from '../schema/yamlService';
+import type { OpenDocuments } from './openDocuments';
+import { describe } from './runner';
+
+const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export const DIAGNOSTIC_SOURCE = 'istio-egress';
+
+/** Rule pages ship with the extension (`docs/rules/`), so the link works offline. */
+export function ruleDocUri(code: string): string {
+  return pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${code}.md`)).toString();
+}
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.code,
+    codeDescription: { href: ruleDocUri(finding.code) },
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+    ...(finding.related.length
+      ? { relatedInformation: finding.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message })) }
+      : {}),
+  };
+}
+
+/**
+ * Publishes diagnostics for open documents. A lone edit is validated on the next turn of the event loop; edits that
+ * arrive while a run is pending or under way join the next run, so a typing burst costs one run, not one per key.
+ */
+export class DiagnosticsPublisher {
+  private pending = new Set<string>();
+  private scheduled = false;
+  private running = false;
+  private readonly published = new Map<string, string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly project: Project,
+    private readonly open: OpenDocuments,
+    private readonly yaml: YamlService,
+  ) {}
+
+  /** Something changed in `uri`: every open document may have new cross-file findings, this one first. */
+  schedule(uri?: string): void {
+    if (uri) this.pending.add(uri);
+    for (const other of this.open.uris()) this.pending.add(other);
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(() => void this.run());
+  }
+
+  forget(uri: string): void {
+    this.published.delete(uri);
+    this.pending.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private async run(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    try {
+      const uris = [...this.pending];
+      this.pending.clear();
+      this.open.syncAll();
+      for (const uri of uris) await this.publish(uri);
+    } catch (error) {
+      this.connection.console.error(`validation failed: ${describe(error)}`);
+    } finally {
+      this.running = false;
+      if (this.pending.size) {
+        this.scheduled = true;
+        setImmediate(() => void this.run());
+      }
+    }
+  }
+
+  private async publish(uri: string): Promise<void> {
+    const document = this.open.documents.get(uri);
+    const model = this.open.model(uri);
+    if (!document || !model) return;
+    const findings = sortFindings([...this.project.findings(uri), ...(await schemaFindings(this.yaml, model))]);
+    const diagnostics = findings.map(toDiagnostic);
+    // A newer version arrived while schema validation awaited: that version's run will publish.
+    if (this.open.documents.get(uri)?.version !== document.version) return;
+    const key = JSON.stringify(diagnostics);
+    if (this.published.get(uri) === key) return;
+    this.published.set(uri, key);
+    await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+}

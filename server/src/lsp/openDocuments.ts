@@ -1,0 +1,52 @@
+import { TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileModel, PlacedDocument } from '../analysis/workspace/fileModel';
+import type { Project } from '../analysis/workspace/project';
+
+/**
+ * The editor's open documents, fed into the project lazily: a burst of edits is parsed once, when a request or a
+ * validation next asks for the file.
+ */
+export class OpenDocuments {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly synced = new Map<string, number>();
+
+  constructor(private readonly project: Project) {}
+
+  /** The file's model at the editor's current version, or undefined when the document is not open. */
+  model(uri: string): FileModel | undefined {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    if (this.synced.get(uri) !== document.version) {
+      this.project.setFile(uri, document.getText());
+      this.synced.set(uri, document.version);
+    }
+    return this.project.file(uri);
+  }
+
+  /** Brings every open document's model up to date (cross-file rules need them all). */
+  syncAll(): void {
+    for (const document of this.documents.all()) this.model(document.uri);
+  }
+
+  closed(uri: string): void {
+    this.synced.delete(uri);
+  }
+
+  uris(): string[] {
+    return this.documents.keys();
+  }
+}
+
+/** The document that holds a line, by binary search over document start lines. */
+export function documentAt(model: FileModel, line: number): PlacedDocument | undefined {
+  const docs = model.documents;
+  let low = 0;
+  let high = docs.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((docs[mid]?.startLine ?? 0) <= line) low = mid;
+    else high = mid - 1;
+  }
+  return docs[low];
+}

@@ -1,0 +1,116 @@
+import {
+  getLanguageService,
+  SchemaPriority,
+  type LanguageService,
+} from 'yaml-language-server';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type {
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Position,
+} from 'vscode-languageserver-types';
+import type { ParsedDocument } from '../analysis/documents/parsedDocument';
+import egressSchema from '../../../schemas/egress.schema.json';
+
+/** The bundled schema's id; nothing is ever fetched from it. */
+export const EGRESS_SCHEMA_URI = 'istio-egress:/schemas/egress.schema.json';
+
+/** All documents are handed to yaml-language-server under this one name, so its per-uri cache stays one entry. */
+const DOCUMENT_URI = 'istio-egress:/document.yaml';
+
+/**
+ * yaml-language-server's language service, fed one YAML document at a time: requests cost one small document's
+ * work whatever the file's size, and positions are moved by the document's first line on the way in and out.
+ */
+export class YamlService {
+  private readonly service: LanguageService;
+  private readonly serials = new WeakMap<ParsedDocument, number>();
+  private nextSerial = 1;
+  private readonly schemaDiagnostics = new WeakMap<ParsedDocument, Promise<Diagnostic[]>>();
+
+  constructor() {
+    this.service = getLanguageService({
+      // Offline by design: any schema other than the bundled one is refused.
+      schemaRequestService: (uri) => Promise.reject(new Error(`istio-egress does not fetch schemas (${uri})`)),
+      workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).toString() },
+    });
+    this.service.configure({
+      validate: true,
+      hover: true,
+      completion: true,
+      format: false,
+      isKubernetes: false,
+      hoverSchemaSource: false,
+      yamlVersion: '1.2',
+      schemas: [
+        { uri: EGRESS_SCHEMA_URI, fileMatch: ['*', '**/*'], schema: egressSchema, priority: SchemaPriority.Settings, name: 'Istio Egress' },
+      ],
+    });
+  }
+
+  private textDocument(doc: ParsedDocument): TextDocument {
+    let serial = this.serials.get(doc);
+    if (serial === undefined) {
+      serial = this.nextSerial++;
+      this.serials.set(doc, serial);
+    }
+    return TextDocument.create(DOCUMENT_URI, 'yaml', serial, doc.text);
+  }
+
+  /** Schema findings of one document, relative to its first line; computed once per document text. */
+  validate(doc: ParsedDocument): Promise<Diagnostic[]> {
+    let result = this.schemaDiagnostics.get(doc);
+    if (!result) {
+      result = this.service
+        .doValidation(this.textDocument(doc), false)
+        // Syntax errors are the analysis core's (EGR001); only schema problems are taken from here.
+        .then((diagnostics) => diagnostics.filter((d) => typeof d.source === 'string' && d.source.startsWith('yaml-schema')));
+      this.schemaDiagnostics.set(doc, result);
+    }
+    return result;
+  }
+
+  complete(doc: ParsedDocument, startLine: number, position: Position): Promise<CompletionList> {
+    return this.service.doComplete(this.textDocument(doc), toLocal(position, startLine), false).then((list) => shiftDeep(list, startLine));
+  }
+
+  hover(doc: ParsedDocument, startLine: number, position: Position): Promise<Hover | null> {
+    return this.service.doHover(this.textDocument(doc), toLocal(position, startLine)).then((hover) => shiftDeep(hover, startLine));
+  }
+
+  symbols(doc: ParsedDocument, startLine: number): DocumentSymbol[] {
+    return shiftDeep(this.service.findDocumentSymbols2(this.textDocument(doc), {}), startLine);
+  }
+
+  foldingRanges(doc: ParsedDocument, startLine: number): FoldingRange[] {
+    const ranges = this.service.getFoldingRanges(this.textDocument(doc), { rangeLimit: 5000 }) ?? [];
+    return ranges.map((r) => ({ ...r, startLine: r.startLine + startLine, endLine: r.endLine + startLine }));
+  }
+}
+
+function toLocal(position: Position, startLine: number): Position {
+  return { line: Math.max(0, position.line - startLine), character: position.character };
+}
+
+/** Moves every `{line, character}` inside an LSP result down by `lines` (ranges in edits, symbols, hovers). */
+export function shiftDeep<T>(value: T, lines: number): T {
+  if (lines === 0) return value;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.line === 'number' && typeof record.character === 'number') {
+      record.line += lines;
+      return;
+    }
+    for (const key of Object.keys(record)) visit(record[key]);
+  };
+  visit(value);
+  return value;
+}
