@@ -29,10 +29,12 @@ export function parseYamlDocument(text: string): ParsedDocument {
     uniqueKeys: true,
     keepSourceTokens: false,
   });
-  const syntaxErrors = doc.errors.map((error) => ({
-    message: firstLine(error.message),
-    range: lines.rangeOf(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
-  }));
+  // Errors at the very end (an unclosed bracket) are pulled back onto the document's last line, not the next one's.
+  const contentEnd = text.replace(/[\r\n]+$/, '').length;
+  const syntaxErrors = doc.errors.map((error) => {
+    const start = Math.min(error.pos[0], contentEnd);
+    return { message: firstLine(error.message), range: lines.rangeOf(start, Math.min(Math.max(error.pos[1], start + 1), contentEnd)) };
+  });
   let resource: Resource | undefined;
   try {
     resource = readResource(new YamlReader(doc, lines));

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic, DocumentSymbol } from 'vscode-languageserver-protocol';
+import { hoverText, LspTestClient } from '../support/lspClient';
+import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';
+
+const SELECTORLESS_WITH_ISTIO_MUTUAL = `kind: Service
+apiVersion: v1
+metadata:
+  name: my-wikipedia
+spec:
+  ports:
+  - protocol: TCP
+    port: 443
+    name: tls
+---
+kind: Endpoints
+apiVersion: v1
+metadata:
+  name: my-wikipedia
+subsets:
+  - addresses:
+      - ip: 91.198.174.192
+    ports:
+      - port: 443
+        name: tls
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: my-wikipedia
+spec:
+  host: my-wikipedia.default.svc.cluster.local
+  trafficPolicy:
+    tls:
+      mode: ISTIO_MUTUAL
+`;
+
+function codes(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.code)}`);
+}
+
+describe('language server over stdio (dist/server.js)', () => {
+  let client: LspTestClient;
+
+  before(async () => {
+    client = new LspTestClient();
+    const init = await client.initialize();
+    assert.equal(init.serverInfo?.name, 'istio-egress-language-server');
+    assert.ok(init.capabilities.completionProvider, 'completion capability');
+    assert.equal(init.capabilities.hoverProvider, true);
+  });
+
+  after(async () => {
+    await client.stop();
+    assert.deepEqual(client.stderr.join(''), '', 'nothing written to stderr');
+  });
+
+  it('publishes ISTIO_MUTUAL toward a selector-less Service as EGR402 at the mode value, with related info and a doc link', async () => {
+    const uri = 'file:///workspace/wikipedia.yaml';
+    await client.open(uri, SELECTORLESS_WITH_ISTIO_MUTUAL);
+    const { diagnostics } = await client.waitForDiagnostics(uri);
+    assert.deepEqual(codes(diagnostics), ['29:12 EGR402']);
+    const [d] = diagnostics;
+    assert.ok(d);
+    assert.deepEqual(d.range, { start: { line: 29, character: 12 }, end: { line: 29, character: 24 } });
+    assert.equal(d.severity, 1);
+    assert.equal(d.source, 'istio-egress');
+    assert.match(d.message, /ISTIO_MUTUAL toward the Service 'my-wikipedia'/);
+    assert.match(d.codeDescription?.href ?? '', /^file:\/\/.*\/docs\/rules\/EGR402\.md$/);
+    assert.deepEqual(d.relatedInformation?.[0]?.location, { uri, range: { start: { line: 3, character: 8 }, end: { line: 3, character: 20 } } });
+  });
+
+  it('re-validates after an incremental edit: fixing the mode clears the finding', async () => {
+    const uri = 'file:///workspace/wikipedia.yaml';
+    const version = await client.edit(uri, { start: { line: 29, character: 12 }, end: { line: 29, character: 24 } }, 'DISABLE');
+    assert.deepEqual(await client.diagnosticsOfVersion(uri, version), []);
+    const broken = await client.edit(uri, { start: { line: 29, character: 12 }, end: { line: 29, character: 19 } }, 'DISABLED');
+    const diagnostics = await client.diagnosticsOfVersion(uri, broken);
+    assert.deepEqual(codes(diagnostics), ['29:12 EGR002'], 'the schema rejects a mode outside the enum');
+    assert.match(diagnostics[0]?.message ?? '', /DISABLE.*SIMPLE.*MUTUAL.*ISTIO_MUTUAL/);
+  });
+
+  it('finds a DestinationRule in one file whose ExternalName Service is in another (EGR401)', async () => {
+    const serviceUri = 'file:///workspace/svc.yaml';
+    const ruleUri = 'file:///workspace/dr.yaml';
+    await client.open(
+      ruleUri,
+      'apiVersion: networking.istio.io/v1alpha3\nkind: DestinationRule\nmetadata:\n  name: my-httpbin\nspec:\n  host: my-httpbin.default.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: DISABLE\n',
+    );
+    await client.open(
+      serviceUri,
+      'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n',
+    );
+    const published = await client.waitForDiagnostics(ruleUri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
+    const finding = published.diagnostics.find((d) => d.code === 'EGR401');
+    assert.deepEqual(finding?.range, { start: { line: 5, character: 8 }, end: { line: 5, character: 44 } });
+    assert.equal(finding?.severity, 2);
+    assert.equal(finding?.relatedInformation?.[0]?.location.uri, serviceUri);
+    // Closing the Service's file removes the cross-file finding.
+    await client.close(serviceUri);
+    await client.waitForDiagnostics(ruleUri, (p) => p.diagnostics.length === 0);
+  });
+
+  it('keeps analysing the neighbours of a broken document', async () => {
+    const uri = 'file:///workspace/broken.yaml';
+    await client.open(uri, `a: [\n---\n${SELECTORLESS_WITH_ISTIO_MUTUAL}`);
+    const { diagnostics } = await client.waitForDiagnostics(uri);
+    assert.deepEqual(
+      diagnostics.map((d) => String(d.code)),
+      ['EGR001', 'EGR402'],
+    );
+    assert.equal(diagnostics[1]?.range.start.line, 31);
+  });
+
+  it('completes tls.mode values from the bundled schema, per document of a multi-document file', async () => {
+    const uri = 'file:///workspace/complete.yaml';
+    const text = 'kind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: x\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: d\nspec:\n  host: d\n  trafficPolicy:\n    tls:\n      mode: \n';
+    await client.open(uri, text);
+    const items = await client.completion(uri, { line: 13, character: 12 });
+    assert.deepEqual(
+      items.map((i) => i.label).sort(),
+      ['DISABLE', 'ISTIO_MUTUAL', 'MUTUAL', 'SIMPLE'],
+    );
+    const keys = await client.completion(uri, { line: 12, character: 4 });
+    assert.ok(keys.some((i) => i.label === 'tls'), `keys offered: ${keys.map((i) => i.label).join(', ')}`);
+  });
+
+  it('hovers with our own description, on the right document', async () => {
+    const uri = 'file:///workspace/wikipedia.yaml';
+    const hover = await client.hover(uri, { line: 26, character: 3 });
+    assert.match(hoverText(hover), /host/i);
+    assert.deepEqual(hover?.range?.start.line, 26, 'hover range is placed in the file, not the document');
+  });
+
+  it('outlines one symbol per resource and folds each document', async () => {
+    const uri = 'file:///workspace/wikipedia.yaml';
+    const symbols = (await client.symbols(uri)) as DocumentSymbol[];
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['Service my-wikipedia', 'Endpoints my-wikipedia', 'DestinationRule my-wikipedia'],
+    );
+    assert.equal(symbols[2]?.range.start.line, 20);
+    assert.ok(symbols[2]?.children?.some((c) => c.name === 'spec'));
+    const folds = (await client.folding(uri)) ?? [];
+    assert.ok(folds.some((f) => f.startLine === 9 && f.endLine === 19), 'the Endpoints document folds as a whole, from its --- line');
+  });
+
+  it('answers requests for documents it does not know with empty results', async () => {
+    const uri = 'file:///workspace/never-opened.yaml';
+    assert.deepEqual(await client.completion(uri, { line: 0, character: 0 }), []);
+    assert.equal(await client.hover(uri, { line: 3, character: 3 }), null);
+    assert.ok(client.alive);
+  });
+
+  it('raises no error on the Istio documentation corpus', { skip: HAS_CORPUS ? false : CORPUS_SKIP_REASON }, async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(CORPUS_DOCS).filter((f) => f.endsWith('.yaml'));
+    assert.ok(files.length > 10);
+    const uris = files.map((f) => pathToFileURL(path.join(CORPUS_DOCS, f)).toString());
+    for (const [i, file] of files.entries()) await client.open(uris[i] ?? '', readFileSync(path.join(CORPUS_DOCS, file), 'utf8'));
+    for (const uri of uris) {
+      const { diagnostics } = await client.waitForDiagnostics(uri);
+      const errors = diagnostics.filter((d) => d.severity === 1);
+      assert.deepEqual(errors, [], `errors in ${uri}`);
+    }
+  });
+});

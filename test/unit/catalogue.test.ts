@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { CATALOGUE } from '../../server/src/analysis/rules';
+import { loadFixtureCases } from '../support/fixtures';
+import { PROJECT_ROOT } from '../support/paths';
+
+describe('rule catalogue', () => {
+  it('has unique EGR codes and names', () => {
+    const codes = CATALOGUE.map((r) => r.code);
+    assert.deepEqual([...new Set(codes)], codes);
+    assert.deepEqual([...new Set(CATALOGUE.map((r) => r.name))].length, CATALOGUE.length);
+    for (const code of codes) assert.match(code, /^EGR\d{3}$/);
+  });
+
+  for (const rule of CATALOGUE) {
+    it(`${rule.code} has a doc page with a wrong and a right example`, () => {
+      const page = path.join(PROJECT_ROOT, 'docs', 'rules', `${rule.code}.md`);
+      assert.ok(existsSync(page), `${page} is missing`);
+      const text = readFileSync(page, 'utf8');
+      assert.match(text, new RegExp(`^# ${rule.code}`, 'm'));
+      assert.match(text, /## Wrong/);
+      assert.match(text, /## Right/);
+    });
+  }
+
+  it('every analysis rule has a fixture that fires it and one where it stays silent', () => {
+    const cases = loadFixtureCases();
+    for (const rule of CATALOGUE) {
+      if (rule.code === 'EGR002') continue; // schema findings are tested through the CLI and the server
+      const own = cases.filter((c) => c.rule === rule.code);
+      assert.ok(own.some((c) => c.expected.some((e) => e.includes(` ${rule.code} `))), `${rule.code}: no fixture fires it`);
+      assert.ok(
+        own.some((c) => c.files.some((f) => !f.text.includes(`expect: ${rule.code}`))),
+        `${rule.code}: no fixture file where it stays silent`,
+      );
+    }
+  });
+});
