@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, DocumentSymbol } from 'vscode-languageserver-protocol';
-import { hoverText, LspTestClient } from '../support/lspClient';
+import { hoverText, LspTestClient, messageText } from '../support/lspClient';
 import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';
 
 const SELECTORLESS_WITH_ISTIO_MUTUAL = `kind: Service
@@ -69,7 +69,7 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.deepEqual(d.range, { start: { line: 29, character: 12 }, end: { line: 29, character: 24 } });
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'istio-egress');
-    assert.match(d.message, /ISTIO_MUTUAL toward the Service 'my-wikipedia'/);
+    assert.match(messageText(d), /ISTIO_MUTUAL toward the Service 'my-wikipedia'/);
     assert.match(d.codeDescription?.href ?? '', /^file:\/\/.*\/docs\/rules\/EGR402\.md$/);
     assert.deepEqual(d.relatedInformation?.[0]?.location, { uri, range: { start: { line: 3, character: 8 }, end: { line: 3, character: 20 } } });
   });
@@ -81,7 +81,7 @@ describe('language server over stdio (dist/server.js)', () => {
     const broken = await client.edit(uri, { start: { line: 29, character: 12 }, end: { line: 29, character: 19 } }, 'DISABLED');
     const diagnostics = await client.diagnosticsOfVersion(uri, broken);
     assert.deepEqual(codes(diagnostics), ['29:12 EGR002'], 'the schema rejects a mode outside the enum');
-    assert.match(diagnostics[0]?.message ?? '', /DISABLE.*SIMPLE.*MUTUAL.*ISTIO_MUTUAL/);
+    assert.match(diagnostics[0] ? messageText(diagnostics[0]) : '', /DISABLE.*SIMPLE.*MUTUAL.*ISTIO_MUTUAL/);
   });
 
   it('finds a DestinationRule in one file whose ExternalName Service is in another (EGR401)', async () => {

@@ -17,6 +17,7 @@ import {
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
+  LogMessageNotification,
   PublishDiagnosticsNotification,
   ShutdownRequest,
   type CompletionItem,
@@ -30,7 +31,7 @@ import {
   type PublishDiagnosticsParams,
   type Range,
   type SymbolInformation,
-} from 'vscode-languageserver-protocol';
+} from 'vscode-languageserver-protocol/node';
 import { DIST } from './paths';
 
 /**
@@ -61,7 +62,9 @@ export class LspTestClient {
         }
       }
     });
-    this.connection.onNotification('window/logMessage', (params: { message: string }) => this.logs.push(params.message));
+    this.connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params.message);
+    });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
@@ -184,4 +187,9 @@ export function hoverText(hover: Hover | null): string {
   if (typeof contents === 'string') return contents;
   if (Array.isArray(contents)) return contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
   return contents.value;
+}
+
+/** A diagnostic's message as text (LSP 3.18 allows markup there). */
+export function messageText(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
 }

@@ -1,0 +1,562 @@
+/**
+ * Expands every snippet of snippets/yaml.json to its default text (and to every
+ * choice), parses the result as YAML and checks the Kubernetes/Istio facts the
+ * snippets are meant to teach.
+ *
+ * Run: node --import tsx --test test/unit/snippets.test.ts
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const SNIPPETS_PATH = fileURLToPath(new URL('../../snippets/yaml.json', import.meta.url));
+
+// ---------------------------------------------------------------------------
+// A small parser/expander for VS Code's snippet syntax
+// (https://code.visualstudio.com/docs/editor/userdefinedsnippets#_snippet-syntax).
+// ---------------------------------------------------------------------------
+
+type SnippetNode =
+  | { readonly kind: 'text'; readonly value: string }
+  | {
+      readonly kind: 'tabstop';
+      readonly index: number;
+      /** `${1:...}` children; null for `$1` / `${1}`. */
+      readonly children: readonly SnippetNode[] | null;
+      /** `${1|a,b|}` options; null otherwise. */
+      readonly choices: readonly string[] | null;
+    }
+  | { readonly kind: 'variable'; readonly name: string; readonly children: readonly SnippetNode[] | null };
+
+class SnippetSyntaxError extends Error {}
+
+class SnippetParser {
+  private pos = 0;
+
+  constructor(private readonly src: string) {}
+
+  parse(): SnippetNode[] {
+    const nodes = this.sequence(false);
+    if (this.pos !== this.src.length) this.fail('unexpected input');
+    return nodes;
+  }
+
+  private fail(message: string): never {
+    throw new SnippetSyntaxError(`${message} at offset ${this.pos} in ${JSON.stringify(this.src)}`);
+  }
+
+  /** Text and placeholders up to the end, or up to an unescaped `}` when nested. */
+  private sequence(nested: boolean): SnippetNode[] {
+    const nodes: SnippetNode[] = [];
+    let text = '';
+    const flush = (): void => {
+      if (text) nodes.push({ kind: 'text', value: text });
+      text = '';
+    };
+    while (this.pos < this.src.length) {
+      const ch = this.src.charAt(this.pos);
+      if (ch === '\\') {
+        const next = this.src.charAt(this.pos + 1);
+        if (next === '$' || next === '}' || next === '\\') {
+          text += next;
+          this.pos += 2;
+        } else {
+          text += ch;
+          this.pos += 1;
+        }
+      } else if (ch === '}' && nested) {
+        break;
+      } else if (ch === '$') {
+        const node = this.dollar();
+        if (node) {
+          flush();
+          nodes.push(node);
+        } else {
+          text += ch;
+          this.pos += 1;
+        }
+      } else {
+        text += ch;
+        this.pos += 1;
+      }
+    }
+    flush();
+    return nodes;
+  }
+
+  private take(re: RegExp): string | null {
+    re.lastIndex = this.pos;
+    const m = re.exec(this.src);
+    if (!m) return null;
+    this.pos += m[0].length;
+    return m[0];
+  }
+
+  /** At a `$`: a tabstop, placeholder, choice or variable, or null for a literal `$`. */
+  private dollar(): SnippetNode | null {
+    const start = this.pos;
+    this.pos += 1;
+    const simpleIndex = this.take(/[0-9]+/y);
+    if (simpleIndex !== null) return { kind: 'tabstop', index: Number(simpleIndex), children: null, choices: null };
+    const simpleName = this.take(/[_a-zA-Z][_a-zA-Z0-9]*/y);
+    if (simpleName !== null) return { kind: 'variable', name: simpleName, children: null };
+    if (this.src.charAt(this.pos) !== '{') {
+      this.pos = start;
+      return null;
+    }
+    this.pos += 1;
+    const index = this.take(/[0-9]+/y);
+    const name = index === null ? this.take(/[_a-zA-Z][_a-zA-Z0-9]*/y) : null;
+    if (index === null && name === null) this.fail('expected a tabstop number or variable name after ${');
+    const ch = this.src.charAt(this.pos);
+    let children: SnippetNode[] | null = null;
+    let choices: string[] | null = null;
+    if (ch === '}') {
+      this.pos += 1;
+    } else if (ch === ':') {
+      this.pos += 1;
+      children = this.sequence(true);
+      if (this.src.charAt(this.pos) !== '}') this.fail('unterminated placeholder');
+      this.pos += 1;
+    } else if (ch === '|' && index !== null) {
+      this.pos += 1;
+      choices = this.choiceOptions();
+    } else if (ch === '/') {
+      this.fail('transforms are not supported by this expander');
+    } else {
+      this.fail('malformed placeholder');
+    }
+    return index !== null
+      ? { kind: 'tabstop', index: Number(index), children, choices }
+      : { kind: 'variable', name: name ?? '', children };
+  }
+
+  /** After `${1|`: options separated by `,` up to `|}`; `\,` `\|` `\\` `\$` `\}` are escapes. */
+  private choiceOptions(): string[] {
+    const options: string[] = [];
+    let current = '';
+    while (this.pos < this.src.length) {
+      const ch = this.src.charAt(this.pos);
+      const next = this.src.charAt(this.pos + 1);
+      if (ch === '\\' && ',|\\$}'.includes(next) && next !== '') {
+        current += next;
+        this.pos += 2;
+      } else if (ch === ',') {
+        options.push(current);
+        current = '';
+        this.pos += 1;
+      } else if (ch === '|' && next === '}') {
+        options.push(current);
+        this.pos += 2;
+        return options;
+      } else {
+        current += ch;
+        this.pos += 1;
+      }
+    }
+    return this.fail('unterminated choice');
+  }
+}
+
+function parseSnippet(body: string): SnippetNode[] {
+  return new SnippetParser(body).parse();
+}
+
+function walk(nodes: readonly SnippetNode[], visit: (node: SnippetNode) => void): void {
+  for (const node of nodes) {
+    visit(node);
+    if (node.kind !== 'text' && node.children) walk(node.children, visit);
+  }
+}
+
+/**
+ * Default text of a snippet, as VS Code inserts it: a placeholder's first
+ * occurrence (in document order) that has a default or choices defines the value
+ * of every occurrence of that number (mirrors); a choice defaults to its first
+ * option; `$0` and tabstops without a default insert nothing. `overrides`
+ * simulates typing a value into a tabstop (it replaces every mirror).
+ */
+function expand(body: string, overrides: ReadonlyMap<number, string> = new Map()): string {
+  const nodes = parseSnippet(body);
+  const definitions = new Map<number, Extract<SnippetNode, { kind: 'tabstop' }>>();
+  walk(nodes, (node) => {
+    if (node.kind !== 'tabstop' || node.index === 0 || definitions.has(node.index)) return;
+    if (node.choices || (node.children && node.children.length > 0)) definitions.set(node.index, node);
+  });
+  const render = (list: readonly SnippetNode[], active: ReadonlySet<number>): string =>
+    list
+      .map((node): string => {
+        switch (node.kind) {
+          case 'text':
+            return node.value;
+          case 'variable':
+            return node.children ? render(node.children, active) : '';
+          case 'tabstop': {
+            if (node.index === 0) return node.children ? render(node.children, active) : '';
+            const typed = overrides.get(node.index);
+            if (typed !== undefined) return typed;
+            if (active.has(node.index)) throw new SnippetSyntaxError(`placeholder $${node.index} contains itself`);
+            const def = definitions.get(node.index);
+            if (!def) return '';
+            if (def.choices) return def.choices[0] ?? '';
+            return render(def.children ?? [], new Set([...active, node.index]));
+          }
+        }
+      })
+      .join('');
+  return render(nodes, new Set());
+}
+
+type Tabstop = Extract<SnippetNode, { kind: 'tabstop' }>;
+
+function tabstops(body: string): Tabstop[] {
+  const out: Tabstop[] = [];
+  walk(parseSnippet(body), (node) => {
+    if (node.kind === 'tabstop') out.push(node);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Reading the snippet file and the YAML it produces.
+// ---------------------------------------------------------------------------
+
+interface Snippet {
+  readonly title: string;
+  readonly prefix: string;
+  readonly description: string;
+  readonly body: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function loadSnippets(): Snippet[] {
+  const raw: unknown = JSON.parse(readFileSync(SNIPPETS_PATH, 'utf8'));
+  assert.ok(isRecord(raw), 'snippets/yaml.json must hold an object');
+  return Object.entries(raw).map(([title, value]): Snippet => {
+    assert.ok(isRecord(value), `${title}: not an object`);
+    const { prefix, description, body } = value;
+    assert.equal(typeof prefix, 'string', `${title}: prefix must be a string`);
+    assert.equal(typeof description, 'string', `${title}: description must be a string`);
+    assert.ok(Array.isArray(body) && body.every((line) => typeof line === 'string'), `${title}: body must be string[]`);
+    return { title, prefix: String(prefix), description: String(description), body: body.join('\n') };
+  });
+}
+
+/** Path lookup in plain parsed YAML; undefined when any step is missing. */
+function at(value: unknown, ...path: ReadonlyArray<string | number>): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      if (!Array.isArray(current)) return undefined;
+      const item: unknown = current[key];
+      current = item;
+    } else {
+      if (!isRecord(current)) return undefined;
+      current = current[key];
+    }
+  }
+  return current;
+}
+
+function list(value: unknown): unknown[] {
+  assert.ok(Array.isArray(value), `expected a list, got ${JSON.stringify(value)}`);
+  const items: unknown[] = [...value];
+  return items;
+}
+
+function parseYaml(text: string): unknown[] {
+  const docs = parseAllDocuments(text);
+  assert.ok(Array.isArray(docs), `not a YAML stream:\n${text}`);
+  return docs.map((doc, i) => {
+    assert.deepEqual(doc.errors.map((e) => e.message), [], `YAML errors in document ${i}:\n${text}`);
+    assert.deepEqual(doc.warnings.map((e) => e.message), [], `YAML warnings in document ${i}:\n${text}`);
+    const js: unknown = doc.toJS();
+    assert.ok(isRecord(js), `document ${i} is not a mapping:\n${text}`);
+    return js;
+  });
+}
+
+function ofKind(docs: readonly unknown[], kind: string): Record<string, unknown>[] {
+  return docs.filter((d): d is Record<string, unknown> => isRecord(d) && d['kind'] === kind);
+}
+
+function only(docs: readonly unknown[], kind: string): Record<string, unknown> {
+  const found = ofKind(docs, kind);
+  assert.equal(found.length, 1, `expected exactly one ${kind}`);
+  const [doc] = found;
+  assert.ok(doc);
+  return doc;
+}
+
+/** Every `tls.mode` value anywhere in a parsed document. */
+function tlsModes(value: unknown): unknown[] {
+  const modes: unknown[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) visit(item);
+    } else if (isRecord(v)) {
+      const tls = v['tls'];
+      if (isRecord(tls) && 'mode' in tls) modes.push(tls['mode']);
+      for (const child of Object.values(v)) visit(child);
+    }
+  };
+  visit(value);
+  return modes;
+}
+
+const ISTIO_KINDS = new Set(['ServiceEntry', 'DestinationRule', 'VirtualService', 'Gateway', 'Sidecar', 'PeerAuthentication']);
+const DOC_IP = /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$/;
+
+const snippets = loadSnippets();
+
+function snippet(prefix: string): Snippet {
+  const found = snippets.find((s) => s.prefix === prefix);
+  assert.ok(found, `no snippet with prefix ${prefix}`);
+  return found;
+}
+
+/** The default expansion plus one expansion per option of every choice. */
+function allExpansions(s: Snippet): Array<{ label: string; text: string }> {
+  const out = [{ label: 'defaults', text: expand(s.body) }];
+  for (const stop of tabstops(s.body)) {
+    for (const option of stop.choices ?? []) {
+      out.push({ label: `$${stop.index}=${option}`, text: expand(s.body, new Map([[stop.index, option]])) });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+describe('snippet expander', () => {
+  it('expands defaults, mirrors (before or after the definition), choices and $0', () => {
+    assert.equal(expand('a ${1:x} b $1 c ${1}'), 'a x b x c x');
+    assert.equal(expand('$1 then ${1:late}'), 'late then late');
+    assert.equal(expand('${1|a,b|}-$1'), 'a-a');
+    assert.equal(expand('x$0y$2z'), 'xyz');
+    assert.equal(expand('${1:first} ${1:second}'), 'first first');
+  });
+
+  it('expands nested placeholders and mirrors inside defaults', () => {
+    assert.equal(expand('${2:${1:n}.svc}'), 'n.svc');
+    assert.equal(expand('${1:n} ${2:$1.svc}'), 'n n.svc');
+    assert.equal(expand('${1:n} ${2:$1.svc}', new Map([[1, 'db']])), 'db db.svc');
+    assert.equal(expand('${1:n} ${2:$1.svc} $2', new Map([[2, 'x']])), 'n x x');
+  });
+
+  it('handles escapes, literal dollars and variables', () => {
+    assert.equal(expand('\\$1 \\} \\\\ ${1:a\\}b}'), '$1 } \\ a}b');
+    assert.equal(expand('${1|a\\,b,c|}'), 'a,b');
+    assert.equal(expand('cost: $ 5 {x}'), 'cost: $ 5 {x}');
+    assert.equal(expand('${TM_FILENAME:file.yaml} $UNKNOWN'), 'file.yaml ');
+  });
+
+  it('rejects malformed snippets and transforms', () => {
+    assert.throws(() => expand('${1:abc'), SnippetSyntaxError);
+    assert.throws(() => expand('${1|a,b}'), SnippetSyntaxError);
+    assert.throws(() => expand('${1/a/b/}'), SnippetSyntaxError);
+    assert.throws(() => expand('${:x}'), SnippetSyntaxError);
+  });
+});
+
+describe('snippets/yaml.json', () => {
+  it('contains exactly the expected snippets, each with an egress- prefix and a description', () => {
+    assert.deepEqual(
+      snippets.map((s) => s.prefix).sort(),
+      ['egress-destinationrule', 'egress-externalname', 'egress-selectorless', 'egress-serviceentry', 'egress-tls-origination'],
+    );
+    for (const s of snippets) {
+      assert.ok(s.prefix.startsWith('egress-'), s.prefix);
+      assert.ok(s.description.trim().length > 20, `${s.prefix}: description too short`);
+      assert.ok(tabstops(s.body).some((t) => t.index !== 0), `${s.prefix}: no tab stops`);
+    }
+  });
+
+  it('never mentions ISTIO_MUTUAL and only uses the networking.istio.io/v1 API', () => {
+    const raw = readFileSync(SNIPPETS_PATH, 'utf8');
+    assert.ok(!raw.includes('ISTIO_MUTUAL'));
+    assert.ok(!/v1alpha3|v1beta1/.test(raw));
+    for (const s of snippets) {
+      assert.ok(!s.body.includes('\t'), `${s.prefix}: tab characters are not valid YAML indentation`);
+    }
+  });
+
+  for (const s of snippets) {
+    describe(`${s.prefix} expansions`, () => {
+      for (const { label, text } of allExpansions(s)) {
+        it(`expands (${label}) to valid YAML with only DISABLE/SIMPLE TLS modes and stable Istio APIs`, () => {
+          assert.ok(!text.includes('$'), `unexpanded snippet syntax:\n${text}`);
+          const docs = parseYaml(text);
+          assert.ok(docs.length > 0);
+          for (const doc of docs) {
+            const kind = at(doc, 'kind');
+            const apiVersion = at(doc, 'apiVersion');
+            assert.equal(typeof kind, 'string');
+            if (typeof kind === 'string' && ISTIO_KINDS.has(kind)) {
+              assert.equal(apiVersion, 'networking.istio.io/v1', `${kind} must use networking.istio.io/v1`);
+            } else {
+              assert.equal(apiVersion, 'v1', `${String(kind)} is a core Kubernetes resource`);
+            }
+            assert.equal(typeof at(doc, 'metadata', 'name'), 'string');
+            assert.equal(typeof at(doc, 'metadata', 'namespace'), 'string');
+            for (const mode of tlsModes(doc)) assert.ok(mode === 'DISABLE' || mode === 'SIMPLE', String(mode));
+          }
+        });
+      }
+    });
+  }
+});
+
+describe('egress-externalname', () => {
+  const s = snippet('egress-externalname');
+
+  it('is an ExternalName Service plus a MESH_EXTERNAL ServiceEntry for its target host', () => {
+    const docs = parseYaml(expand(s.body));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'ServiceEntry']);
+    const svc = only(docs, 'Service');
+    const se = only(docs, 'ServiceEntry');
+    assert.equal(at(svc, 'spec', 'type'), 'ExternalName');
+    assert.equal(at(svc, 'spec', 'selector'), undefined);
+    const externalName = at(svc, 'spec', 'externalName');
+    assert.equal(typeof externalName, 'string');
+    assert.deepEqual(at(svc, 'spec', 'ports'), [{ name: 'http', port: 80, protocol: 'TCP' }]);
+    assert.equal(at(se, 'spec', 'hosts', 0), externalName);
+    assert.equal(list(at(se, 'spec', 'hosts')).length, 1);
+    assert.equal(at(se, 'spec', 'location'), 'MESH_EXTERNAL');
+    assert.equal(at(se, 'spec', 'resolution'), 'DNS');
+    assert.deepEqual(at(se, 'spec', 'ports'), [{ number: 80, name: 'http', protocol: 'HTTP' }]);
+    assert.equal(at(se, 'metadata', 'namespace'), at(svc, 'metadata', 'namespace'));
+    assert.equal(ofKind(docs, 'DestinationRule').length, 0);
+  });
+
+  it('mirrors the target host, name and namespace typed once into both resources', () => {
+    // $1 = Service name, $2 = namespace, $3 = external host.
+    const docs = parseYaml(expand(s.body, new Map([[1, 'payments'], [2, 'shop'], [3, 'api.example.net']])));
+    const svc = only(docs, 'Service');
+    const se = only(docs, 'ServiceEntry');
+    assert.equal(at(svc, 'spec', 'externalName'), 'api.example.net');
+    assert.deepEqual(at(se, 'spec', 'hosts'), ['api.example.net']);
+    assert.equal(at(svc, 'metadata', 'name'), 'payments');
+    assert.ok(String(at(se, 'metadata', 'name')).startsWith('payments'));
+    assert.equal(at(svc, 'metadata', 'namespace'), 'shop');
+    assert.equal(at(se, 'metadata', 'namespace'), 'shop');
+  });
+});
+
+describe('egress-selectorless', () => {
+  const s = snippet('egress-selectorless');
+
+  it('is a Service without selector plus an Endpoints of the same name with matching port names', () => {
+    const docs = parseYaml(expand(s.body));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'Endpoints']);
+    const svc = only(docs, 'Service');
+    const ep = only(docs, 'Endpoints');
+    assert.equal(at(svc, 'spec', 'selector'), undefined);
+    assert.ok(at(svc, 'spec', 'type') === undefined || at(svc, 'spec', 'type') === 'ClusterIP');
+    assert.equal(at(ep, 'metadata', 'name'), at(svc, 'metadata', 'name'));
+    assert.equal(at(ep, 'metadata', 'namespace'), at(svc, 'metadata', 'namespace'));
+
+    const svcPorts = list(at(svc, 'spec', 'ports'));
+    assert.deepEqual(svcPorts, [{ name: 'tls', port: 443, protocol: 'TCP' }]);
+    const subsets = list(at(ep, 'subsets'));
+    assert.ok(subsets.length > 0);
+    const svcPortNames = svcPorts.map((p) => at(p, 'name')).sort();
+    for (const subset of subsets) {
+      const epPorts = list(at(subset, 'ports'));
+      assert.deepEqual(epPorts.map((p) => at(p, 'name')).sort(), svcPortNames);
+      assert.deepEqual(epPorts.map((p) => at(p, 'port')), [443]);
+      const ips = list(at(subset, 'addresses')).map((a) => at(a, 'ip'));
+      assert.ok(ips.length >= 2);
+      for (const ip of ips) assert.match(String(ip), DOC_IP, 'use documentation (RFC 5737) addresses');
+    }
+    assert.equal(ofKind(docs, 'DestinationRule').length, 0, 'auto mTLS already sends plain text: no DR needed');
+  });
+
+  it('mirrors the Service name and namespace into the Endpoints', () => {
+    const docs = parseYaml(expand(s.body, new Map([[1, 'legacy-db'], [2, 'billing']])));
+    assert.equal(at(only(docs, 'Service'), 'metadata', 'name'), 'legacy-db');
+    assert.equal(at(only(docs, 'Endpoints'), 'metadata', 'name'), 'legacy-db');
+    assert.equal(at(only(docs, 'Endpoints'), 'metadata', 'namespace'), 'billing');
+  });
+});
+
+describe('egress-destinationrule', () => {
+  const s = snippet('egress-destinationrule');
+
+  it('offers exactly DISABLE and SIMPLE as the TLS mode choice', () => {
+    const choices = tabstops(s.body).filter((t) => t.choices !== null);
+    assert.equal(choices.length, 1);
+    assert.deepEqual(choices[0]?.choices, ['DISABLE', 'SIMPLE']);
+    const modeLine = s.body.split('\n').find((line) => line.trimStart().startsWith('mode:'));
+    assert.equal(modeLine?.trim(), `mode: \${${choices[0]?.index ?? -1}|DISABLE,SIMPLE|}`);
+  });
+
+  it('targets the cluster host name.namespace.svc.cluster.local with trafficPolicy.tls.mode', () => {
+    const dr = only(parseYaml(expand(s.body)), 'DestinationRule');
+    const name = String(at(dr, 'metadata', 'name'));
+    const namespace = String(at(dr, 'metadata', 'namespace'));
+    assert.equal(at(dr, 'spec', 'host'), `${name}.${namespace}.svc.cluster.local`);
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'tls', 'mode'), 'DISABLE');
+
+    const typed = only(parseYaml(expand(s.body, new Map([[1, 'db'], [2, 'prod']]))), 'DestinationRule');
+    assert.equal(at(typed, 'spec', 'host'), 'db.prod.svc.cluster.local');
+    const simple = only(parseYaml(expand(s.body, new Map([[4, 'SIMPLE']]))), 'DestinationRule');
+    assert.equal(at(simple, 'spec', 'trafficPolicy', 'tls', 'mode'), 'SIMPLE');
+  });
+});
+
+describe('egress-tls-origination', () => {
+  const s = snippet('egress-tls-origination');
+
+  it('forwards plain HTTP on port 80 to 443 and originates TLS (SIMPLE + SNI) on port 80 only', () => {
+    const docs = parseYaml(expand(s.body));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['ServiceEntry', 'DestinationRule']);
+    const se = only(docs, 'ServiceEntry');
+    const dr = only(docs, 'DestinationRule');
+    const host = at(se, 'spec', 'hosts', 0);
+    assert.equal(typeof host, 'string');
+    assert.equal(at(se, 'spec', 'location'), 'MESH_EXTERNAL');
+    assert.equal(at(se, 'spec', 'resolution'), 'DNS');
+    assert.deepEqual(at(se, 'spec', 'ports'), [
+      { number: 80, name: 'http', protocol: 'HTTP', targetPort: 443 },
+      { number: 443, name: 'https', protocol: 'HTTPS' },
+    ]);
+    assert.equal(at(dr, 'spec', 'host'), host);
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'tls'), undefined, 'no TLS origination on every port (443 is already TLS)');
+    const settings = list(at(dr, 'spec', 'trafficPolicy', 'portLevelSettings'));
+    assert.equal(settings.length, 1);
+    assert.equal(at(settings[0], 'port', 'number'), 80);
+    assert.equal(at(settings[0], 'tls', 'mode'), 'SIMPLE');
+    assert.equal(at(settings[0], 'tls', 'sni'), host);
+    // SIMPLE only where the application speaks plain text (never on a tls/https port: double TLS).
+    const port80 = list(at(se, 'spec', 'ports')).find((p) => at(p, 'number') === 80);
+    assert.equal(at(port80, 'protocol'), 'HTTP');
+  });
+
+  it('mirrors the host into the DestinationRule host and SNI', () => {
+    const docs = parseYaml(expand(s.body, new Map([[3, 'api.example.org']])));
+    const dr = only(docs, 'DestinationRule');
+    assert.deepEqual(at(only(docs, 'ServiceEntry'), 'spec', 'hosts'), ['api.example.org']);
+    assert.equal(at(dr, 'spec', 'host'), 'api.example.org');
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'portLevelSettings', 0, 'tls', 'sni'), 'api.example.org');
+  });
+});
+
+describe('egress-serviceentry', () => {
+  it('is a single MESH_EXTERNAL ServiceEntry with DNS resolution and one port', () => {
+    const docs = parseYaml(expand(snippet('egress-serviceentry').body));
+    assert.equal(docs.length, 1);
+    const se = only(docs, 'ServiceEntry');
+    assert.equal(at(se, 'spec', 'location'), 'MESH_EXTERNAL');
+    assert.equal(at(se, 'spec', 'resolution'), 'DNS');
+    assert.equal(typeof at(se, 'spec', 'hosts', 0), 'string');
+    assert.deepEqual(at(se, 'spec', 'ports'), [{ number: 443, name: 'https', protocol: 'HTTPS' }]);
+  });
+});
