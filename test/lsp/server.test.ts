@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, DocumentSymbol } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, DocumentSymbol } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverText, LspTestClient, messageText } from '../support/lspClient';
-import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';
+import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS, PROJECT_ROOT } from '../support/paths';
 
 const SELECTORLESS_WITH_ISTIO_MUTUAL = `kind: Service
 apiVersion: v1
@@ -69,7 +70,7 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.deepEqual(d.range, { start: { line: 29, character: 12 }, end: { line: 29, character: 24 } });
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'istio-egress');
-    assert.match(messageText(d), /ISTIO_MUTUAL toward the Service 'my-wikipedia'/);
+    assert.match(messageText(d), /ISTIO_MUTUAL applies to the Service 'my-wikipedia'/);
     assert.match(d.codeDescription?.href ?? '', /^file:\/\/.*\/docs\/rules\/EGR402\.md$/);
     assert.deepEqual(d.relatedInformation?.[0]?.location, { uri, range: { start: { line: 3, character: 8 }, end: { line: 3, character: 20 } } });
   });
@@ -77,7 +78,8 @@ describe('language server over stdio (dist/server.js)', () => {
   it('re-validates after an incremental edit: fixing the mode clears the finding', async () => {
     const uri = 'file:///workspace/wikipedia.yaml';
     const version = await client.edit(uri, { start: { line: 29, character: 12 }, end: { line: 29, character: 24 } }, 'DISABLE');
-    assert.deepEqual(await client.diagnosticsOfVersion(uri, version), []);
+    // Only the hint that DISABLE is redundant for hand-written Endpoints remains (EGR407).
+    assert.deepEqual(codes(await client.diagnosticsOfVersion(uri, version)), ['29:12 EGR407']);
     const broken = await client.edit(uri, { start: { line: 29, character: 12 }, end: { line: 29, character: 19 } }, 'DISABLED');
     const diagnostics = await client.diagnosticsOfVersion(uri, broken);
     assert.deepEqual(codes(diagnostics), ['29:12 EGR002'], 'the schema rejects a mode outside the enum');
@@ -102,12 +104,33 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.equal(finding?.relatedInformation?.[0]?.location.uri, serviceUri);
     // Closing the Service's file removes the cross-file finding.
     await client.close(serviceUri);
-    await client.waitForDiagnostics(ruleUri, (p) => p.diagnostics.length === 0);
+    const after = await client.waitForDiagnostics(ruleUri, (p) => !p.diagnostics.some((d) => d.code === 'EGR401'));
+    assert.ok(after.diagnostics.some((d) => d.code === 'EGR304'), 'the host is now unknown in the workspace (a hint)');
+  });
+
+  it('quick-fixes a DestinationRule on an ExternalName Service: apply, re-analyse, nothing left', async () => {
+    const uri = 'file:///workspace/seed-externalname.yaml';
+    const text = readFileSync(path.join(PROJECT_ROOT, 'examples', '1-externalname-seed.yaml'), 'utf8');
+    await client.open(uri, text);
+    const { diagnostics } = await client.waitForDiagnostics(uri);
+    const dead = diagnostics.find((d) => d.code === 'EGR401');
+    assert.ok(dead, codes(diagnostics).join(', '));
+    const actions = ((await client.codeActions(uri, dead.range, [dead])) ?? []).filter((a): a is CodeAction => 'edit' in a);
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0]?.title, "Register 'httpbin.org' with a ServiceEntry and move this DestinationRule to it");
+    const edits = actions[0]?.edit?.changes?.[uri] ?? [];
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), edits);
+    assert.match(fixed, /host: httpbin\.org\n/);
+    assert.match(fixed, /kind: ServiceEntry\n[\s\S]*- httpbin\.org\n  location: MESH_EXTERNAL\n  resolution: DNS\n  ports:\n  - number: 80\n    name: http\n    protocol: HTTP\n$/);
+    const version = await client.replaceAll(uri, fixed);
+    assert.deepEqual(codes(await client.diagnosticsOfVersion(uri, version)), [], 'the finding is gone and none appeared');
+    await client.close(uri);
   });
 
   it('keeps analysing the neighbours of a broken document', async () => {
     const uri = 'file:///workspace/broken.yaml';
-    await client.open(uri, `a: [\n---\n${SELECTORLESS_WITH_ISTIO_MUTUAL}`);
+    // Same text under another name, so that this file's resources do not meet wikipedia.yaml's.
+    await client.open(uri, `a: [\n---\n${SELECTORLESS_WITH_ISTIO_MUTUAL.replaceAll('my-wikipedia', 'my-wikipedix')}`);
     const { diagnostics } = await client.waitForDiagnostics(uri);
     assert.deepEqual(
       diagnostics.map((d) => String(d.code)),

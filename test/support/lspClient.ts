@@ -7,6 +7,7 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import {
+  CodeActionRequest,
   CompletionRequest,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
@@ -20,6 +21,8 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   ShutdownRequest,
+  type CodeAction,
+  type Command,
   type CompletionItem,
   type CompletionList,
   type Diagnostic,
@@ -110,6 +113,18 @@ export class LspTestClient {
       contentChanges: [{ range, text }],
     });
     return version;
+  }
+
+  /** Replaces the whole text (a full-document change), bumping the version. */
+  async replaceAll(uri: string, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
+    return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
   }
 
   async close(uri: string): Promise<void> {

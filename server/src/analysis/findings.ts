@@ -10,6 +10,18 @@ export interface RelatedInfo {
   readonly message: string;
 }
 
+export interface TextEdit {
+  readonly uri: string;
+  readonly range: Range;
+  readonly newText: string;
+}
+
+/** A change that resolves a finding; the editor offers it as a quick fix. */
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+}
+
 /** A finding placed in a file: what the CLI prints and the server publishes. */
 export interface Finding {
   readonly code: string;
@@ -18,6 +30,7 @@ export interface Finding {
   readonly uri: string;
   readonly range: Range;
   readonly related: readonly RelatedInfo[];
+  readonly fixes?: readonly Fix[];
 }
 
 /** Orders findings by file position, then by code, so every front prints them the same way. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { sortFindings, type Finding } from '../analysis/findings';
+import type { Finding } from '../analysis/findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions, type OutboundTrafficPolicy } from '../analysis/options';
 import { Project } from '../analysis/workspace/project';
 import { findYamlFiles } from '../files/walk';
@@ -57,7 +57,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
   for (const uri of uris) {
     const model = project.file(uri);
     if (!model) continue;
-    findings.push(...sortFindings([...project.findings(uri), ...(await schemaFindings(yaml, model))]));
+    findings.push(...project.findings(uri, await schemaFindings(yaml, model)));
   }
   return { findings, unreadable };
 }

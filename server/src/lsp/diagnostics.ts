@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
-import { sortFindings, type Finding, type Severity } from '../analysis/findings';
+import type { Finding, Severity } from '../analysis/findings';
 import type { Project } from '../analysis/workspace/project';
 import { schemaFindings } from '../schema/schemaFindings';
 import type { YamlService } from '../schema/yamlService';
@@ -91,7 +91,7 @@ export class DiagnosticsPublisher {
     const document = this.open.documents.get(uri);
     const model = this.open.model(uri);
     if (!document || !model) return;
-    const findings = sortFindings([...this.project.findings(uri), ...(await schemaFindings(this.yaml, model))]);
+    const findings = this.project.findings(uri, await schemaFindings(this.yaml, model));
     const diagnostics = findings.map(toDiagnostic);
     // A newer version arrived while schema validation awaited: that version's run will publish.
     if (this.open.documents.get(uri)?.version !== document.version) return;

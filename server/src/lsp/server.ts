@@ -1,4 +1,5 @@
 import {
+  CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
@@ -9,6 +10,7 @@ import { Project } from '../analysis/workspace/project';
 import { YamlService } from '../schema/yamlService';
 import type { ServerContext } from './context';
 import { DiagnosticsPublisher } from './diagnostics';
+import { registerCodeActions } from './features/codeActions';
 import { registerCompletion } from './features/completion';
 import { registerFolding } from './features/folding';
 import { registerHover } from './features/hover';
@@ -41,6 +43,7 @@ export function startServer(): void {
         hoverProvider: true,
         documentSymbolProvider: { label: 'Istio Egress' },
         foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'istio-egress-language-server', version: '0.1.0' },
     };
@@ -77,6 +80,7 @@ export function startServer(): void {
   registerHover(ctx);
   registerSymbols(ctx);
   registerFolding(ctx);
+  registerCodeActions(ctx);
 
   open.documents.listen(connection);
   connection.listen();

@@ -7,12 +7,14 @@ import type {
   Located,
   PortTrafficPolicy,
   Resource,
+  RouteDestination,
   ServiceEntryPort,
   ServiceEntryResource,
   ServicePort,
   ServiceResource,
   TlsSettings,
   TrafficPolicy,
+  VirtualServiceResource,
 } from '../model/resources';
 import type { Range } from '../text';
 import type { YamlReader } from './yamlReader';
@@ -39,6 +41,7 @@ export function readResource(y: YamlReader): Resource | undefined {
   if (kind.value === 'Endpoints' && core) return readEndpoints(y, root, base);
   if (kind.value === 'DestinationRule' && istio) return readDestinationRule(y, spec, base);
   if (kind.value === 'ServiceEntry' && istio) return readServiceEntry(y, spec, base);
+  if (kind.value === 'VirtualService' && istio) return readVirtualService(y, spec, base);
   return { kindName: 'Other', ...base };
 }
 
@@ -76,8 +79,14 @@ function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base): Serv
     ...optional('externalName', y.str(spec, 'externalName')),
     ...optional('clusterIP', y.str(spec, 'clusterIP')),
     ...optional('selector', y.labels(spec, 'selector')),
+    clusterIpFields: CLUSTER_IP_FIELDS.flatMap((key) => {
+      const range = y.setKey(spec, key);
+      return range ? [{ key, range }] : [];
+    }),
   };
 }
+
+const CLUSTER_IP_FIELDS = ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy'] as const;
 
 function readEndpoints(y: YamlReader, root: YAMLMap, base: Base): EndpointsResource {
   const ips = (subset: YAMLMap, key: string): Located<string>[] =>
@@ -154,9 +163,35 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
     ...base,
     hosts: y.strings(spec, 'hosts'),
     addresses: y.strings(spec, 'addresses'),
+    endpoints: items(y, spec, 'endpoints').map(({ map, range }) => ({ range, ...optional('address', y.str(map, 'address')) })),
+    ...optional('endpointsKey', y.setKey(spec, 'endpoints')),
+    ...optional('workloadSelectorKey', y.setKey(spec, 'workloadSelector')),
     ports,
     exportTo: y.strings(spec, 'exportTo'),
     ...optional('location', y.str(spec, 'location')),
     ...optional('resolution', y.str(spec, 'resolution')),
+  };
+}
+
+function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base): VirtualServiceResource {
+  const destinations: RouteDestination[] = [];
+  for (const section of ['http', 'tls', 'tcp']) {
+    for (const { map: route } of items(y, spec, section)) {
+      for (const { map: weighted } of items(y, route, 'route')) {
+        const destination = y.map(weighted, 'destination');
+        if (!destination) continue;
+        destinations.push({
+          ...optional('host', y.str(destination, 'host')),
+          ...optional('port', y.int(y.map(destination, 'port'), 'number')),
+        });
+      }
+    }
+  }
+  return {
+    kindName: 'VirtualService',
+    ...base,
+    hosts: y.strings(spec, 'hosts'),
+    destinations,
+    exportTo: y.strings(spec, 'exportTo'),
   };
 }

@@ -55,6 +55,15 @@ export class YamlReader {
     return out;
   }
 
+  /** Whether `key` is set to something other than null, an empty string or an empty collection; its key's range if so. */
+  setKey(map: YAMLMap | undefined, key: string): Range | undefined {
+    const node = this.node(map, key);
+    if (node === undefined) return undefined;
+    if (isScalar(node) && (node.value === null || node.value === '')) return undefined;
+    if ((isSeq(node) || isMap(node)) && node.items.length === 0) return undefined;
+    return this.keyRange(map, key);
+  }
+
   asMap(node: Node | undefined): YAMLMap | undefined {
     return isMap(node) ? node : undefined;
   }

@@ -12,7 +12,7 @@ export interface Located<T> {
   readonly keyRange?: Range;
 }
 
-export type KnownKind = 'Service' | 'Endpoints' | 'DestinationRule' | 'ServiceEntry';
+export type KnownKind = 'Service' | 'Endpoints' | 'DestinationRule' | 'ServiceEntry' | 'VirtualService';
 
 interface ResourceBase {
   readonly apiVersion?: Located<string>;
@@ -38,6 +38,8 @@ export interface ServiceResource extends ResourceBase {
   /** Undefined when the Service has no selector: its Endpoints are written by hand. */
   readonly selector?: Located<Readonly<Record<string, string>>>;
   readonly ports: readonly ServicePort[];
+  /** Key ranges of the cluster-IP fields that are set (clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy). */
+  readonly clusterIpFields: readonly { readonly key: string; readonly range: Range }[];
 }
 
 export interface EndpointPort {
@@ -56,6 +58,19 @@ export interface EndpointSubset {
 export interface EndpointsResource extends ResourceBase {
   readonly kindName: 'Endpoints';
   readonly subsets: readonly EndpointSubset[];
+}
+
+/** A route destination of a VirtualService (http, tls or tcp route). */
+export interface RouteDestination {
+  readonly host?: Located<string>;
+  readonly port?: Located<number>;
+}
+
+export interface VirtualServiceResource extends ResourceBase {
+  readonly kindName: 'VirtualService';
+  readonly hosts: readonly Located<string>[];
+  readonly destinations: readonly RouteDestination[];
+  readonly exportTo: readonly Located<string>[];
 }
 
 export interface TlsSettings {
@@ -103,9 +118,18 @@ export interface ServiceEntryPort {
   readonly range: Range;
 }
 
+export interface ServiceEntryEndpoint {
+  readonly address?: Located<string>;
+  readonly range: Range;
+}
+
 export interface ServiceEntryResource extends ResourceBase {
   readonly kindName: 'ServiceEntry';
   readonly hosts: readonly Located<string>[];
+  readonly endpoints: readonly ServiceEntryEndpoint[];
+  /** Key ranges of `endpoints` and `workloadSelector` when set. */
+  readonly endpointsKey?: Range;
+  readonly workloadSelectorKey?: Range;
   readonly addresses: readonly Located<string>[];
   readonly ports: readonly ServiceEntryPort[];
   readonly location?: Located<string>;
@@ -118,7 +142,13 @@ export interface OtherResource extends ResourceBase {
   readonly kindName: 'Other';
 }
 
-export type Resource = ServiceResource | EndpointsResource | DestinationRuleResource | ServiceEntryResource | OtherResource;
+export type Resource =
+  | ServiceResource
+  | EndpointsResource
+  | DestinationRuleResource
+  | ServiceEntryResource
+  | VirtualServiceResource
+  | OtherResource;
 
 export const DEFAULT_NAMESPACE = 'default';
 

@@ -1,6 +1,18 @@
 import { istioAtLeast } from '../options';
 import { destinationOf } from '../workspace/destinations';
-import type { WorkspaceRule } from './rule';
+import type { DestinationRuleResource, ServiceResource } from '../model/resources';
+import type { PlacedResource } from '../workspace/placed';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { externalNameProblem } from './externalNameHost';
+import { targetRegistered } from './externalNameTarget';
+import { moveRuleToTarget } from './fixes/serviceEntryForTarget';
+import type { RelativeFix, WorkspaceRule } from './rule';
+
+function fixFor(rule: PlacedResource<DestinationRuleResource>, service: ServiceResource, target: string, index: WorkspaceIndex): RelativeFix[] {
+  if (!target || externalNameProblem(target)) return [];
+  const fix = moveRuleToTarget(rule, service, target, targetRegistered(service, index));
+  return fix ? [fix] : [];
+}
 
 /** RULES.md F1: since Istio 1.21 an ExternalName Service is an alias of its target, with no cluster of its own. */
 export const destinationRuleOnExternalName: WorkspaceRule = {
@@ -27,6 +39,7 @@ export const destinationRuleOnExternalName: WorkspaceRule = {
           `'${host.value}' is the ExternalName Service '${service.name?.value ?? ''}', which Istio 1.21+ treats as an alias of ` +
           `'${externalName}': this DestinationRule has no effect. Register '${externalName}' with a ServiceEntry and put the rule on that host.`,
         related: where ? [{ at: target.service, range: where.range, message: `ExternalName target '${externalName}'` }] : [],
+        fixes: fixFor(rule, service, externalName.replace(/\.$/, '').toLowerCase(), index),
       });
     }
   },

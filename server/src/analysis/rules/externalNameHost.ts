@@ -1,7 +1,6 @@
 import { parseIp } from '../model/ip';
+import { isDns1123Label } from '../model/names';
 import type { DocumentRule } from './rule';
-
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Why an `externalName` is not a host name the API server accepts and DNS can answer, or undefined if it is. */
 export function externalNameProblem(value: string): { message: string; rejected: boolean } | undefined {
@@ -19,7 +18,7 @@ export function externalNameProblem(value: string): { message: string; rejected:
   if (host !== host.toLowerCase()) return { message: 'has upper-case letters: the API server only accepts lower case', rejected: true };
   if (host.length > 253) return { message: 'is longer than 253 characters', rejected: true };
   if (host.includes('_')) return { message: "has '_', which is not allowed in a DNS name", rejected: true };
-  if (!host.split('.').every((label) => LABEL.test(label))) {
+  if (!host.split('.').every(isDns1123Label)) {
     return { message: 'is not a DNS name (labels of a-z, 0-9 and inner -, at most 63 characters each)', rejected: true };
   }
   return undefined;

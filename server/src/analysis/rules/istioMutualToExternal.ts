@@ -1,9 +1,65 @@
+import { serviceFqdn } from '../model/hosts';
+import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
-import { destinationOf, isMeshExternalEntry } from '../workspace/destinations';
-import type { WorkspaceRule } from './rule';
+import { isMeshExternalEntry } from '../workspace/destinations';
+import { appliedRule } from '../workspace/drPrecedence';
+import type { PlacedResource } from '../workspace/placed';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { AnalysisOptions } from '../options';
+import type { WorkspaceFinding, WorkspaceRule } from './rule';
 
-/** RULES.md E1, F5: a server outside the mesh cannot terminate Istio's mutual TLS. */
+/** A destination outside the mesh: its host as Istio matches it, and what to point at. */
+interface ExternalDestination {
+  readonly host: string;
+  readonly namespace: string;
+  readonly description: string;
+  readonly at: PlacedResource;
+  readonly anchor: Located<unknown>;
+}
+
+function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): ExternalDestination[] {
+  const out: ExternalDestination[] = [];
+  const oldExternalName = !istioAtLeast(options.istioVersion, '1.21');
+  for (const list of index.services.values()) {
+    for (const placed of list) {
+      const service = placed.resource;
+      const name = service.name?.value ?? '';
+      const namespace = namespaceOf(service);
+      const host = serviceFqdn(name, namespace, options.clusterDomain);
+      const anchor = service.type ?? service.name ?? service.kind;
+      if (service.type?.value === 'ExternalName') {
+        // From 1.21 a rule on the alias is dead (EGR401); the target is covered through its ServiceEntry, if any.
+        if (oldExternalName) out.push({ host, namespace, at: placed, anchor, description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
+      } else if (service.selector === undefined) {
+        out.push({ host, namespace, at: placed, anchor, description: `the Service '${name}', whose hand-written Endpoints have no sidecar` });
+      }
+    }
+  }
+  for (const placed of index.serviceEntries) {
+    if (!isMeshExternalEntry(placed.resource)) continue;
+    for (const host of placed.resource.hosts) {
+      if (host.value.startsWith('*')) continue;
+      out.push({
+        host: host.value.toLowerCase(),
+        namespace: namespaceOf(placed.resource),
+        at: placed,
+        anchor: host,
+        description: `'${host.value}', a MESH_EXTERNAL ServiceEntry host`,
+      });
+    }
+  }
+  return out;
+}
+
+function describe(resource: Resource): string {
+  return `${resource.kind.value} '${resource.name?.value ?? ''}'`;
+}
+
+/**
+ * RULES.md E1, F5, F6: a server outside the mesh cannot terminate Istio's mutual TLS. For every external destination,
+ * the DestinationRule that Istio would apply (exact host or winning wildcard, by namespace precedence) is checked.
+ */
 export const istioMutualToExternal: WorkspaceRule = {
   code: 'EGR402',
   name: 'istio-mutual-to-external',
@@ -11,38 +67,34 @@ export const istioMutualToExternal: WorkspaceRule = {
   severity: 'error',
   scope: 'workspace',
   check(index, options, report) {
-    for (const rule of index.destinationRules) {
-      const target = destinationOf(rule, index, options);
-      if (!target) continue;
-      let what: string | undefined;
-      let related;
-      if (target.kind === 'service') {
-        const service = target.service.resource;
-        const name = service.name?.value ?? '';
-        const anchor = service.type ?? service.name ?? service.kind;
-        if (service.type?.value === 'ExternalName') {
-          // From 1.21 such a rule is dead (EGR401) rather than harmful.
-          if (istioAtLeast(options.istioVersion, '1.21')) continue;
-          what = `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})`;
-        } else if (service.selector === undefined && service.type?.value !== 'ExternalName') {
-          what = `the Service '${name}', whose hand-written Endpoints have no sidecar`;
-        }
-        related = [{ at: target.service, range: anchor.range, message: `Service '${name}'` }];
-      } else if (isMeshExternalEntry(target.entry.resource)) {
-        what = `'${target.host}', a MESH_EXTERNAL ServiceEntry host`;
-        const anchor = target.entry.resource.location ?? target.entry.resource.kind;
-        related = [{ at: target.entry, range: anchor.range, message: `ServiceEntry '${target.entry.resource.name?.value ?? ''}'` }];
+    const findings = new Map<string, { finding: Omit<WorkspaceFinding, 'message' | 'related'>; placement: string; wildcard?: string; hits: ExternalDestination[] }>();
+    for (const destination of externalDestinations(index, options)) {
+      const applied = appliedRule(destination.host, destination.namespace, index, options);
+      if (!applied) continue;
+      for (const placement of tlsPlacements(applied.rule.resource)) {
+        const mode = placement.mode;
+        if (mode?.value !== 'ISTIO_MUTUAL') continue;
+        const key = `${applied.rule.uri}:${applied.rule.startLine}:${mode.range.start.line}:${mode.range.start.character}`;
+        const entry = findings.get(key) ?? {
+          finding: { at: applied.rule, range: mode.range },
+          placement: describePlacement(placement),
+          ...(applied.exact ? {} : { wildcard: applied.host }),
+          hits: [],
+        };
+        entry.hits.push(destination);
+        findings.set(key, entry);
       }
-      if (!what) continue;
-      for (const placement of tlsPlacements(rule.resource)) {
-        if (placement.mode?.value !== 'ISTIO_MUTUAL') continue;
-        report({
-          at: rule,
-          range: placement.mode.range,
-          message: `ISTIO_MUTUAL${describePlacement(placement)} toward ${what}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
-          related: related ?? [],
-        });
-      }
+    }
+    for (const { finding, placement, wildcard, hits } of findings.values()) {
+      const [first] = hits;
+      if (!first) continue;
+      const more = hits.length > 1 ? ` and ${hits.length - 1} more external destination${hits.length > 2 ? 's' : ''}` : '';
+      const via = wildcard ? ` through the wildcard host '${wildcard}', the most specific rule that applies there` : '';
+      report({
+        ...finding,
+        message: `ISTIO_MUTUAL${placement} applies to ${first.description}${more}${via}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
+        related: hits.slice(0, 10).map((h) => ({ at: h.at, range: h.anchor.range, message: `${describe(h.at.resource)}: ${h.host}` })),
+      });
     }
   },
 };

@@ -31,6 +31,18 @@ export interface DocumentRule extends RuleInfo {
   check(doc: ParsedDocument, options: AnalysisOptions, report: (finding: LocalFinding) => void): void;
 }
 
+/** An edit at a place relative to a resource's document. */
+export interface RelativeEdit {
+  readonly at: PlacedResource;
+  readonly range: Range;
+  readonly newText: string;
+}
+
+export interface RelativeFix {
+  readonly title: string;
+  readonly edits: readonly RelativeEdit[];
+}
+
 export interface WorkspaceFinding {
   readonly at: PlacedResource;
   /** Relative to `at`'s document. */
@@ -38,6 +50,7 @@ export interface WorkspaceFinding {
   readonly message: string;
   readonly severity?: Severity;
   readonly related?: readonly { readonly at: PlacedResource; readonly range: Range; readonly message: string }[];
+  readonly fixes?: readonly RelativeFix[];
 }
 
 /** Looks across resources (a DR and its Service, a Service and its Endpoints), over every file known. */

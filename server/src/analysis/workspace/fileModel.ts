@@ -1,5 +1,6 @@
 import { parseYamlDocument, type ParsedDocument } from '../documents/parsedDocument';
 import { splitSegments } from '../documents/segments';
+import { scanSuppressions, type Suppressions } from '../documents/suppressions';
 
 /** A parsed document at its place in one version of a file. */
 export interface PlacedDocument {
@@ -14,6 +15,7 @@ export interface FileModel {
   readonly documents: readonly PlacedDocument[];
   /** How many documents were parsed for this version (the rest came from the previous version). */
   readonly parsedCount: number;
+  readonly suppressions: Suppressions;
 }
 
 /**
@@ -37,7 +39,7 @@ export class FileModelBuilder {
       return { uri, index, startLine: segment.startLine, doc };
     });
     this.previous.set(uri, current);
-    return { uri, documents, parsedCount };
+    return { uri, documents, parsedCount, suppressions: scanSuppressions(text) };
   }
 
   forget(uri: string): void {

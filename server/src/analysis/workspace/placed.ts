@@ -1,3 +1,4 @@
+import type { ParsedDocument } from '../documents/parsedDocument';
 import type { Resource } from '../model/resources';
 import { shiftRange, type Range } from '../text';
 import type { PlacedDocument } from './fileModel';
@@ -7,11 +8,13 @@ export interface PlacedResource<R extends Resource = Resource> {
   readonly resource: R;
   readonly uri: string;
   readonly startLine: number;
+  /** The document the resource was read from. */
+  readonly doc: ParsedDocument;
 }
 
 export function placeResource(placed: PlacedDocument): PlacedResource | undefined {
   const resource = placed.doc.resource;
-  return resource ? { resource, uri: placed.uri, startLine: placed.startLine } : undefined;
+  return resource ? { resource, uri: placed.uri, startLine: placed.startLine, doc: placed.doc } : undefined;
 }
 
 /** A document-relative range of this resource, as a file range. */

@@ -1,4 +1,5 @@
 import type { ParsedDocument } from '../documents/parsedDocument';
+import { isSuppressed } from '../documents/suppressions';
 import { sortFindings, type Finding } from '../findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../options';
 import { RULES } from '../rules';
@@ -70,11 +71,14 @@ export class Project {
     return this.indexCache;
   }
 
-  /** All findings of one file, sorted by position. */
-  findings(uri: string): Finding[] {
+  /**
+   * All findings of one file, sorted by position, suppression comments applied. `extra` are findings an adapter
+   * produced for the file (schema validation), which the same comments silence.
+   */
+  findings(uri: string, extra: readonly Finding[] = []): Finding[] {
     const model = this.files.get(uri);
     if (!model) return [];
-    const out: Finding[] = [];
+    const out: Finding[] = [...extra];
     for (const placed of model.documents) {
       for (const { rule, finding } of this.localFindings(placed.doc)) {
         out.push({
@@ -88,7 +92,7 @@ export class Project {
       }
     }
     out.push(...(this.workspaceFindings().get(uri) ?? []));
-    return sortFindings(out);
+    return sortFindings(out.filter((f) => !isSuppressed(model.suppressions, f.code, f.range.start.line)));
   }
 
   private invalidate(): void {
@@ -122,6 +126,14 @@ export class Project {
           uri: f.at.uri,
           range: fileRange(f.at, f.range),
           related: (f.related ?? []).map((r) => ({ uri: r.at.uri, range: fileRange(r.at, r.range), message: r.message })),
+          ...(f.fixes?.length
+            ? {
+                fixes: f.fixes.map((fix) => ({
+                  title: fix.title,
+                  edits: fix.edits.map((e) => ({ uri: e.at.uri, range: fileRange(e.at, e.range), newText: e.newText })),
+                })),
+              }
+            : {}),
         };
         const list = byUri.get(finding.uri);
         if (list) list.push(finding);

@@ -6,6 +6,7 @@ import {
   type Resource,
   type ServiceEntryResource,
   type ServiceResource,
+  type VirtualServiceResource,
 } from '../model/resources';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
@@ -16,6 +17,7 @@ export class WorkspaceIndex {
   readonly endpoints = new Map<string, PlacedResource<EndpointsResource>[]>();
   readonly destinationRules: PlacedResource<DestinationRuleResource>[] = [];
   readonly serviceEntries: PlacedResource<ServiceEntryResource>[] = [];
+  readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
 
   static build(files: Iterable<FileModel>): WorkspaceIndex {
     const index = new WorkspaceIndex();
@@ -42,6 +44,9 @@ export class WorkspaceIndex {
         break;
       case 'ServiceEntry':
         this.serviceEntries.push({ ...placed, resource: r });
+        break;
+      case 'VirtualService':
+        this.virtualServices.push({ ...placed, resource: r });
         break;
       case 'Other':
         break;

@@ -1,0 +1,50 @@
+/**
+ * Suppression comments: `# istio-egress-disable EGR001, EGR402` silences those rules on the next line;
+ * `# istio-egress-disable-file EGR005` silences them in the whole file. Without codes, every rule is silenced.
+ */
+export interface Suppressions {
+  /** Codes silenced in the whole file; `*` for all. */
+  readonly file: ReadonlySet<string>;
+  /** Codes silenced per (zero-based) line; `*` for all. */
+  readonly lines: ReadonlyMap<number, ReadonlySet<string>>;
+}
+
+export const NO_SUPPRESSIONS: Suppressions = { file: new Set(), lines: new Map() };
+
+const DIRECTIVE = /^[ \t]*#[ \t]*istio-egress-disable(-file)?(?:[ \t]+([A-Za-z0-9, \t]*?))?[ \t]*\r?$/gm;
+const MARKER = 'istio-egress-disable';
+
+function codesOf(list: string | undefined): string[] {
+  const codes = (list ?? '')
+    .split(/[\s,]+/)
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c !== '');
+  return codes.length ? codes : ['*'];
+}
+
+export function scanSuppressions(text: string): Suppressions {
+  if (!text.includes(MARKER)) return NO_SUPPRESSIONS;
+  const file = new Set<string>();
+  const lines = new Map<number, Set<string>>();
+  let line = 0;
+  let counted = 0;
+  for (const match of text.matchAll(DIRECTIVE)) {
+    // Count newlines up to the match to know its line, incrementally.
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = match.index;
+    const codes = codesOf(match[2]);
+    if (match[1]) codes.forEach((c) => file.add(c));
+    else {
+      const target = lines.get(line + 1) ?? new Set<string>();
+      codes.forEach((c) => target.add(c));
+      lines.set(line + 1, target);
+    }
+  }
+  return { file, lines };
+}
+
+export function isSuppressed(suppressions: Suppressions, code: string, line: number): boolean {
+  if (suppressions.file.has('*') || suppressions.file.has(code)) return true;
+  const onLine = suppressions.lines.get(line);
+  return onLine !== undefined && (onLine.has('*') || onLine.has(code));
+}

@@ -1,0 +1,74 @@
+import { describePlacement, tlsPlacements } from '../model/tls';
+import { istioAtLeast } from '../options';
+import type { DocumentRule } from './rule';
+
+/** RULES.md F4: `insecureSkipVerify: true` turns off verification of the server's certificate. */
+export const insecureSkipVerify: DocumentRule = {
+  code: 'EGR404',
+  name: 'insecure-skip-verify',
+  title: 'insecureSkipVerify turns off server certificate verification',
+  severity: 'warning',
+  scope: 'document',
+  check(doc, _options, report) {
+    const rule = doc.resource;
+    if (rule?.kindName !== 'DestinationRule') return;
+    for (const placement of tlsPlacements(rule)) {
+      const skip = placement.tls.insecureSkipVerify;
+      if (skip?.value !== true) continue;
+      report({
+        message: `insecureSkipVerify${describePlacement(placement)} makes the sidecar accept any certificate, so anyone on the path can impersonate the server. Set caCertificates for a private CA instead.`,
+        range: skip.range,
+      });
+    }
+  },
+};
+
+/**
+ * RULES.md F4: without caCertificates, Istio ≥ 1.21 verifies the server against the proxy's system CAs (fine for
+ * public servers); before 1.21 it did not verify at all.
+ */
+export const missingCaCertificates: DocumentRule = {
+  code: 'EGR405',
+  name: 'no-ca-certificates',
+  title: 'TLS origination without caCertificates',
+  severity: 'hint',
+  istio: { since: '1.21' },
+  scope: 'document',
+  check(doc, options, report) {
+    const rule = doc.resource;
+    if (rule?.kindName !== 'DestinationRule') return;
+    const verifies = istioAtLeast(options.istioVersion, '1.21');
+    for (const placement of tlsPlacements(rule)) {
+      const { tls, mode } = placement;
+      if ((mode?.value !== 'SIMPLE' && mode?.value !== 'MUTUAL') || tls.caCertificates || tls.credentialName || tls.insecureSkipVerify?.value === true) continue;
+      report({
+        message: verifies
+          ? `${mode.value}${describePlacement(placement)} verifies the server against the proxy's system CAs: right for public servers; for a private CA, set caCertificates.`
+          : `${mode.value}${describePlacement(placement)} without caCertificates does not verify the server's certificate on Istio before 1.21: set caCertificates.`,
+        range: mode.range,
+        severity: verifies ? 'hint' : 'warning',
+      });
+    }
+  },
+};
+
+/** RULES.md B5, F7: a Secret credentialName in a sidecar's DR needs a workloadSelector, or no TLS context is built. */
+export const credentialWithoutSelector: DocumentRule = {
+  code: 'EGR406',
+  name: 'credential-without-workload-selector',
+  title: 'credentialName on a DestinationRule without workloadSelector',
+  severity: 'warning',
+  scope: 'document',
+  check(doc, _options, report) {
+    const rule = doc.resource;
+    if (rule?.kindName !== 'DestinationRule' || rule.workloadSelector) return;
+    for (const placement of tlsPlacements(rule)) {
+      const credential = placement.tls.credentialName;
+      if (!credential || (placement.mode?.value !== 'SIMPLE' && placement.mode?.value !== 'MUTUAL')) continue;
+      report({
+        message: `Sidecars use credentialName '${credential.value}' only when the rule has a workloadSelector; without one they silently originate no TLS (gateways are not affected).`,
+        range: credential.keyRange ?? credential.range,
+      });
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import { istioAtLeast } from '../options';
+import type { DocumentRule } from './rule';
+
+/** RULES.md B8: networking.istio.io/v1 is the stable API since Istio 1.22; the older versions are served for compatibility. */
+export const deprecatedApiVersion: DocumentRule = {
+  code: 'EGR003',
+  name: 'istio-api-version',
+  title: 'Use networking.istio.io/v1',
+  severity: 'hint',
+  istio: { since: '1.22' },
+  scope: 'document',
+  check(doc, options, report) {
+    const r = doc.resource;
+    const version = r?.apiVersion;
+    if (!version || !/^networking\.istio\.io\/v1(alpha3|beta1)$/.test(version.value)) return;
+    if (!istioAtLeast(options.istioVersion, '1.22')) return;
+    report({ message: `${version.value} is an older version of the same API: networking.istio.io/v1 is the stable one since Istio 1.22.`, range: version.range });
+  },
+};

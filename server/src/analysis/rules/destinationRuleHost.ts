@@ -1,0 +1,39 @@
+import { isDns1123Label } from '../model/names';
+import type { DocumentRule } from './rule';
+
+/** Why a DR host is not what Istio's webhook accepts (RULES.md B1), or undefined when it is. */
+export function hostProblem(host: string): string | undefined {
+  if (host.length === 0) return 'is empty';
+  if (host.length > 255) return 'is longer than 255 characters';
+  if (/[A-Z]/.test(host)) return 'has upper-case letters; Istio only accepts lower case';
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(host) || host.includes('/')) return 'must be a host name, without scheme or path';
+  if (/:\d+$/.test(host)) return 'must not carry a port; use portLevelSettings';
+  const [first = '', ...rest] = host.split('.');
+  const wildcardFirst = first === '*' || (first.startsWith('*') && isDns1123Label(first.slice(1)));
+  if (!wildcardFirst && !isDns1123Label(first)) return `has an invalid label '${first}' (a '*' may only start the first label)`;
+  for (const [i, label] of rest.entries()) {
+    if (i === rest.length - 1 && label === '') break; // one trailing dot is allowed
+    if (!isDns1123Label(label)) return `has an invalid label '${label}'`;
+  }
+  const top = rest.length ? rest[rest.length - 1] === '' ? rest[rest.length - 2] : rest[rest.length - 1] : undefined;
+  if (top !== undefined && /^\d+$/.test(top)) return 'is an IP address or ends in a numeric label; DestinationRule hosts are names';
+  return undefined;
+}
+
+export const destinationRuleHost: DocumentRule = {
+  code: 'EGR201',
+  name: 'dr-host',
+  title: 'A DestinationRule needs a valid host',
+  severity: 'error',
+  scope: 'document',
+  check(doc, _options, report) {
+    const rule = doc.resource;
+    if (rule?.kindName !== 'DestinationRule') return;
+    if (!rule.host) {
+      report({ message: 'A DestinationRule needs spec.host: the service it configures (a short name, a cluster FQDN, or a ServiceEntry host).', range: rule.kind.range });
+      return;
+    }
+    const problem = hostProblem(rule.host.value);
+    if (problem) report({ message: `host '${rule.host.value}' ${problem}.`, range: rule.host.range });
+  },
+};

@@ -1,0 +1,97 @@
+import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
+import { namespaceOf, type DestinationRuleResource } from '../model/resources';
+import type { AnalysisOptions } from '../options';
+import type { PlacedResource } from '../workspace/placed';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { WorkspaceRule } from './rule';
+
+/** `svc.ns` or `svc.ns.svc` naming a known Service: Istio does not expand such hosts (only dot-less ones). */
+function partialServiceName(host: string, index: WorkspaceIndex, options: AnalysisOptions): string | undefined {
+  const parts = host.replace(/\.$/, '').split('.');
+  if (parts.length !== 2 && !(parts.length === 3 && parts[2] === 'svc')) return undefined;
+  const [name = '', namespace = ''] = parts;
+  return index.service(namespace, name) ? serviceFqdn(name, namespace, options.clusterDomain) : undefined;
+}
+
+export const destinationRulePartialHost: WorkspaceRule = {
+  code: 'EGR306',
+  name: 'dr-host-partial-name',
+  title: "A DestinationRule host like 'svc.ns' is taken literally and matches nothing",
+  severity: 'warning',
+  scope: 'workspace',
+  check(index, options, report) {
+    for (const rule of index.destinationRules) {
+      const host = rule.resource.host;
+      const full = host && partialServiceName(host.value, index, options);
+      if (!host || !full) continue;
+      report({
+        at: rule,
+        range: host.range,
+        message: `Istio expands only dot-less short names, so '${host.value}' matches no Service and this rule has no effect: write '${full}'.`,
+      });
+    }
+  },
+};
+
+export const destinationRuleHostUnknown: WorkspaceRule = {
+  code: 'EGR304',
+  name: 'dr-host-unknown',
+  title: 'A DestinationRule host that nothing in the workspace defines',
+  severity: 'hint',
+  scope: 'workspace',
+  check(index, options, report) {
+    const entryHosts = new Set(index.serviceEntries.flatMap((e) => e.resource.hosts.map((h) => h.value.toLowerCase())));
+    for (const rule of index.destinationRules) {
+      const written = rule.resource.host;
+      if (!written || written.value.includes('*') || partialServiceName(written.value, index, options)) continue;
+      const host = expandHost(written.value, namespaceOf(rule.resource), options.clusterDomain);
+      const key = serviceOfHost(host, options.clusterDomain);
+      if (key) {
+        if (index.service(key.namespace, key.name)) continue;
+        report({
+          at: rule,
+          range: written.range,
+          message: `No Service '${key.name}' in namespace '${key.namespace}' is defined in the workspace; if it exists only in the cluster, all is well.`,
+        });
+      } else if (!entryHosts.has(host)) {
+        report({
+          at: rule,
+          range: written.range,
+          message: `No ServiceEntry in the workspace registers '${host}': without one, Istio has no cluster for this host and the rule does not apply${options.outboundTrafficPolicy === 'REGISTRY_ONLY' ? ' (and REGISTRY_ONLY blocks the traffic)' : ' (traffic passes through unmanaged)'}.`,
+        });
+      }
+    }
+  },
+};
+
+export const destinationRuleDuplicateHost: WorkspaceRule = {
+  code: 'EGR305',
+  name: 'dr-duplicate-host',
+  title: 'Two DestinationRules for the same host in one namespace',
+  severity: 'warning',
+  scope: 'workspace',
+  check(index, options, report) {
+    const groups = new Map<string, PlacedResource<DestinationRuleResource>[]>();
+    for (const rule of index.destinationRules) {
+      const written = rule.resource.host?.value;
+      if (!written) continue;
+      const namespace = namespaceOf(rule.resource);
+      const key = `${namespace} ${expandHost(written, namespace, options.clusterDomain)}`;
+      groups.set(key, [...(groups.get(key) ?? []), rule]);
+    }
+    for (const [key, rules] of groups) {
+      if (rules.length < 2) continue;
+      const host = key.slice(key.indexOf(' ') + 1);
+      for (const rule of rules) {
+        if (!rule.resource.host) continue;
+        const others = rules.filter((r) => r !== rule);
+        report({
+          at: rule,
+          range: rule.resource.host.range,
+          message: `${rules.length} DestinationRules configure '${host}' in namespace '${namespaceOf(rule.resource)}': Istio merges them, and where both set the same field only one wins. Keep one rule per host.`,
+          related: others.flatMap((o) => (o.resource.host ? [{ at: o, range: o.resource.host.range, message: `DestinationRule '${o.resource.name?.value ?? ''}'` }] : [])),
+        });
+      }
+    }
+  },
+};

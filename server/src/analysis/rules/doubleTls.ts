@@ -1,0 +1,34 @@
+import { carriesTls } from '../model/protocols';
+import { tlsPlacements } from '../model/tls';
+import { destinationOf } from '../workspace/destinations';
+import type { WorkspaceRule } from './rule';
+
+/** RULES.md E2: SIMPLE/MUTUAL wrap the workload's own TLS in a second TLS session the server cannot read. */
+export const doubleTls: WorkspaceRule = {
+  code: 'EGR403',
+  name: 'double-tls',
+  title: 'TLS origination on a port where the workload already speaks TLS',
+  severity: 'warning',
+  scope: 'workspace',
+  check(index, options, report) {
+    for (const rule of index.destinationRules) {
+      const target = destinationOf(rule, index, options);
+      if (target?.kind !== 'service') continue;
+      const ports = target.service.resource.ports;
+      for (const placement of tlsPlacements(rule.resource)) {
+        const mode = placement.mode;
+        if (mode?.value !== 'SIMPLE' && mode?.value !== 'MUTUAL') continue;
+        const affected = ports.filter((p) => carriesTls(p) && (placement.port === undefined || p.port?.value === placement.port));
+        const [first] = affected;
+        if (!first) continue;
+        const names = affected.map((p) => `${p.port?.value ?? '?'} (${p.name?.value ?? p.appProtocol?.value ?? ''})`).join(', ');
+        report({
+          at: rule,
+          range: mode.range,
+          message: `${mode.value} makes the sidecar originate TLS, but port ${names} says the workload already sends TLS: the server would get TLS inside TLS. Use DISABLE, or name the port http to let the sidecar originate.`,
+          related: [{ at: target.service, range: first.name?.range ?? first.range, message: 'the TLS port' }],
+        });
+      }
+    }
+  },
+};

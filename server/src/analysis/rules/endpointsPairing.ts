@@ -1,0 +1,93 @@
+import { namespaceOf } from '../model/resources';
+import type { WorkspaceRule } from './rule';
+
+/**
+ * RULES.md A8, A11: a selector-less Service forwards only to the Endpoints of the same name in its namespace, and
+ * only on ports whose names match.
+ */
+export const serviceWithoutEndpoints: WorkspaceRule = {
+  code: 'EGR301',
+  name: 'service-without-endpoints',
+  title: 'A Service without selector needs an Endpoints of the same name',
+  severity: 'warning',
+  scope: 'workspace',
+  check(index, _options, report) {
+    for (const list of index.services.values()) {
+      for (const placed of list) {
+        const service = placed.resource;
+        if (service.selector || service.type?.value === 'ExternalName' || !service.name) continue;
+        if (index.endpointsOf(namespaceOf(service), service.name.value).length) continue;
+        report({
+          at: placed,
+          range: service.name.range,
+          message: `Service '${service.name.value}' has no selector and no Endpoints named '${service.name.value}' in namespace '${namespaceOf(service)}' is known: its cluster IP forwards nowhere until one exists.`,
+        });
+      }
+    }
+  },
+};
+
+export const endpointsWithoutService: WorkspaceRule = {
+  code: 'EGR302',
+  name: 'endpoints-without-service',
+  title: 'An Endpoints must belong to a selector-less Service of the same name',
+  severity: 'warning',
+  scope: 'workspace',
+  check(index, _options, report) {
+    for (const list of index.endpoints.values()) {
+      for (const placed of list) {
+        const endpoints = placed.resource;
+        if (!endpoints.name) continue;
+        const namespace = namespaceOf(endpoints);
+        const service = index.service(namespace, endpoints.name.value);
+        if (!service) {
+          report({
+            at: placed,
+            range: endpoints.name.range,
+            message: `No Service named '${endpoints.name.value}' in namespace '${namespace}' is known: Endpoints serve only the Service of the same name and namespace.`,
+          });
+        } else if (service.resource.selector) {
+          report({
+            at: placed,
+            range: endpoints.name.range,
+            message: `Service '${endpoints.name.value}' has a selector, so Kubernetes manages its Endpoints and replaces these addresses. Remove the selector to list external IPs by hand.`,
+            related: [{ at: service, range: service.resource.selector.keyRange ?? service.resource.selector.range, message: 'the selector' }],
+          });
+        }
+      }
+    }
+  },
+};
+
+export const endpointsPortNames: WorkspaceRule = {
+  code: 'EGR303',
+  name: 'endpoints-port-names',
+  title: "Endpoints port names must match the Service's port names",
+  severity: 'error',
+  scope: 'workspace',
+  check(index, _options, report) {
+    for (const list of index.endpoints.values()) {
+      for (const placed of list) {
+        const endpoints = placed.resource;
+        if (!endpoints.name) continue;
+        const service = index.service(namespaceOf(endpoints), endpoints.name.value);
+        if (!service || service.resource.selector || service.resource.type?.value === 'ExternalName') continue;
+        const serviceNames = new Set(service.resource.ports.map((p) => p.name?.value ?? ''));
+        const shown = [...serviceNames].map((n) => (n ? `'${n}'` : '(unnamed)')).join(', ');
+        for (const subset of endpoints.subsets) {
+          for (const port of subset.ports) {
+            const name = port.name?.value ?? '';
+            if (serviceNames.has(name)) continue;
+            const firstPort = service.resource.ports[0];
+            report({
+              at: placed,
+              range: port.name?.range ?? port.port?.range ?? port.range,
+              message: `Endpoints port ${name ? `'${name}'` : '(unnamed)'} matches no port of Service '${endpoints.name.value}' (${shown || 'no ports'}): ports are paired by name, so no traffic reaches it.`,
+              related: firstPort ? [{ at: service, range: firstPort.name?.range ?? firstPort.range, message: "the Service's ports" }] : [],
+            });
+          }
+        }
+      }
+    }
+  },
+};

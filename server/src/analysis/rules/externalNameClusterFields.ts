@@ -1,0 +1,24 @@
+import type { DocumentRule } from './rule';
+
+/** RULES.md A4: an ExternalName Service is a DNS alias with no cluster IP of its own. */
+export const externalNameClusterFields: DocumentRule = {
+  code: 'EGR102',
+  name: 'externalname-cluster-fields',
+  title: 'An ExternalName Service takes no cluster IP fields and no selector',
+  severity: 'error',
+  scope: 'document',
+  check(doc, _options, report) {
+    const service = doc.resource;
+    if (service?.kindName !== 'Service' || service.type?.value !== 'ExternalName') return;
+    for (const field of service.clusterIpFields) {
+      report({ message: `${field.key} may not be set on an ExternalName Service: it gets no cluster IP, only a DNS alias.`, range: field.range });
+    }
+    if (service.selector) {
+      report({
+        message: 'The selector of an ExternalName Service is ignored: traffic goes to the externalName host, never to pods.',
+        range: service.selector.keyRange ?? service.selector.range,
+        severity: 'warning',
+      });
+    }
+  },
+};

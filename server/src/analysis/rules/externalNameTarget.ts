@@ -1,0 +1,74 @@
+import { namespaceOf, type ServiceResource } from '../model/resources';
+import { hostMatches } from '../workspace/drPrecedence';
+import { istioAtLeast } from '../options';
+import { externalNameProblem } from './externalNameHost';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { WorkspaceRule } from './rule';
+
+/** Whether a ServiceEntry in the workspace registers the host an ExternalName Service aliases. */
+export function targetRegistered(service: ServiceResource, index: WorkspaceIndex): boolean {
+  const target = service.externalName?.value.toLowerCase().replace(/\.$/, '');
+  if (!target) return true;
+  return index.serviceEntries.some((e) => e.resource.hosts.some((h) => hostMatches(h.value.toLowerCase(), target)));
+}
+
+/** RULES.md F2: with no ServiceEntry for the target, traffic through the alias is passthrough, or blocked. */
+export const externalNameTargetUnregistered: WorkspaceRule = {
+  code: 'EGR408',
+  name: 'externalname-target-unregistered',
+  title: "An ExternalName Service whose target host no ServiceEntry registers",
+  severity: 'hint',
+  istio: { since: '1.21' },
+  scope: 'workspace',
+  check(index, options, report) {
+    if (!istioAtLeast(options.istioVersion, '1.21')) return;
+    const blocked = options.outboundTrafficPolicy === 'REGISTRY_ONLY';
+    for (const list of index.services.values()) {
+      for (const placed of list) {
+        const service = placed.resource;
+        if (service.type?.value !== 'ExternalName' || !service.externalName || targetRegistered(service, index)) continue;
+        // A malformed target is EGR101's finding; registering it would not help.
+        if (externalNameProblem(service.externalName.value)) continue;
+        report({
+          at: placed,
+          range: service.externalName.range,
+          severity: blocked ? 'warning' : 'hint',
+          message: blocked
+            ? `No ServiceEntry registers '${service.externalName.value}', and the mesh is REGISTRY_ONLY: sidecars block traffic through this alias. Add a ServiceEntry for the host.`
+            : `No ServiceEntry registers '${service.externalName.value}': traffic through this alias passes through the sidecar unmanaged, so no DestinationRule applies to it.`,
+        });
+      }
+    }
+  },
+};
+
+/** RULES.md F3: a route to an alias whose target is not registered has no cluster to go to (503). */
+export const routeToUnregisteredAlias: WorkspaceRule = {
+  code: 'EGR409',
+  name: 'route-to-unregistered-alias',
+  title: 'A VirtualService routes to an ExternalName alias whose target is not registered',
+  severity: 'warning',
+  istio: { since: '1.21' },
+  scope: 'workspace',
+  check(index, options, report) {
+    if (!istioAtLeast(options.istioVersion, '1.21')) return;
+    for (const vs of index.virtualServices) {
+      const namespace = namespaceOf(vs.resource);
+      for (const destination of vs.resource.destinations) {
+        const host = destination.host;
+        if (!host) continue;
+        const parts = host.value.replace(/\.$/, '').split('.');
+        const [name = '', ns = namespace] = parts;
+        const fqdnMatch = parts.length === 1 || host.value.replace(/\.$/, '') === `${name}.${ns}.svc.${options.clusterDomain}`;
+        const service = fqdnMatch ? index.service(ns, name) : undefined;
+        if (!service || service.resource.type?.value !== 'ExternalName' || targetRegistered(service.resource, index)) continue;
+        report({
+          at: vs,
+          range: host.range,
+          message: `'${host.value}' is an ExternalName alias of '${service.resource.externalName?.value ?? ''}', which no ServiceEntry registers: Istio has no cluster to route to and answers 503. Register the target, or route to it directly.`,
+          related: service.resource.externalName ? [{ at: service, range: service.resource.externalName.range, message: 'the alias target' }] : [],
+        });
+      }
+    }
+  },
+};

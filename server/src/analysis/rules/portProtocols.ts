@@ -1,0 +1,47 @@
+import { ISTIO_PORT_PROTOCOLS, protocolOfPortName } from '../model/protocols';
+import { istioAtLeast } from '../options';
+import type { DocumentRule } from './rule';
+
+/** RULES.md C IST0118: Istio picks a port's protocol from its name or appProtocol; otherwise it guesses. */
+export const portProtocolSelection: DocumentRule = {
+  code: 'EGR411',
+  name: 'port-protocol-selection',
+  title: 'A Service port whose name does not tell Istio its protocol',
+  severity: 'info',
+  scope: 'document',
+  check(doc, _options, report) {
+    const service = doc.resource;
+    if (service?.kindName !== 'Service') return;
+    // From 1.21 an ExternalName Service's ports are not used (RULES.md F3); EGR410 covers older releases.
+    if (service.type?.value === 'ExternalName') return;
+    for (const port of service.ports) {
+      if (port.appProtocol || protocolOfPortName(port.name?.value)) continue;
+      report({
+        message: `Port ${port.port?.value ?? ''}${port.name ? ` '${port.name.value}'` : ''} does not name its protocol (${ISTIO_PORT_PROTOCOLS.slice(0, 6).join(', ')}… as '<protocol>[-suffix]', or appProtocol): Istio falls back to protocol sniffing.`,
+        range: port.name?.range ?? port.port?.range ?? port.range,
+      });
+    }
+  },
+};
+
+/** RULES.md C IST0150, F3: before 1.21, ExternalName ports needed protocol names to be forwarded correctly. */
+export const externalNamePortNames: DocumentRule = {
+  code: 'EGR410',
+  name: 'externalname-port-names',
+  title: 'ExternalName Service ports need protocol names (Istio ≤ 1.20)',
+  severity: 'warning',
+  istio: { until: '1.20' },
+  scope: 'document',
+  check(doc, options, report) {
+    const service = doc.resource;
+    if (service?.kindName !== 'Service' || service.type?.value !== 'ExternalName' || istioAtLeast(options.istioVersion, '1.21')) return;
+    for (const port of service.ports) {
+      const protocol = protocolOfPortName(port.name?.value);
+      if (protocol && protocol !== 'tcp') continue;
+      report({
+        message: `On Istio before 1.21, ExternalName port ${port.port?.value ?? ''}${port.name ? ` '${port.name.value}'` : ''} needs an http, https or tls name: TCP-named or unnamed ports may not be forwarded correctly.`,
+        range: port.name?.range ?? port.port?.range ?? port.range,
+      });
+    }
+  },
+};

@@ -1,0 +1,24 @@
+import { isDns1035Label, isDns1123Subdomain } from '../model/names';
+import type { DocumentRule } from './rule';
+
+/** RULES.md A1, A8: the API server's name formats for Services and Endpoints. */
+export const resourceName: DocumentRule = {
+  code: 'EGR103',
+  name: 'resource-name',
+  title: 'Service and Endpoints names must be valid DNS names',
+  severity: 'error',
+  scope: 'document',
+  check(doc, _options, report) {
+    const r = doc.resource;
+    const name = r?.name;
+    if (!name || (r.kindName !== 'Service' && r.kindName !== 'Endpoints')) return;
+    if (r.kindName === 'Service' && !isDns1035Label(name.value)) {
+      report({
+        message: `Service name '${name.value}' must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter, at most 63 characters.`,
+        range: name.range,
+      });
+    } else if (r.kindName === 'Endpoints' && !isDns1123Subdomain(name.value)) {
+      report({ message: `Endpoints name '${name.value}' must be a lower-case DNS name (and equal to its Service's name).`, range: name.range });
+    }
+  },
+};

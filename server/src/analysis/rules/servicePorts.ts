@@ -1,0 +1,53 @@
+import { isDns1123Label, isIanaServiceName } from '../model/names';
+import type { DocumentRule, LocalFinding } from './rule';
+
+const APP_PROTOCOL = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+function inRange(port: number): boolean {
+  return port >= 1 && port <= 65535;
+}
+
+/** RULES.md A5–A7: what the API server checks of a Service's ports. */
+export const servicePorts: DocumentRule = {
+  code: 'EGR104',
+  name: 'service-ports',
+  title: 'Service ports must have valid numbers, unique names, and names when there are several',
+  severity: 'error',
+  scope: 'document',
+  check(doc, _options, report) {
+    const service = doc.resource;
+    if (service?.kindName !== 'Service') return;
+    const many = service.ports.length > 1;
+    const names = new Map<string, number>();
+    const pairs = new Set<string>();
+    service.ports.forEach((port, i) => {
+      const found = (f: LocalFinding): void => report(f);
+      if (port.port && !inRange(port.port.value)) found({ message: `Port ${port.port.value} is out of range: ports are 1 to 65535.`, range: port.port.range });
+      const target = port.targetPort;
+      if (target && typeof target.value === 'number' && !inRange(target.value)) {
+        found({ message: `targetPort ${target.value} is out of range: ports are 1 to 65535.`, range: target.range });
+      } else if (target && typeof target.value === 'string' && !/^\d+$/.test(target.value) && !isIanaServiceName(target.value)) {
+        found({ message: `targetPort '${target.value}' is neither a port number nor a valid port name (≤ 15 lower-case letters, digits and inner '-').`, range: target.range });
+      }
+      if (port.appProtocol && !APP_PROTOCOL.test(port.appProtocol.value)) {
+        found({ message: `appProtocol '${port.appProtocol.value}' must be a protocol name such as 'https', optionally prefixed by a domain ('example.com/proto').`, range: port.appProtocol.range });
+      }
+      const name = port.name?.value;
+      if (many && !name) {
+        found({ message: `Port ${i + 1} needs a name: a Service with several ports must name every one.`, range: port.port?.range ?? port.range });
+      }
+      if (name !== undefined && name !== '') {
+        if (!isDns1123Label(name)) {
+          found({ message: `Port name '${name}' must be a DNS-1123 label: lower-case letters, digits and inner '-', at most 63 characters.`, range: port.name?.range ?? port.range });
+        }
+        if (names.has(name)) found({ message: `Port name '${name}' is used twice; port names must be unique.`, range: port.name?.range ?? port.range });
+        names.set(name, i);
+      }
+      if (port.port) {
+        const pair = `${port.port.value}/${port.protocol?.value ?? 'TCP'}`;
+        if (pairs.has(pair)) found({ message: `Port ${pair} is declared twice.`, range: port.port.range });
+        pairs.add(pair);
+      }
+    });
+  },
+};

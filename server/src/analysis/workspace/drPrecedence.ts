@@ -1,0 +1,87 @@
+import { expandHost } from '../model/hosts';
+import { namespaceOf, type DestinationRuleResource } from '../model/resources';
+import type { AnalysisOptions } from '../options';
+import type { PlacedResource } from './placed';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** Istio's root namespace, whose DestinationRules apply mesh-wide as the last resort. */
+export const ROOT_NAMESPACE = 'istio-system';
+
+export interface AppliedRule {
+  readonly rule: PlacedResource<DestinationRuleResource>;
+  /** The host as Istio matches it (short names expanded). */
+  readonly host: string;
+  readonly exact: boolean;
+}
+
+/** Whether a DR host (expanded) matches a destination host: exactly, or as a `*.suffix` / `*` wildcard. */
+export function hostMatches(ruleHost: string, host: string): boolean {
+  if (ruleHost === host || ruleHost === '*') return true;
+  return ruleHost.startsWith('*.') && host.endsWith(ruleHost.slice(1));
+}
+
+/** Whether a DR in `ruleNamespace` is visible to clients in `clientNamespace` (exportTo; `.` = own namespace). */
+function visibleTo(rule: DestinationRuleResource, ruleNamespace: string, clientNamespace: string | undefined): boolean {
+  if (clientNamespace === ruleNamespace) return true;
+  // A DR that selects workloads only applies inside its own namespace.
+  if (rule.workloadSelector) return false;
+  const exportTo = rule.exportTo.map((e) => e.value);
+  if (exportTo.length === 0 || exportTo.includes('*')) return true;
+  return clientNamespace !== undefined && exportTo.includes(clientNamespace);
+}
+
+/**
+ * The DestinationRule that applies to traffic toward `host` (RULES.md F6): the client's namespace first, then the
+ * destination's, then the root namespace; in each, an exact host beats the longest wildcard; the first namespace with
+ * any match wins. With no client namespace given, the client is assumed to be in a namespace with no rules of its own.
+ */
+export function appliedRule(
+  host: string,
+  destinationNamespace: string,
+  index: WorkspaceIndex,
+  options: AnalysisOptions,
+  clientNamespace?: string,
+  exclude?: PlacedResource<DestinationRuleResource>,
+): AppliedRule | undefined {
+  const byNamespace = rulesByNamespace(index, options.clusterDomain);
+  const order = [clientNamespace, destinationNamespace, ROOT_NAMESPACE].filter((ns): ns is string => ns !== undefined);
+  for (const namespace of [...new Set(order)]) {
+    let best: AppliedRule | undefined;
+    for (const candidate of byNamespace.get(namespace) ?? []) {
+      if (candidate.rule === exclude) continue;
+      if (!hostMatches(candidate.host, host) || !visibleTo(candidate.rule.resource, namespace, clientNamespace)) continue;
+      const applied = { ...candidate, exact: candidate.host === host };
+      if (!best || specificity(applied) > specificity(best)) best = applied;
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+interface IndexedRule {
+  readonly rule: PlacedResource<DestinationRuleResource>;
+  readonly host: string;
+}
+
+/** DRs grouped by namespace with their expanded hosts, computed once per index (and cluster domain). */
+const grouped = new WeakMap<WorkspaceIndex, { domain: string; rules: Map<string, IndexedRule[]> }>();
+
+function rulesByNamespace(index: WorkspaceIndex, clusterDomain: string): Map<string, IndexedRule[]> {
+  const cached = grouped.get(index);
+  if (cached?.domain === clusterDomain) return cached.rules;
+  const rules = new Map<string, IndexedRule[]>();
+  for (const rule of index.destinationRules) {
+    const written = rule.resource.host?.value;
+    if (!written) continue;
+    const namespace = namespaceOf(rule.resource);
+    const list = rules.get(namespace) ?? [];
+    list.push({ rule, host: expandHost(written, namespace, clusterDomain) });
+    rules.set(namespace, list);
+  }
+  grouped.set(index, { domain: clusterDomain, rules });
+  return rules;
+}
+
+function specificity(applied: AppliedRule): number {
+  return applied.exact ? Number.MAX_SAFE_INTEGER : applied.host.length;
+}
