@@ -10,6 +10,7 @@ import {
   CodeActionRequest,
   CompletionRequest,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
@@ -20,6 +21,7 @@ import {
   InitializeRequest,
   LogMessageNotification,
   PublishDiagnosticsNotification,
+  RegistrationRequest,
   ShutdownRequest,
   type CodeAction,
   type Command,
@@ -69,7 +71,10 @@ export class LspTestClient {
       this.logs.push(params.message);
     });
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations.map((r) => r.method));
+      return null;
+    });
     this.connection.listen();
   }
 
@@ -80,13 +85,21 @@ export class LspTestClient {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async initialize(): Promise<InitializeResult> {
+  /** Registrations the server asked for (method names), e.g. `workspace/didChangeWatchedFiles`. */
+  readonly registrations: string[] = [];
+
+  async initialize(workspaceFolders: readonly string[] = []): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      workspaceFolders: null,
+      workspaceFolders: workspaceFolders.length ? workspaceFolders.map((uri, i) => ({ uri, name: `folder${i}` })) : null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceFolders: true,
+        },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
           completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
@@ -125,6 +138,10 @@ export class LspTestClient {
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
     return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
+  }
+
+  async watchedFilesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
   }
 
   async close(uri: string): Promise<void> {

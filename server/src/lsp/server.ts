@@ -2,6 +2,7 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   type InitializeResult,
@@ -18,6 +19,7 @@ import { registerSymbols } from './features/symbols';
 import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
 import { optionsFromSettings } from './settings';
+import { WorkspaceIndexer } from './workspaceIndexer';
 
 /** Starts the language server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
 export function startServer(): void {
@@ -28,12 +30,17 @@ export function startServer(): void {
   const ctx: ServerContext = { connection, project, open, yaml };
   const publisher = new DiagnosticsPublisher(connection, project, open, yaml);
   let pullConfiguration = false;
+  let watchFiles = false;
+  const indexer = new WorkspaceIndexer(connection, project, open, () => publisher.schedule());
 
   process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${describe(error)}`));
   process.on('unhandledRejection', (error) => connection.console.error(`unhandled rejection: ${describe(error)}`));
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    indexer.setFolders(folders);
     const init: unknown = params.initializationOptions;
     if (typeof init === 'object' && init !== null && 'settings' in init) project.setOptions(optionsFromSettings(init.settings));
     return {
@@ -56,6 +63,12 @@ export function startServer(): void {
   };
 
   connection.onInitialized(() => {
+    if (watchFiles) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .catch(() => undefined);
+    }
+    runNotification(connection, 'workspace indexing', () => indexer.indexAll().then(() => undefined));
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' }).catch(() => undefined);
       runNotification(connection, 'settings', () => refreshSettings());
@@ -70,11 +83,12 @@ export function startServer(): void {
   open.documents.onDidOpen((e) => publisher.schedule(e.document.uri));
   open.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
   open.documents.onDidClose((e) => {
-    open.closed(e.document.uri);
-    project.removeFile(e.document.uri);
-    publisher.forget(e.document.uri);
-    publisher.schedule();
+    const uri = e.document.uri;
+    open.closed(uri);
+    publisher.forget(uri);
+    runNotification(connection, 'close', () => indexer.closed(uri).then(() => publisher.schedule()));
   });
+  connection.onDidChangeWatchedFiles((params) => runNotification(connection, 'watched files', () => indexer.onWatchedFiles(params.changes)));
 
   registerCompletion(ctx);
   registerHover(ctx);

@@ -1,0 +1,108 @@
+import { promises as fs } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
+import type { Project } from '../analysis/workspace/project';
+import { findYamlFiles } from '../files/walk';
+import type { OpenDocuments } from './openDocuments';
+import { describe } from './runner';
+
+/** Files larger than this are left to the generic YAML features and never indexed. */
+export const MAX_INDEXED_FILE_BYTES = 5 * 1024 * 1024;
+
+/** A file is worth indexing only if it declares a kind the rules look at; the test is a cheap scan. */
+const RELEVANT_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|ServiceEntry|VirtualService)["']?[ \t]*(?:#.*)?\r?$/m;
+
+/** How long one indexing slice may run before yielding to requests waiting in the event loop. */
+const SLICE_MS = 15;
+
+/**
+ * Keeps the project current with the YAML files of the workspace folders that are not open in the editor: a
+ * background walk at start, then file-watch events. Open documents always win over the disk.
+ */
+export class WorkspaceIndexer {
+  private readonly indexed = new Set<string>();
+  private readonly folders: string[] = [];
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly project: Project,
+    private readonly open: OpenDocuments,
+    private readonly changed: () => void,
+  ) {}
+
+  setFolders(uris: readonly string[]): void {
+    this.folders.splice(0, this.folders.length, ...uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
+  }
+
+  isInWorkspace(uri: string): boolean {
+    if (!uri.startsWith('file:')) return false;
+    const file = fileURLToPath(uri);
+    return this.folders.some((folder) => file === folder || file.startsWith(folder.endsWith('/') ? folder : `${folder}/`));
+  }
+
+  /** Walks every folder and indexes its files in slices, yielding between them. Resolves with the count indexed. */
+  async indexAll(): Promise<number> {
+    const started = Date.now();
+    let count = 0;
+    for (const folder of this.folders) {
+      let files: string[];
+      try {
+        files = await findYamlFiles(folder);
+      } catch (error) {
+        this.connection.console.warn(`cannot read workspace folder ${folder}: ${describe(error)}`);
+        continue;
+      }
+      let sliceStart = Date.now();
+      for (const file of files) {
+        if (await this.load(pathToFileURL(file).toString())) count++;
+        if (Date.now() - sliceStart > SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+      }
+    }
+    this.connection.console.info(`indexed ${count} workspace files in ${Date.now() - started} ms`);
+    this.changed();
+    return count;
+  }
+
+  /** Reads a file from disk into the project, unless it is open, too large or of no relevant kind. */
+  async load(uri: string): Promise<boolean> {
+    if (this.open.documents.get(uri)) return false;
+    try {
+      const file = fileURLToPath(uri);
+      const stat = await fs.lstat(file);
+      if (!stat.isFile() || stat.size > MAX_INDEXED_FILE_BYTES) return this.forget(uri);
+      const text = await fs.readFile(file, 'utf8');
+      // The editor may have opened the file while it was being read.
+      if (this.open.documents.get(uri)) return false;
+      if (!RELEVANT_KIND.test(text)) return this.forget(uri);
+      this.project.setFile(uri, text);
+      this.indexed.add(uri);
+      return true;
+    } catch {
+      return this.forget(uri);
+    }
+  }
+
+  private forget(uri: string): false {
+    if (this.indexed.delete(uri) && !this.open.documents.get(uri)) this.project.removeFile(uri);
+    return false;
+  }
+
+  async onWatchedFiles(events: readonly FileEvent[]): Promise<void> {
+    for (const event of events) {
+      if (!this.isInWorkspace(event.uri) || !/\.ya?ml$/i.test(event.uri)) continue;
+      if (event.type === FileChangeType.Deleted) this.forget(event.uri);
+      else await this.load(event.uri);
+    }
+    this.changed();
+  }
+
+  /** A document was closed: the disk's version takes its place (or nothing, outside the workspace). */
+  async closed(uri: string): Promise<void> {
+    if (this.isInWorkspace(uri) && (await this.load(uri))) return;
+    this.indexed.delete(uri);
+    this.project.removeFile(uri);
+  }
+}

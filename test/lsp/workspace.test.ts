@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { LspTestClient } from '../support/lspClient';
+
+const EXTERNAL_NAME = 'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n';
+const SELECTORLESS = 'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  ports:\n  - {name: http, port: 80}\n';
+const RULE = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-httpbin\nspec:\n  host: my-httpbin\n';
+
+describe('workspace index: files that are not open take part in cross-file rules', () => {
+  let client: LspTestClient;
+  let dir: string;
+  let serviceFile: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-ws-'));
+    mkdirSync(path.join(dir, 'services'));
+    mkdirSync(path.join(dir, 'node_modules'));
+    serviceFile = path.join(dir, 'services', 'httpbin.yaml');
+    writeFileSync(serviceFile, EXTERNAL_NAME);
+    // Files that must never be indexed: under node_modules, or of no relevant kind.
+    writeFileSync(path.join(dir, 'node_modules', 'svc.yaml'), EXTERNAL_NAME.replace('my-httpbin', 'hidden'));
+    writeFileSync(path.join(dir, 'values.yaml'), 'replicaCount: 2\n');
+    client = new LspTestClient();
+    await client.initialize([pathToFileURL(dir).toString()]);
+  });
+
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers for file-watch events', async () => {
+    const end = Date.now() + 5000;
+    while (!client.registrations.includes('workspace/didChangeWatchedFiles') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'), client.registrations.join(', '));
+  });
+
+  it('sees the ExternalName Service on disk from an open DestinationRule', async () => {
+    const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
+    await client.open(uri, RULE);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
+    assert.equal(published.diagnostics.find((d) => d.code === 'EGR401')?.relatedInformation?.[0]?.location.uri, pathToFileURL(serviceFile).toString());
+  });
+
+  it('follows a change on disk announced by a file-watch event', async () => {
+    const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
+    writeFileSync(serviceFile, SELECTORLESS);
+    await client.watchedFilesChanged([{ uri: pathToFileURL(serviceFile).toString(), type: 2 }]);
+    const published = await client.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'EGR401'));
+    assert.deepEqual(published.diagnostics.map((d) => d.code), []);
+  });
+
+  it('forgets a deleted file', async () => {
+    const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
+    rmSync(serviceFile);
+    await client.watchedFilesChanged([{ uri: pathToFileURL(serviceFile).toString(), type: 3 }]);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304'));
+    assert.match(String(published.diagnostics[0]?.message), /No Service 'my-httpbin'/);
+  });
+
+  it('never indexed node_modules', async () => {
+    const uri = pathToFileURL(path.join(dir, 'hidden-rule.yaml')).toString();
+    await client.open(uri, RULE.replaceAll('my-httpbin', 'hidden'));
+    const published = await client.waitForDiagnostics(uri);
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['EGR304']);
+  });
+});
