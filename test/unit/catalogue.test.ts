@@ -38,3 +38,12 @@ describe('rule catalogue', () => {
     }
   });
 });
+
+describe('README', () => {
+  it('lists every rule of the catalogue, as `npm run docs:rules` renders it', async () => {
+    const { readmeWithTable } = await import('../../scripts/rulesTable');
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    assert.equal(readme, readmeWithTable(readme), 'README rules table is stale: run npm run docs:rules');
+    for (const rule of CATALOGUE) assert.ok(readme.includes(`| ${rule.code} |`), rule.code);
+  });
+});
