@@ -78,7 +78,8 @@ function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base): Serv
     ...optional('type', y.str(spec, 'type')),
     ...optional('externalName', y.str(spec, 'externalName')),
     ...optional('clusterIP', y.str(spec, 'clusterIP')),
-    ...optional('selector', y.labels(spec, 'selector')),
+    // An empty selector selects nothing: Kubernetes treats it like no selector.
+    ...optional('selector', nonEmpty(y.labels(spec, 'selector'))),
     clusterIpFields: CLUSTER_IP_FIELDS.flatMap((key) => {
       const range = y.setKey(spec, key);
       return range ? [{ key, range }] : [];
@@ -194,4 +195,8 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
     destinations,
     exportTo: y.strings(spec, 'exportTo'),
   };
+}
+
+function nonEmpty<T extends { value: Readonly<Record<string, string>> }>(labels: T | undefined): T | undefined {
+  return labels && Object.keys(labels.value).length ? labels : undefined;
 }

@@ -32,7 +32,6 @@ export const missingCaCertificates: DocumentRule = {
   name: 'no-ca-certificates',
   title: 'TLS origination without caCertificates',
   severity: 'hint',
-  istio: { since: '1.21' },
   scope: 'document',
   check(doc, options, report) {
     const rule = doc.resource;
@@ -61,7 +60,8 @@ export const credentialWithoutSelector: DocumentRule = {
   scope: 'document',
   check(doc, _options, report) {
     const rule = doc.resource;
-    if (rule?.kindName !== 'DestinationRule' || rule.workloadSelector) return;
+    // Rules in istio-system usually serve the egress gateway, where credentialName works without a selector.
+    if (rule?.kindName !== 'DestinationRule' || rule.workloadSelector || rule.namespace?.value === 'istio-system') return;
     for (const placement of tlsPlacements(rule)) {
       const credential = placement.tls.credentialName;
       if (!credential || (placement.mode?.value !== 'SIMPLE' && placement.mode?.value !== 'MUTUAL')) continue;

@@ -3,6 +3,7 @@ import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { hostMatches } from '../workspace/drPrecedence';
 import type { WorkspaceRule } from './rule';
 
 /** `svc.ns` or `svc.ns.svc` naming a known Service: Istio does not expand such hosts (only dot-less ones). */
@@ -40,12 +41,14 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
   severity: 'hint',
   scope: 'workspace',
   check(index, options, report) {
-    const entryHosts = new Set(index.serviceEntries.flatMap((e) => e.resource.hosts.map((h) => h.value.toLowerCase())));
+    const entryHosts = index.serviceEntries.flatMap((e) => e.resource.hosts.map((h) => h.value.toLowerCase()));
+    const registered = (host: string): boolean => entryHosts.some((h) => hostMatches(h, host));
     for (const rule of index.destinationRules) {
       const written = rule.resource.host;
       if (!written || written.value.includes('*') || partialServiceName(written.value, index, options)) continue;
       const host = expandHost(written.value, namespaceOf(rule.resource), options.clusterDomain);
       const key = serviceOfHost(host, options.clusterDomain);
+      if (registered(host)) continue;
       if (key) {
         if (index.service(key.namespace, key.name)) continue;
         report({
@@ -53,7 +56,7 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
           range: written.range,
           message: `No Service '${key.name}' in namespace '${key.namespace}' is defined in the workspace; if it exists only in the cluster, all is well.`,
         });
-      } else if (!entryHosts.has(host)) {
+      } else {
         report({
           at: rule,
           range: written.range,
@@ -76,19 +79,21 @@ export const destinationRuleDuplicateHost: WorkspaceRule = {
       const written = rule.resource.host?.value;
       if (!written) continue;
       const namespace = namespaceOf(rule.resource);
-      const key = `${namespace} ${expandHost(written, namespace, options.clusterDomain)}`;
+      // Istio merges only rules that also share their workloadSelector and exportTo.
+      const scope = JSON.stringify([rule.resource.workloadSelector?.value ?? null, rule.resource.exportTo.map((e) => e.value).sort()]);
+      const key = `${namespace} ${expandHost(written, namespace, options.clusterDomain)} ${scope}`;
       groups.set(key, [...(groups.get(key) ?? []), rule]);
     }
     for (const [key, rules] of groups) {
       if (rules.length < 2) continue;
-      const host = key.slice(key.indexOf(' ') + 1);
+      const host = key.split(' ')[1] ?? '';
       for (const rule of rules) {
         if (!rule.resource.host) continue;
         const others = rules.filter((r) => r !== rule);
         report({
           at: rule,
           range: rule.resource.host.range,
-          message: `${rules.length} DestinationRules configure '${host}' in namespace '${namespaceOf(rule.resource)}': Istio merges them, and where both set the same field only one wins. Keep one rule per host.`,
+          message: `${rules.length} DestinationRules configure '${host}' in namespace '${namespaceOf(rule.resource)}': Istio merges them, and when both set a traffic policy only the first rule's applies. Keep one rule per host.`,
           related: others.flatMap((o) => (o.resource.host ? [{ at: o, range: o.resource.host.range, message: `DestinationRule '${o.resource.name?.value ?? ''}'` }] : [])),
         });
       }

@@ -1,5 +1,6 @@
 import { carriesTls } from '../model/protocols';
 import { tlsPlacements } from '../model/tls';
+import { istioAtLeast } from '../options';
 import { destinationOf } from '../workspace/destinations';
 import type { WorkspaceRule } from './rule';
 
@@ -14,6 +15,8 @@ export const doubleTls: WorkspaceRule = {
     for (const rule of index.destinationRules) {
       const target = destinationOf(rule, index, options);
       if (target?.kind !== 'service') continue;
+      // From 1.21 a rule on an ExternalName Service has no effect at all (EGR401).
+      if (target.service.resource.type?.value === 'ExternalName' && istioAtLeast(options.istioVersion, '1.21')) continue;
       const ports = target.service.resource.ports;
       for (const placement of tlsPlacements(rule.resource)) {
         const mode = placement.mode;

@@ -5,13 +5,17 @@ import type { DocumentRule } from './rule';
 export const exportTo: DocumentRule = {
   code: 'EGR204',
   name: 'export-to',
-  title: 'exportTo entries must be ".", "*", "~" or namespace names',
+  title: 'exportTo entries must be ".", "*", namespace names, or "~" on a ServiceEntry',
   severity: 'error',
   scope: 'document',
   check(doc, _options, report) {
     const r = doc.resource;
     if (r?.kindName !== 'DestinationRule' && r?.kindName !== 'ServiceEntry' && r?.kindName !== 'VirtualService') return;
     for (const entry of r.exportTo) {
+      if (entry.value === '~' && r.kindName !== 'ServiceEntry') {
+        report({ message: "exportTo '~' (export to no namespace) is allowed only on ServiceEntries.", range: entry.range });
+        continue;
+      }
       if (entry.value === '.' || entry.value === '*' || entry.value === '~' || isDns1123Label(entry.value)) continue;
       report({ message: `exportTo '${entry.value}' is not '.', '*', '~' or a namespace name.`, range: entry.range });
     }

@@ -15,7 +15,8 @@ export const portProtocolSelection: DocumentRule = {
     // From 1.21 an ExternalName Service's ports are not used (RULES.md F3); EGR410 covers older releases.
     if (service.type?.value === 'ExternalName') return;
     for (const port of service.ports) {
-      if (port.appProtocol || protocolOfPortName(port.name?.value)) continue;
+      // UDP ports are never sniffed; their name does not matter to Istio.
+      if (port.appProtocol || protocolOfPortName(port.name?.value) || port.protocol?.value === 'UDP') continue;
       report({
         message: `Port ${port.port?.value ?? ''}${port.name ? ` '${port.name.value}'` : ''} does not name its protocol (${ISTIO_PORT_PROTOCOLS.slice(0, 6).join(', ')}… as '<protocol>[-suffix]', or appProtocol): Istio falls back to protocol sniffing.`,
         range: port.name?.range ?? port.port?.range ?? port.range,
@@ -36,10 +37,11 @@ export const externalNamePortNames: DocumentRule = {
     const service = doc.resource;
     if (service?.kindName !== 'Service' || service.type?.value !== 'ExternalName' || istioAtLeast(options.istioVersion, '1.21')) return;
     for (const port of service.ports) {
+      if (port.appProtocol) continue;
       const protocol = protocolOfPortName(port.name?.value);
-      if (protocol && protocol !== 'tcp') continue;
+      if (protocol && port.name?.value.toLowerCase() !== 'tcp') continue;
       report({
-        message: `On Istio before 1.21, ExternalName port ${port.port?.value ?? ''}${port.name ? ` '${port.name.value}'` : ''} needs an http, https or tls name: TCP-named or unnamed ports may not be forwarded correctly.`,
+        message: `On Istio before 1.21, ExternalName port ${port.port?.value ?? ''}${port.name ? ` '${port.name.value}'` : ''} needs a protocol name such as http, https or tls (or appProtocol): ports named tcp or not at all may not be forwarded correctly.`,
         range: port.name?.range ?? port.port?.range ?? port.range,
       });
     }

@@ -24,9 +24,10 @@ export const servicePorts: DocumentRule = {
       const found = (f: LocalFinding): void => report(f);
       if (port.port && !inRange(port.port.value)) found({ message: `Port ${port.port.value} is out of range: ports are 1 to 65535.`, range: port.port.range });
       const target = port.targetPort;
-      if (target && typeof target.value === 'number' && !inRange(target.value)) {
+      // targetPort 0 means unset: Kubernetes defaults it to port.
+      if (target && typeof target.value === 'number' && target.value !== 0 && !inRange(target.value)) {
         found({ message: `targetPort ${target.value} is out of range: ports are 1 to 65535.`, range: target.range });
-      } else if (target && typeof target.value === 'string' && !/^\d+$/.test(target.value) && !isIanaServiceName(target.value)) {
+      } else if (target && typeof target.value === 'string' && !isIanaServiceName(target.value)) {
         found({ message: `targetPort '${target.value}' is neither a port number nor a valid port name (≤ 15 lower-case letters, digits and inner '-').`, range: target.range });
       }
       if (port.appProtocol && !APP_PROTOCOL.test(port.appProtocol.value)) {

@@ -1,0 +1,220 @@
+import { pathIs } from '../documents/locate';
+import { serviceFqdn } from '../model/hosts';
+import { carriesTls, protocolOfPortName } from '../model/protocols';
+import { namespaceOf, type DestinationRuleResource, type ServiceResource } from '../model/resources';
+import { istioAtLeast } from '../options';
+import type { Range } from '../text';
+import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
+import type { PlacedResource } from '../workspace/placed';
+import { placeResource } from '../workspace/placed';
+import { type AssistContext, where } from './context';
+
+export interface Suggestion {
+  readonly label: string;
+  readonly insertText: string;
+  readonly detail?: string;
+  readonly documentation?: string;
+  /** Relative to the document's first line. */
+  readonly range: Range;
+  readonly sortText: string;
+  readonly kind: 'value' | 'reference' | 'enum' | 'snippet';
+  readonly preselect?: boolean;
+}
+
+const MODE_HELP: Readonly<Record<string, string>> = {
+  DISABLE: 'No TLS from the sidecar: the workload already speaks TLS, or the server is plain text.',
+  SIMPLE: 'The sidecar originates TLS to the server (TLS origination): the workload speaks plain HTTP.',
+  MUTUAL: 'The sidecar originates TLS and presents a client certificate (clientCertificate/privateKey or credentialName).',
+  ISTIO_MUTUAL: "Istio's mutual TLS with mesh certificates: only for destinations inside the mesh.",
+};
+
+const KIND_PAIRS: readonly { kind: string; apiVersion: string }[] = [
+  { kind: 'Service', apiVersion: 'v1' },
+  { kind: 'Endpoints', apiVersion: 'v1' },
+  { kind: 'DestinationRule', apiVersion: 'networking.istio.io/v1' },
+  { kind: 'ServiceEntry', apiVersion: 'networking.istio.io/v1' },
+];
+
+function rankOf(i: number): string {
+  return String(i).padStart(3, '0');
+}
+
+function ruleOf(ctx: AssistContext): PlacedResource<DestinationRuleResource> | undefined {
+  const placed = placeResource(ctx.placed);
+  return placed?.resource.kindName === 'DestinationRule' ? { ...placed, resource: placed.resource } : undefined;
+}
+
+/** Services and ServiceEntry hosts a DestinationRule `host` may name. */
+function hostSuggestions(ctx: AssistContext, range: Range, rule: DestinationRuleResource): Suggestion[] {
+  const ruleNamespace = namespaceOf(rule);
+  const aliasesIgnored = istioAtLeast(ctx.options.istioVersion, '1.21');
+  const out: Suggestion[] = [];
+  for (const list of ctx.index.services.values()) {
+    for (const placed of list) {
+      const service = placed.resource;
+      const name = service.name?.value;
+      if (!name) continue;
+      const namespace = namespaceOf(service);
+      if (service.type?.value === 'ExternalName' && aliasesIgnored) {
+        const target = service.externalName?.value.replace(/\.$/, '');
+        if (target) {
+          out.push({
+            label: target,
+            insertText: target,
+            range,
+            kind: 'reference',
+            sortText: `1${target}`,
+            detail: `target of ExternalName ${namespace}/${name}`,
+            documentation: `Since Istio 1.21 a rule on the alias '${name}' has no effect: it must name the target host, registered with a ServiceEntry.`,
+          });
+        }
+        continue;
+      }
+      const label = namespace === ruleNamespace ? name : serviceFqdn(name, namespace, ctx.options.clusterDomain);
+      out.push({
+        label,
+        insertText: label,
+        range,
+        kind: 'reference',
+        sortText: `0${label}`,
+        detail: `Service ${namespace}/${name}${isExternalService(service) ? ' (external, hand-written Endpoints)' : ''}`,
+        documentation: `Defined at ${where(placed.uri, placed.startLine + (service.name?.range.start.line ?? 0))}.`,
+      });
+    }
+  }
+  for (const entry of ctx.index.serviceEntries) {
+    for (const host of entry.resource.hosts) {
+      if (out.some((s) => s.label === host.value)) continue;
+      out.push({
+        label: host.value,
+        insertText: host.value,
+        range,
+        kind: 'reference',
+        sortText: `1${host.value}`,
+        detail: `ServiceEntry ${namespaceOf(entry.resource)}/${entry.resource.name?.value ?? ''}${isMeshExternalEntry(entry.resource) ? ' (MESH_EXTERNAL)' : ''}`,
+      });
+    }
+  }
+  // Several suggestions may name the same target; keep the first.
+  return out.filter((s, i) => out.findIndex((o) => o.label === s.label) === i);
+}
+
+/** The modes in the order that fits the destination, with a one-line explanation each. */
+function modeSuggestions(ctx: AssistContext, range: Range, rule: PlacedResource<DestinationRuleResource>, port: number | undefined): Suggestion[] {
+  const target = destinationOf(rule, ctx.index, ctx.options);
+  let recommended: string | undefined;
+  let external = false;
+  let why = '';
+  if (target?.kind === 'service') {
+    const service: ServiceResource = target.service.resource;
+    external = isExternalService(service);
+    const ports = service.ports.filter((p) => port === undefined || p.port?.value === port);
+    if (ports.some(carriesTls)) {
+      recommended = 'DISABLE';
+      why = 'the port says the workload already speaks TLS';
+    } else if (external && ports.some((p) => protocolOfPortName(p.name?.value)?.startsWith('http') && (p.targetPort?.value === 443 || p.port?.value === 443))) {
+      recommended = 'SIMPLE';
+      why = 'the workload speaks HTTP to an external 443';
+    }
+  } else if (target?.kind === 'serviceEntry') {
+    external = isMeshExternalEntry(target.entry.resource);
+    const ports = target.entry.resource.ports.filter((p) => port === undefined || p.number?.value === port);
+    if (ports.some((p) => p.protocol?.value === 'HTTP' && p.targetPort?.value === 443)) {
+      recommended = 'SIMPLE';
+      why = 'the port carries HTTP to an external 443';
+    } else if (ports.some((p) => p.protocol?.value === 'HTTPS' || p.protocol?.value === 'TLS')) {
+      recommended = 'DISABLE';
+      why = 'the workload already sends TLS on this port';
+    }
+  }
+  const order = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'].sort((a, b) => (a === recommended ? -1 : b === recommended ? 1 : 0));
+  return order.map((mode, i): Suggestion => {
+    const breaks = mode === 'ISTIO_MUTUAL' && external;
+    const detail = mode === recommended ? `recommended: ${why}` : breaks ? 'breaks external destinations' : undefined;
+    const help = MODE_HELP[mode] ?? '';
+    return {
+      label: mode,
+      insertText: mode,
+      range,
+      kind: 'enum',
+      sortText: rankOf(i),
+      documentation: breaks ? `${help} This destination is outside the mesh and cannot terminate it: connections would fail.` : help,
+      ...(detail ? { detail } : {}),
+      ...(mode === recommended ? { preselect: true } : {}),
+    };
+  });
+}
+
+function portOf(ctx: AssistContext, path: readonly (string | number)[]): number | undefined {
+  const rule = ctx.placed.doc.resource;
+  if (rule?.kindName !== 'DestinationRule') return undefined;
+  const levelIndex = path[path.indexOf('portLevelSettings') + 1];
+  if (typeof levelIndex !== 'number') return undefined;
+  const policy = path[1] === 'subsets' && typeof path[2] === 'number' ? rule.subsets[path[2]]?.trafficPolicy : rule.trafficPolicy;
+  return policy?.portLevelSettings[levelIndex]?.port?.value;
+}
+
+/** Completions this project knows better than the schema: workspace names, ports, TLS modes, kind headers. */
+export function completions(ctx: AssistContext): Suggestion[] {
+  const { spot } = ctx;
+  const resource = ctx.placed.doc.resource;
+  if (spot.kind === 'key') {
+    if (spot.parentPath.length === 0 && !resource) {
+      return KIND_PAIRS.map((pair, i) => ({
+        label: `${pair.kind} (${pair.apiVersion})`,
+        insertText: `apiVersion: ${pair.apiVersion}\nkind: ${pair.kind}\n`,
+        range: spot.range,
+        kind: 'snippet',
+        sortText: rankOf(i),
+        detail: 'apiVersion and kind',
+      }));
+    }
+    return [];
+  }
+  if (spot.kind !== 'value' || !resource) return [];
+  const { path, range } = spot;
+  if (resource.kindName === 'DestinationRule') {
+    const rule = ruleOf(ctx);
+    if (!rule) return [];
+    if (pathIs(path, ['spec', 'host'])) return hostSuggestions(ctx, range, resource);
+    if (path[path.length - 1] === 'mode' && path[path.length - 2] === 'tls') return modeSuggestions(ctx, range, rule, portOf(ctx, path));
+    if (path[path.length - 1] === 'number' && path.includes('portLevelSettings')) {
+      const target = destinationOf(rule, ctx.index, ctx.options);
+      const ports =
+        target?.kind === 'service'
+          ? target.service.resource.ports.map((p) => ({ number: p.port?.value, name: p.name?.value }))
+          : target?.kind === 'serviceEntry'
+            ? target.entry.resource.ports.map((p) => ({ number: p.number?.value, name: p.name?.value }))
+            : [];
+      return ports.flatMap((p, i) =>
+        p.number === undefined
+          ? []
+          : [{ label: String(p.number), insertText: String(p.number), range, kind: 'value' as const, sortText: rankOf(i), detail: `port ${p.name ?? '(unnamed)'} of ${target?.host ?? ''}` }],
+      );
+    }
+  }
+  if (resource.kindName === 'Endpoints') {
+    const namespace = namespaceOf(resource);
+    if (pathIs(path, ['metadata', 'name'])) {
+      const out: Suggestion[] = [];
+      for (const list of ctx.index.services.values()) {
+        for (const placed of list) {
+          const service = placed.resource;
+          const name = service.name?.value;
+          if (!name || namespaceOf(service) !== namespace || service.selector || service.type?.value === 'ExternalName') continue;
+          const own = ctx.index.endpointsOf(namespace, name).filter((e) => e.uri !== ctx.placed.uri || e.startLine !== ctx.placed.startLine);
+          if (own.length) continue;
+          out.push({ label: name, insertText: name, range, kind: 'reference', sortText: `0${name}`, detail: `Service without selector, no Endpoints yet (${where(placed.uri, placed.startLine)})` });
+        }
+      }
+      return out;
+    }
+    if (pathIs(path, ['subsets', '#', 'ports', '#', 'name']) && resource.name) {
+      const service = ctx.index.service(namespace, resource.name.value);
+      return (service?.resource.ports ?? []).flatMap((p, i) =>
+        p.name ? [{ label: p.name.value, insertText: p.name.value, range, kind: 'value' as const, sortText: rankOf(i), detail: `port ${p.port?.value ?? '?'} of Service ${resource.name?.value ?? ''}` }] : [],
+      );
+    }
+  }
+  return [];
+}
