@@ -19,6 +19,7 @@ const LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 // Printable ASCII without space: refuses whitespace, control characters and every Unicode look-alike at once.
 const PRINTABLE_NO_SPACE = /^[\x21-\x7e]+$/;
+const CONTEXT = /^[A-Za-z0-9._:/@+=,~-]+$/;
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 export function describeValidationError(e: ValidationError): string {
@@ -98,14 +99,14 @@ export function checkUrlPath(field: string, value: string): Checked {
 }
 
 /**
- * Kube context names are free-form in kubeconfig (`arn:aws:eks:us-east-1:123:cluster/x`, `gke_proj_zone_name`,
- * `user@cluster`): printable ASCII without spaces, not starting with "-".
+ * Kube context names are freer than object names (`arn:aws:eks:us-east-1:123:cluster/x`, `gke_proj_zone_name`,
+ * `user@cluster`, OpenShift's `ns/api-host:6443/kube:admin`), but never need shell or quoting characters.
  */
 export function checkContextName(field: string, value: string): Checked {
   const common = commonProblem(value);
   if (common) return refuse(field, value, common);
   if (value.length > 1024) return refuse(field, value, 'it is longer than 1024 characters');
-  if (!PRINTABLE_NO_SPACE.test(value)) return refuse(field, value, 'it must be printable ASCII without spaces');
+  if (!CONTEXT.test(value)) return refuse(field, value, 'it may hold letters, digits and . _ : / @ + = , ~ - only');
   return undefined;
 }
 

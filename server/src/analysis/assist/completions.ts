@@ -7,7 +7,7 @@ import type { Range } from '../text';
 import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import type { PlacedResource } from '../workspace/placed';
 import { placeResource } from '../workspace/placed';
-import { type AssistContext, where } from './context';
+import { type AssistContext, whereResource } from './context';
 
 export interface Suggestion {
   readonly label: string;
@@ -78,7 +78,7 @@ function hostSuggestions(ctx: AssistContext, range: Range, rule: DestinationRule
         kind: 'reference',
         sortText: `0${label}`,
         detail: `Service ${namespace}/${name}${isExternalService(service) ? ' (external, hand-written Endpoints)' : ''}`,
-        documentation: `Defined at ${where(placed.uri, placed.startLine + (service.name?.range.start.line ?? 0))}.`,
+        documentation: `Defined at ${whereResource(placed)}.`,
       });
     }
   }
@@ -204,7 +204,7 @@ export function completions(ctx: AssistContext): Suggestion[] {
           if (!name || namespaceOf(service) !== namespace || service.selector || service.type?.value === 'ExternalName') continue;
           const own = ctx.index.endpointsOf(namespace, name).filter((e) => e.uri !== ctx.placed.uri || e.startLine !== ctx.placed.startLine);
           if (own.length) continue;
-          out.push({ label: name, insertText: name, range, kind: 'reference', sortText: `0${name}`, detail: `Service without selector, no Endpoints yet (${where(placed.uri, placed.startLine)})` });
+          out.push({ label: name, insertText: name, range, kind: 'reference', sortText: `0${name}`, detail: `Service without selector, no Endpoints yet (${whereResource(placed)})` });
         }
       }
       return out;

@@ -7,7 +7,7 @@ import type { Range } from '../text';
 import { destinationOf, isExternalService } from '../workspace/destinations';
 import { appliedRule } from '../workspace/drPrecedence';
 import { placeResource, type PlacedResource } from '../workspace/placed';
-import { type AssistContext, where } from './context';
+import { type AssistContext, sameResource, whereResource } from './context';
 
 export interface HoverFacts {
   readonly markdown: string;
@@ -40,7 +40,7 @@ function serviceFacts(ctx: AssistContext, placed: PlacedResource<ServiceResource
     lines.push('- Gets a cluster IP that forwards to hand-written Endpoints (no selector)');
     lines.push(
       endpoints.length
-        ? `- Endpoints: ${endpoints.map((e) => `${e.resource.subsets.flatMap((s) => s.addresses.map((a) => a.value)).join(', ') || 'no addresses'} (${where(e.uri, e.startLine)})`).join('; ')}`
+        ? `- Endpoints: ${endpoints.map((e) => `${e.resource.subsets.flatMap((s) => s.addresses.map((a) => a.value)).join(', ') || 'no addresses'} (${whereResource(e)})`).join('; ')}`
         : '- Endpoints: **none known** — the cluster IP forwards nowhere until an Endpoints of the same name exists',
     );
   } else {
@@ -50,7 +50,7 @@ function serviceFacts(ctx: AssistContext, placed: PlacedResource<ServiceResource
     const target = destinationOf(r, ctx.index, ctx.options);
     return target?.kind === 'service' && target.service.resource === service;
   });
-  if (rules.length) lines.push(`- DestinationRules: ${rules.map((r) => `\`${r.resource.name?.value ?? ''}\` (${where(r.uri, r.startLine)})`).join(', ')}`);
+  if (rules.length) lines.push(`- DestinationRules: ${rules.map((r) => `\`${r.resource.name?.value ?? ''}\` (${whereResource(r)})`).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -65,19 +65,19 @@ function ruleFacts(ctx: AssistContext, rule: PlacedResource<DestinationRuleResou
   }
   if (target.kind === 'serviceEntry') {
     const entry = target.entry;
-    lines.push(`- ServiceEntry \`${entry.resource.name?.value ?? ''}\` (${where(entry.uri, entry.startLine)}), ${entry.resource.location?.value ?? 'MESH_EXTERNAL'}`);
+    lines.push(`- ServiceEntry \`${entry.resource.name?.value ?? ''}\` (${whereResource(entry)}), ${entry.resource.location?.value ?? 'MESH_EXTERNAL'}`);
     return lines.join('\n');
   }
   const service = target.service.resource;
-  lines.push(`- Service \`${namespaceOf(service)}/${service.name?.value ?? ''}\` (${where(target.service.uri, target.service.startLine)})`);
+  lines.push(`- Service \`${namespaceOf(service)}/${service.name?.value ?? ''}\` (${whereResource(target.service)})`);
   if (service.type?.value === 'ExternalName' && istioAtLeast(ctx.options.istioVersion, '1.21')) {
     lines.push(`- **No effect**: since Istio 1.21 this ExternalName Service is an alias of \`${service.externalName?.value ?? ''}\`; put the rule on that host.`);
     return lines.join('\n');
   }
   const applied = appliedRule(host, namespaceOf(service), ctx.index, ctx.options);
   const winner = applied?.rule.resource;
-  if (applied && applied.rule !== rule && winner) {
-    lines.push(`- Another rule applies first: \`${winner.name?.value ?? ''}\` (${where(applied.rule.uri, applied.rule.startLine)})`);
+  if (applied && !sameResource(applied.rule, rule) && winner) {
+    lines.push(`- Another rule applies first: \`${winner.name?.value ?? ''}\` (${whereResource(applied.rule)})`);
   }
   const policy = (applied?.rule ?? rule).resource.trafficPolicy;
   const fallback = isExternalService(service) ? 'auto: plain text (endpoints without a sidecar)' : 'auto: Istio mutual TLS to sidecars, plain text otherwise';

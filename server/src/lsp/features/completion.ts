@@ -1,15 +1,42 @@
-import { CompletionList } from 'vscode-languageserver/node';
+import { CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver/node';
+import { completions, type Suggestion } from '../../analysis/assist/completions';
+import { shiftRange } from '../../analysis/text';
 import type { ServerContext } from '../context';
-import { documentAt } from '../openDocuments';
 import { runSafe } from '../runner';
+import { assistContextAt } from './assist';
 
+const KIND: Readonly<Record<Suggestion['kind'], CompletionItemKind>> = {
+  value: CompletionItemKind.Value,
+  reference: CompletionItemKind.Reference,
+  enum: CompletionItemKind.EnumMember,
+  snippet: CompletionItemKind.Snippet,
+};
+
+function toItem(s: Suggestion, startLine: number): CompletionItem {
+  return {
+    label: s.label,
+    kind: KIND[s.kind],
+    sortText: `0${s.sortText}`,
+    filterText: s.insertText,
+    textEdit: { range: shiftRange(s.range, startLine), newText: s.insertText },
+    insertTextFormat: InsertTextFormat.PlainText,
+    ...(s.detail ? { detail: s.detail } : {}),
+    ...(s.documentation ? { documentation: { kind: MarkupKind.Markdown, value: s.documentation } } : {}),
+    ...(s.preselect ? { preselect: true } : {}),
+  };
+}
+
+/** Our workspace-aware suggestions first, then yaml-language-server's schema completions it does not duplicate. */
 export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion((params, token) =>
     runSafe(ctx.connection, 'completion', token, CompletionList.create([], false), async () => {
-      const model = ctx.open.model(params.textDocument.uri);
-      const placed = model && documentAt(model, params.position.line);
-      if (!placed) return CompletionList.create([], false);
-      return ctx.yaml.complete(placed.doc, placed.startLine, params.position);
+      const assist = assistContextAt(ctx, params.textDocument.uri, params.position);
+      if (!assist) return CompletionList.create([], false);
+      const ours = completions(assist).map((s) => toItem(s, assist.placed.startLine));
+      const schema = await ctx.yaml.complete(assist.placed.doc, assist.placed.startLine, params.position);
+      const taken = new Set(ours.map((i) => i.label));
+      const rest = schema.items.filter((i) => !taken.has(i.label)).map((i) => ({ ...i, sortText: `1${i.sortText ?? i.label}` }));
+      return CompletionList.create([...ours, ...rest], schema.isIncomplete);
     }),
   );
 }

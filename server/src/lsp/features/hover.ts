@@ -1,14 +1,32 @@
+import { MarkupKind, type Hover } from 'vscode-languageserver/node';
+import { hoverFacts } from '../../analysis/assist/hovers';
+import { shiftRange } from '../../analysis/text';
 import type { ServerContext } from '../context';
-import { documentAt } from '../openDocuments';
 import { runSafe } from '../runner';
+import { assistContextAt } from './assist';
 
+function markdownOf(hover: Hover | null): string {
+  if (!hover) return '';
+  const c = hover.contents;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n\n');
+  return c.value;
+}
+
+/** Facts computed from the workspace, above the schema's description of the key. */
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) =>
-    runSafe(ctx.connection, 'hover', token, null, async () => {
-      const model = ctx.open.model(params.textDocument.uri);
-      const placed = model && documentAt(model, params.position.line);
-      if (!placed) return null;
-      return ctx.yaml.hover(placed.doc, placed.startLine, params.position);
+    runSafe(ctx.connection, 'hover', token, null, async (): Promise<Hover | null> => {
+      const assist = assistContextAt(ctx, params.textDocument.uri, params.position);
+      if (!assist) return null;
+      const facts = hoverFacts(assist);
+      const schema = await ctx.yaml.hover(assist.placed.doc, assist.placed.startLine, params.position);
+      if (!facts) return schema;
+      const described = markdownOf(schema);
+      return {
+        contents: { kind: MarkupKind.Markdown, value: described ? `${facts.markdown}\n\n---\n\n${described}` : facts.markdown },
+        range: shiftRange(facts.range, assist.placed.startLine),
+      };
     }),
   );
 }
