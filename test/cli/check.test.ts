@@ -11,6 +11,7 @@ const cli = (args: string[], options: { cwd?: string; input?: string } = {}) => 
 
 interface JsonFinding {
   file: string;
+  document?: { kind: string; name: string; namespace?: string };
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
   severity: string;
   code: string;
@@ -51,6 +52,7 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
       severity: 'error',
       code: 'EGR101',
       message: "externalName 'https://api.payments.example.com' has a URL scheme: write the host name alone.",
+      document: { kind: 'Service', name: 'payments-api', namespace: 'shop' },
     });
     assert.deepEqual(
       findings.map((f) => f.code),

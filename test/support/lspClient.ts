@@ -73,7 +73,6 @@ export class LspTestClient {
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
     this.connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
-      return null;
     });
     this.connection.listen();
   }

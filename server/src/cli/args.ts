@@ -1,45 +1,66 @@
 /** Command-line parsing for `istio-egress`; returns a usage error message instead of throwing. */
+import type { Severity } from '../analysis/findings';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
+const FAIL_ON: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
 export interface CheckArgs {
   readonly command: 'check';
   readonly format: OutputFormat;
   readonly paths: readonly string[];
+  readonly failOn: Severity;
+  readonly disable: readonly string[];
   readonly clusterDomain?: string;
   readonly istioVersion?: string;
-  readonly outboundTrafficPolicy?: string;
+  readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
 }
 
-export type ParsedArgs = CheckArgs | { readonly command: 'help' } | { readonly command: 'version' } | { readonly command: 'error'; readonly message: string };
+export type ParsedArgs =
+  | CheckArgs
+  | { readonly command: 'help' }
+  | { readonly command: 'version' }
+  | { readonly command: 'list-rules'; readonly format: 'text' | 'json' }
+  | { readonly command: 'error'; readonly message: string };
 
 export const USAGE = `Usage: istio-egress check [options] <file|folder|->...
+       istio-egress --list-rules [--format json]
 
 Checks Kubernetes Services, Endpoints and Istio DestinationRules / ServiceEntries for egress mistakes.
-Folders are searched recursively for *.yaml and *.yml; '-' reads one stream from standard input.
+Folders are searched recursively for *.yaml and *.yml; '-' reads one stream from standard input
+(e.g. kustomize build | istio-egress check -). Settings also come from the nearest .istio-egress.yaml.
 
 Options:
-  --format text|json        output format (default: text)
-  --cluster-domain DOMAIN   cluster DNS domain (default: cluster.local)
-  --istio-version X.Y       Istio version whose behaviour to assume (default: newest)
+  --format text|json|sarif|github   output format (default: text)
+  --fail-on error|warning|info|hint exit 1 when a finding of this severity or worse exists (default: error)
+  --disable EGR001[,EGR002...]      do not report these rules
+  --cluster-domain DOMAIN           cluster DNS domain (default: cluster.local)
+  --istio-version X.Y               Istio version whose behaviour to assume (default: newest)
   --outbound-traffic-policy ALLOW_ANY|REGISTRY_ONLY
-  -h, --help                show this help
-  --version                 show the version
+  --list-rules                      print the rule catalogue and exit
+  -h, --help                        show this help
+  --version                         show the version
 
-Exit status: 0 no errors found, 1 errors found, 2 bad usage or unreadable input.`;
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
-const VALUE_OPTIONS: Readonly<Record<string, 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy'>> = {
+type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable';
+
+const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--format': 'format',
   '--cluster-domain': 'clusterDomain',
   '--istio-version': 'istioVersion',
   '--outbound-traffic-policy': 'outboundTrafficPolicy',
+  '--fail-on': 'failOn',
+  '--disable': 'disable',
 };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
   if (argv[0] === '--version') return { command: 'version' };
-  if (argv[0] !== 'check') return { command: 'error', message: `unknown command '${argv[0] ?? ''}'` };
-  const values: Partial<Record<'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy', string>> = {};
+  const listRules = argv[0] === '--list-rules' || argv[0] === 'rules';
+  if (argv[0] !== 'check' && !listRules) return { command: 'error', message: `unknown command '${argv[0] ?? ''}'` };
+  const values: Partial<Record<ValueKey, string>> = {};
+  const disable: string[] = [];
   const paths: string[] = [];
   let onlyPaths = false;
   for (let i = 1; i < argv.length; i++) {
@@ -53,25 +74,39 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     if (arg === '-h' || arg === '--help') return { command: 'help' };
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = VALUE_OPTIONS[flag];
     if (!key) return { command: 'error', message: `unknown option '${flag}'` };
-    const value = inline ?? argv[++i];
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') return { command: 'error', message: `option '${flag}' needs a value` };
-    values[key] = value;
+    if (key === 'disable') {
+      const codes = value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+      const bad = codes.find((c) => !/^EGR\d{3}$/.test(c));
+      if (bad) return { command: 'error', message: `--disable: '${bad}' is not a rule code (EGRnnn)` };
+      disable.push(...codes);
+    } else values[key] = value;
   }
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') return { command: 'error', message: `unknown format '${format}' (text or json)` };
-  if (paths.length === 0) return { command: 'error', message: 'no file or folder to check' };
-  if (values.outboundTrafficPolicy !== undefined && values.outboundTrafficPolicy !== 'ALLOW_ANY' && values.outboundTrafficPolicy !== 'REGISTRY_ONLY') {
-    return { command: 'error', message: `unknown outbound traffic policy '${values.outboundTrafficPolicy}'` };
+  if (listRules) {
+    if (format !== 'text' && format !== 'json') return { command: 'error', message: '--list-rules prints text or json' };
+    return { command: 'list-rules', format };
   }
+  if (!FORMATS.includes(format as OutputFormat)) return { command: 'error', message: `unknown format '${format}' (${FORMATS.join(', ')})` };
+  const failOn = values.failOn ?? 'error';
+  if (!FAIL_ON.includes(failOn as Severity)) return { command: 'error', message: `--fail-on takes ${FAIL_ON.join(', ')}` };
+  if (paths.length === 0) return { command: 'error', message: 'no file or folder to check' };
+  const policy = values.outboundTrafficPolicy;
+  if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') return { command: 'error', message: `unknown outbound traffic policy '${policy}'` };
+  if (values.istioVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(values.istioVersion)) return { command: 'error', message: `--istio-version '${values.istioVersion}' is not a version like 1.24` };
   return {
     command: 'check',
-    format,
+    format: format as OutputFormat,
+    failOn: failOn as Severity,
+    disable,
     paths,
     ...(values.clusterDomain ? { clusterDomain: values.clusterDomain } : {}),
     ...(values.istioVersion ? { istioVersion: values.istioVersion } : {}),
-    ...(values.outboundTrafficPolicy ? { outboundTrafficPolicy: values.outboundTrafficPolicy } : {}),
+    ...(policy ? { outboundTrafficPolicy: policy } : {}),
   };
 }

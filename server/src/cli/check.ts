@@ -1,68 +1,59 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { applyConfig, isIgnored, optionsWithConfig } from '../analysis/config/projectConfig';
 import type { Finding } from '../analysis/findings';
-import { DEFAULT_OPTIONS, type AnalysisOptions, type OutboundTrafficPolicy } from '../analysis/options';
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
 import { Project } from '../analysis/workspace/project';
 import { findYamlFiles } from '../files/walk';
+import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
 import { schemaFindings } from '../schema/schemaFindings';
 import { YamlService } from '../schema/yamlService';
 import type { CheckArgs } from './args';
 
 export const STDIN_URI = 'stdin:/-';
 
+/** The resource a finding sits in: what names a finding when there is no file line to go to (stdin). */
+export interface DocumentName {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+export interface ReportedFinding extends Finding {
+  /** As printed: relative to the working directory when inside it, `-` for stdin. */
+  readonly file: string;
+  readonly document?: DocumentName;
+}
+
 export interface CheckResult {
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ReportedFinding[];
   /** Inputs that could not be read, with why. */
   readonly unreadable: readonly string[];
+  /** Problems in project files, with the file's path. */
+  readonly configProblems: readonly string[];
 }
 
 export interface Io {
   readStdin(): Promise<string>;
+  readonly cwd: string;
 }
 
-function optionsOf(args: CheckArgs): AnalysisOptions {
+interface Input {
+  readonly uri: string;
+  readonly text: string;
+}
+
+/** Command-line flags win over the project file, which wins over the defaults. */
+function optionsOf(args: CheckArgs, found: FoundConfig): AnalysisOptions {
+  const fromConfig = optionsWithConfig(DEFAULT_OPTIONS, found.config);
   return {
-    clusterDomain: args.clusterDomain ?? DEFAULT_OPTIONS.clusterDomain,
-    istioVersion: args.istioVersion ?? DEFAULT_OPTIONS.istioVersion,
-    outboundTrafficPolicy: (args.outboundTrafficPolicy as OutboundTrafficPolicy | undefined) ?? DEFAULT_OPTIONS.outboundTrafficPolicy,
+    clusterDomain: args.clusterDomain ?? fromConfig.clusterDomain,
+    istioVersion: args.istioVersion ?? fromConfig.istioVersion,
+    outboundTrafficPolicy: args.outboundTrafficPolicy ?? fromConfig.outboundTrafficPolicy,
   };
 }
 
-/** Loads every input into one project, so cross-file rules see all of them, then collects the findings. */
-export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
-  const project = new Project(optionsOf(args));
-  const unreadable: string[] = [];
-  const uris: string[] = [];
-  for (const input of args.paths) {
-    if (input === '-') {
-      project.setFile(STDIN_URI, await io.readStdin());
-      uris.push(STDIN_URI);
-      continue;
-    }
-    try {
-      const stat = await fs.stat(input);
-      const files = stat.isDirectory() ? await findYamlFiles(input) : [input];
-      for (const file of files) {
-        const uri = pathToFileURL(path.resolve(file)).toString();
-        project.setFile(uri, await fs.readFile(file, 'utf8'));
-        uris.push(uri);
-      }
-    } catch (error) {
-      unreadable.push(`${input}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  const yaml = new YamlService();
-  const findings: Finding[] = [];
-  for (const uri of uris) {
-    const model = project.file(uri);
-    if (!model) continue;
-    findings.push(...project.findings(uri, await schemaFindings(yaml, model)));
-  }
-  return { findings, unreadable };
-}
-
-/** How a finding's file is printed: relative to the working directory when inside it, `-` for stdin. */
 export function displayPath(uri: string, cwd: string): string {
   if (uri === STDIN_URI) return '-';
   const file = fileURLToPath(uri);
@@ -70,16 +61,69 @@ export function displayPath(uri: string, cwd: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-export function formatText(findings: readonly Finding[], cwd: string): string {
-  return findings
-    .map((f) => `${displayPath(f.uri, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`)
-    .join('\n');
+function documentName(project: Project, finding: Finding): DocumentName | undefined {
+  const docs = project.file(finding.uri)?.documents ?? [];
+  const placed = [...docs].reverse().find((d) => d.startLine <= finding.range.start.line);
+  const resource = placed?.doc.resource;
+  if (!resource) return undefined;
+  return {
+    kind: resource.kind.value,
+    name: resource.name?.value ?? '',
+    ...(resource.namespace ? { namespace: resource.namespace.value } : {}),
+  };
 }
 
-export function formatJson(findings: readonly Finding[], cwd: string): string {
-  return JSON.stringify(
-    findings.map((f) => ({ file: displayPath(f.uri, cwd), range: f.range, severity: f.severity, code: f.code, message: f.message })),
-    null,
-    2,
-  );
+/**
+ * Reads every input, groups files by their project file (each group is one project, so cross-file rules see the
+ * whole group), and collects the findings with the project file's disabled rules and severities applied.
+ */
+export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
+  const loader = new ProjectConfigLoader();
+  const unreadable: string[] = [];
+  const groups = new Map<string, { found: FoundConfig; inputs: Input[] }>();
+  const add = (found: FoundConfig, input: Input): void => {
+    const key = found.file ?? '';
+    const group = groups.get(key) ?? { found, inputs: [] };
+    group.inputs.push(input);
+    groups.set(key, group);
+  };
+  const seen = new Set<string>();
+  for (const arg of args.paths) {
+    if (arg === '-') {
+      add(await loader.find(io.cwd), { uri: STDIN_URI, text: await io.readStdin() });
+      continue;
+    }
+    try {
+      const stat = await fs.stat(arg);
+      const files = stat.isDirectory() ? await findYamlFiles(arg) : [arg];
+      for (const file of files) {
+        const absolute = path.resolve(io.cwd, file);
+        if (seen.has(absolute)) continue;
+        seen.add(absolute);
+        const found = await loader.find(path.dirname(absolute));
+        if (isIgnored(path.relative(found.dir, absolute).split(path.sep).join('/'), found.config.ignore)) continue;
+        add(found, { uri: pathToFileURL(absolute).toString(), text: await fs.readFile(absolute, 'utf8') });
+      }
+    } catch (error) {
+      unreadable.push(`${arg}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const yaml = new YamlService();
+  const findings: ReportedFinding[] = [];
+  const configProblems: string[] = [];
+  for (const { found, inputs } of groups.values()) {
+    if (found.file) configProblems.push(...found.problems.map((p) => `${displayPath(pathToFileURL(found.file ?? '').toString(), io.cwd)}: ${p}`));
+    const project = new Project(optionsOf(args, found));
+    for (const input of inputs) project.setFile(input.uri, input.text);
+    for (const input of inputs) {
+      const model = project.file(input.uri);
+      if (!model) continue;
+      const own = applyConfig(project.findings(input.uri, await schemaFindings(yaml, model)), found.config, args.disable);
+      for (const finding of own) {
+        const document = documentName(project, finding);
+        findings.push({ ...finding, file: displayPath(finding.uri, io.cwd), ...(document ? { document } : {}) });
+      }
+    }
+  }
+  return { findings, unreadable, configProblems };
 }

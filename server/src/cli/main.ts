@@ -1,5 +1,11 @@
+import { SEVERITY_ORDER } from '../analysis/findings';
+import { CATALOGUE } from '../analysis/rules';
 import { parseArgs, USAGE } from './args';
-import { formatJson, formatText, runCheck } from './check';
+import { runCheck } from './check';
+import { formatGithub } from './formats/github';
+import { formatJson } from './formats/json';
+import { formatSarif } from './formats/sarif';
+import { formatText } from './formats/text';
 
 declare const ISTIO_EGRESS_VERSION: string;
 
@@ -9,7 +15,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Runs the CLI and returns its exit status: 0 clean, 1 errors found, 2 bad usage or unreadable input. */
+function listRules(format: 'text' | 'json'): string {
+  if (format === 'json') return JSON.stringify(CATALOGUE.map((r) => ({ code: r.code, name: r.name, severity: r.severity, title: r.title, ...(r.istio ? { istio: r.istio } : {}) })), null, 2);
+  return CATALOGUE.map((r) => `${r.code}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n');
+}
+
+/** Runs the CLI and returns its exit status: 0 clean, 1 findings at or above --fail-on, 2 bad usage or unreadable input. */
 export async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   switch (args.command) {
@@ -19,17 +30,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'version':
       process.stdout.write(`${ISTIO_EGRESS_VERSION}\n`);
       return 0;
+    case 'list-rules':
+      process.stdout.write(`${listRules(args.format)}\n`);
+      return 0;
     case 'error':
       process.stderr.write(`istio-egress: ${args.message}\n\n${USAGE}\n`);
       return 2;
     case 'check': {
-      const result = await runCheck(args, { readStdin });
-      for (const problem of result.unreadable) process.stderr.write(`istio-egress: cannot read ${problem}\n`);
       const cwd = process.cwd();
-      const output = args.format === 'json' ? formatJson(result.findings, cwd) : formatText(result.findings, cwd);
+      const result = await runCheck(args, { readStdin, cwd });
+      for (const problem of result.unreadable) process.stderr.write(`istio-egress: cannot read ${problem}\n`);
+      for (const problem of result.configProblems) process.stderr.write(`istio-egress: ${problem}\n`);
+      const output =
+        args.format === 'json'
+          ? formatJson(result.findings)
+          : args.format === 'sarif'
+            ? formatSarif(result.findings, cwd, ISTIO_EGRESS_VERSION)
+            : args.format === 'github'
+              ? formatGithub(result.findings)
+              : formatText(result.findings);
       if (output) process.stdout.write(`${output}\n`);
       if (result.unreadable.length) return 2;
-      return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+      const threshold = SEVERITY_ORDER[args.failOn];
+      return result.findings.some((f) => SEVERITY_ORDER[f.severity] <= threshold) ? 1 : 0;
     }
   }
 }

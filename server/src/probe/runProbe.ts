@@ -160,11 +160,13 @@ interface Fetched {
 async function fetchLiveState(session: Session, namespace: string, file: ProbeFileModel | undefined): Promise<Fetched> {
   const name = session.options.target.name;
   const service = await readJson(session, readCommands.service(name, namespace), true);
-  if (service === undefined || !readService(service)) {
+  const live = readService(service);
+  if (!live) {
     const drift = detectDrift(file, { destinationRules: [] }, namespace, session.settings.clusterDomain);
     throw new ServiceMissing(`Service ${namespace}/${name} is not in the cluster${file?.service ? ': apply the file first' : ''}.`, drift);
   }
-  const endpoints = await readJson(session, readCommands.endpoints(name, namespace), true);
+  // An ExternalName Service has no Endpoints to read.
+  const endpoints = live.type === 'ExternalName' ? undefined : await readJson(session, readCommands.endpoints(name, namespace), true);
   const destinationRules = await readOptionalJson(session, readCommands.destinationRules(), 'DestinationRules are not taken into account.');
   const serviceEntries = await readOptionalJson(session, readCommands.serviceEntries(), 'ServiceEntries are not taken into account.');
   const namespaces: unknown[] = [];

@@ -1,0 +1,135 @@
+import { parse } from 'yaml';
+import type { Finding, Severity } from '../findings';
+import type { AnalysisOptions, OutboundTrafficPolicy } from '../options';
+
+/** The project file's name; it is looked up from each checked file upward. */
+export const PROJECT_CONFIG_FILE = '.istio-egress.yaml';
+
+/** `.istio-egress.yaml`: what a repository says about its cluster and which findings it wants. */
+export interface ProjectConfig {
+  readonly clusterDomain?: string;
+  readonly istioVersion?: string;
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+  /** Rule codes never reported. */
+  readonly disable: readonly string[];
+  /** Severity per rule code, replacing the default. */
+  readonly severity: Readonly<Record<string, Severity>>;
+  /** Globs (relative to the project file's folder) of files not checked. */
+  readonly ignore: readonly string[];
+}
+
+export const EMPTY_CONFIG: ProjectConfig = { disable: [], severity: {}, ignore: [] };
+
+const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
+const CODE = /^EGR\d{3}$/;
+
+export interface ConfigResult {
+  readonly config: ProjectConfig;
+  /** Problems in the file, each a sentence; the valid parts are still used. */
+  readonly problems: readonly string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads a project file's text; unknown keys and bad values are reported, never fatal. */
+export function parseProjectConfig(text: string): ConfigResult {
+  const problems: string[] = [];
+  let data: unknown;
+  try {
+    data = parse(text, { prettyErrors: false }) ?? {};
+  } catch (error) {
+    return { config: EMPTY_CONFIG, problems: [`not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`] };
+  }
+  if (!isRecord(data)) return { config: EMPTY_CONFIG, problems: ['must be a mapping of settings'] };
+  const text_ = (key: string): string | undefined => {
+    const value = data[key];
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    problems.push(`${key} must be a string`);
+    return undefined;
+  };
+  const list = (key: string): string[] => {
+    const value = data[key];
+    if (value === undefined) return [];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+    problems.push(`${key} must be a list of strings`);
+    return [];
+  };
+  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'disable', 'severity', 'ignore']);
+  for (const key of Object.keys(data)) if (!known.has(key)) problems.push(`unknown setting '${key}'`);
+
+  const disable = list('disable').map((c) => c.toUpperCase());
+  for (const code of disable) if (!CODE.test(code)) problems.push(`disable: '${code}' is not a rule code (EGRnnn)`);
+  const severity: Record<string, Severity> = {};
+  const rawSeverity = data.severity;
+  if (rawSeverity !== undefined && !isRecord(rawSeverity)) problems.push('severity must map rule codes to error, warning, info, hint or off');
+  if (isRecord(rawSeverity)) {
+    for (const [code, value] of Object.entries(rawSeverity)) {
+      if (!CODE.test(code.toUpperCase()) || typeof value !== 'string' || !SEVERITIES.has(value)) {
+        problems.push(`severity: '${code}: ${String(value)}' is not a rule code with error, warning, info, hint or off`);
+      } else if (value === 'off') disable.push(code.toUpperCase());
+      else severity[code.toUpperCase()] = value as Severity;
+    }
+  }
+  const policy = text_('outboundTrafficPolicy');
+  if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') problems.push('outboundTrafficPolicy must be ALLOW_ANY or REGISTRY_ONLY');
+  const clusterDomain = text_('clusterDomain');
+  const istioVersion = text_('istioVersion');
+  if (istioVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(istioVersion)) problems.push(`istioVersion '${istioVersion}' is not a version like 1.24`);
+  return {
+    config: {
+      disable: [...new Set(disable.filter((c) => CODE.test(c)))],
+      severity,
+      ignore: list('ignore'),
+      ...(clusterDomain ? { clusterDomain } : {}),
+      ...(istioVersion && /^\d+\.\d+/.test(istioVersion) ? { istioVersion } : {}),
+      ...(policy === 'ALLOW_ANY' || policy === 'REGISTRY_ONLY' ? { outboundTrafficPolicy: policy } : {}),
+    },
+    problems,
+  };
+}
+
+/** Options from a project file over the given ones (settings or flags win where the caller says so). */
+export function optionsWithConfig(base: AnalysisOptions, config: ProjectConfig): AnalysisOptions {
+  return {
+    clusterDomain: config.clusterDomain ?? base.clusterDomain,
+    istioVersion: config.istioVersion ?? base.istioVersion,
+    outboundTrafficPolicy: config.outboundTrafficPolicy ?? base.outboundTrafficPolicy,
+  };
+}
+
+/** Drops disabled rules' findings and applies severity overrides. */
+export function applyConfig(findings: readonly Finding[], config: ProjectConfig, extraDisabled: readonly string[] = []): Finding[] {
+  const off = new Set([...config.disable, ...extraDisabled.map((c) => c.toUpperCase())]);
+  return findings
+    .filter((f) => !off.has(f.code))
+    .map((f) => {
+      const severity = config.severity[f.code];
+      return severity && severity !== f.severity ? { ...f, severity } : f;
+    });
+}
+
+/** Whether a path (relative to the project file's folder, `/`-separated) matches one of the ignore globs. */
+export function isIgnored(relativePath: string, globs: readonly string[]): boolean {
+  return globs.some((glob) => globToRegExp(glob).test(relativePath));
+}
+
+function globToRegExp(glob: string): RegExp {
+  let out = '';
+  const g = glob.replace(/^\.\//, '');
+  for (let i = 0; i < g.length; i++) {
+    const c = g.charAt(i);
+    if (c === '*' && g.charAt(i + 1) === '*') {
+      out += g.charAt(i + 2) === '/' ? '(?:.*/)?' : '.*';
+      i += g.charAt(i + 2) === '/' ? 2 : 1;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A pattern without a slash matches at any depth, as in .gitignore; a folder pattern matches what is under it.
+  const anchored = g.includes('/') ? `^${out}` : `^(?:.*/)?${out}`;
+  return new RegExp(`${anchored}(?:/.*)?$`);
+}
