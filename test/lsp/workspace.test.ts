@@ -62,6 +62,21 @@ describe('workspace index: files that are not open take part in cross-file rules
     assert.match(String(published.diagnostics[0]?.message), /No Service 'my-httpbin'/);
   });
 
+  it('honours .istio-egress.yaml, and follows its changes', async () => {
+    const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
+    const config = path.join(dir, '.istio-egress.yaml');
+    writeFileSync(config, 'disable: [EGR304]\n');
+    await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 1 }]);
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.length === 0);
+    writeFileSync(config, 'severity:\n  EGR304: warning\n');
+    await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 2 }]);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 2));
+    assert.equal(published.diagnostics.length, 1);
+    rmSync(config);
+    await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 3 }]);
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 4));
+  });
+
   it('never indexed node_modules', async () => {
     const uri = pathToFileURL(path.join(dir, 'hidden-rule.yaml')).toString();
     await client.open(uri, RULE.replaceAll('my-httpbin', 'hidden'));

@@ -6,6 +6,7 @@ import type { Project } from '../analysis/workspace/project';
 import { schemaFindings } from '../schema/schemaFindings';
 import type { YamlService } from '../schema/yamlService';
 import type { OpenDocuments } from './openDocuments';
+import type { ProjectSettings } from './projectSettings';
 import { describe } from './runner';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
@@ -51,6 +52,7 @@ export class DiagnosticsPublisher {
     private readonly project: Project,
     private readonly open: OpenDocuments,
     private readonly yaml: YamlService,
+    private readonly settings: ProjectSettings,
   ) {}
 
   /** Something changed in `uri`: every open document may have new cross-file findings, this one first. */
@@ -91,7 +93,7 @@ export class DiagnosticsPublisher {
     const document = this.open.documents.get(uri);
     const model = this.open.model(uri);
     if (!document || !model) return;
-    const findings = this.project.findings(uri, await schemaFindings(this.yaml, model));
+    const findings = await this.settings.filter(uri, this.project.findings(uri, await schemaFindings(this.yaml, model)));
     const diagnostics = findings.map(toDiagnostic);
     // A newer version arrived while schema validation awaited: that version's run will publish.
     if (this.open.documents.get(uri)?.version !== document.version) return;

@@ -18,6 +18,7 @@ import { registerHover } from './features/hover';
 import { registerSymbols } from './features/symbols';
 import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
+import { ProjectSettings } from './projectSettings';
 import { optionsFromSettings } from './settings';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -28,7 +29,8 @@ export function startServer(): void {
   const open = new OpenDocuments(project);
   const yaml = new YamlService();
   const ctx: ServerContext = { connection, project, open, yaml };
-  const publisher = new DiagnosticsPublisher(connection, project, open, yaml);
+  const settings = new ProjectSettings(project);
+  const publisher = new DiagnosticsPublisher(connection, project, open, yaml, settings);
   let pullConfiguration = false;
   let watchFiles = false;
   const indexer = new WorkspaceIndexer(connection, project, open, () => publisher.schedule());
@@ -41,8 +43,9 @@ export function startServer(): void {
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     indexer.setFolders(folders);
+    settings.setFolders(folders);
     const init: unknown = params.initializationOptions;
-    if (typeof init === 'object' && init !== null && 'settings' in init) project.setOptions(optionsFromSettings(init.settings));
+    if (typeof init === 'object' && init !== null && 'settings' in init) settings.setEditorOptions(optionsFromSettings(init.settings));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -58,17 +61,20 @@ export function startServer(): void {
 
   const refreshSettings = async (pushed?: unknown): Promise<void> => {
     const section: unknown = pullConfiguration ? await connection.workspace.getConfiguration('istioEgress') : pushed;
-    if (section !== undefined) project.setOptions(optionsFromSettings(section));
+    if (section !== undefined) settings.setEditorOptions(optionsFromSettings(section));
     publisher.schedule();
   };
 
   connection.onInitialized(() => {
     if (watchFiles) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.istio-egress.yaml' }] })
         .catch(() => undefined);
     }
-    runNotification(connection, 'workspace indexing', () => indexer.indexAll().then(() => undefined));
+    runNotification(connection, 'workspace indexing', async () => {
+      await settings.reload();
+      await indexer.indexAll();
+    });
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' }).catch(() => undefined);
       runNotification(connection, 'settings', () => refreshSettings());
@@ -88,7 +94,12 @@ export function startServer(): void {
     publisher.forget(uri);
     runNotification(connection, 'close', () => indexer.closed(uri).then(() => publisher.schedule()));
   });
-  connection.onDidChangeWatchedFiles((params) => runNotification(connection, 'watched files', () => indexer.onWatchedFiles(params.changes)));
+  connection.onDidChangeWatchedFiles((params) =>
+    runNotification(connection, 'watched files', async () => {
+      if (params.changes.some((c) => ProjectSettings.isProjectFile(c.uri))) await settings.reload();
+      await indexer.onWatchedFiles(params.changes.filter((c) => !ProjectSettings.isProjectFile(c.uri)));
+    }),
+  );
 
   registerCompletion(ctx);
   registerHover(ctx);

@@ -20,5 +20,5 @@ export { validateConnection, validateSettings, validateTarget, type ProbeTarget 
 export { DEFAULT_PROBE_SETTINGS, probeSettings, type ProbeSettings } from './settings';
 export { describeValidationError, type ValidationError } from './validate';
 export { redactSecrets } from './redact';
-export { globalFlags, readCommands, type ClusterConnection } from './kubectlCommands';
+export { execArgs, globalFlags, liveStateCommands, readCommands, type ClusterConnection, type ReadCommand } from './kubectlCommands';
 export { howToCreateSource, type SourceMode, type SourcePod } from './sourcePods';

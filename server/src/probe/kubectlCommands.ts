@@ -54,6 +54,22 @@ export const readCommands = {
   }),
 } as const;
 
+/**
+ * Every read-only command a probe of `name` in `namespace` may run, in order. runProbe runs them in this order but
+ * skips the Endpoints of an ExternalName Service and stops at the first selector that finds a Running pod.
+ */
+export function liveStateCommands(name: string, namespace: string, selectors: readonly string[], noSidecarNamespace: string): ReadCommand[] {
+  const namespaces = [...new Set([namespace, noSidecarNamespace])];
+  return [
+    readCommands.currentContext(),
+    readCommands.service(name, namespace),
+    readCommands.endpoints(name, namespace),
+    readCommands.destinationRules(),
+    readCommands.serviceEntries(),
+    ...namespaces.flatMap((ns) => [readCommands.namespace(ns), ...selectors.map((selector) => readCommands.pods(ns, selector))]),
+  ];
+}
+
 /** `kubectl exec POD -n NS -c CONTAINER -- <command…>`: `--` ends kubectl's options, so the command is curl's alone. */
 export function execArgs(source: SourcePod, command: readonly string[]): string[] {
   return ['exec', source.pod, '-n', source.namespace, '-c', source.container, '--', ...command];

@@ -49,7 +49,8 @@ export function classifyExec(result: KubectlResult): ExecOutcome {
   const curl = CURL_ERROR.exec(stderr);
   if (curl) return { kind: 'curl-error', curlExit: Number(curl[1]), message: (curl[2] ?? '').trim() };
   if (terminated) return { kind: 'curl-error', curlExit: Number(terminated[1]), message: firstErrorLine(stderr) };
-  if (result.exitCode === 0) return { kind: 'completed' };
+  // Output cut at the bound: the runner killed kubectl, but what curl printed is there to read.
+  if (result.exitCode === 0 || result.truncated) return { kind: 'completed' };
   const known = CLUSTER_ERRORS.find((e) => e.pattern.test(stderr));
   return { kind: 'cluster-error', reason: known?.reason ?? 'other', message: firstErrorLine(stderr) || `kubectl exited with ${result.exitCode ?? result.signal ?? 'no status'}` };
 }

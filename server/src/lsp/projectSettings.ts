@@ -1,0 +1,56 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EMPTY_CONFIG, isIgnored, optionsWithConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../analysis/config/projectConfig';
+import type { Finding } from '../analysis/findings';
+import { applyConfig } from '../analysis/config/projectConfig';
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
+import type { Project } from '../analysis/workspace/project';
+import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
+
+/**
+ * The editor's settings combined with the repository's `.istio-egress.yaml`, the same file the CLI reads: its
+ * options (cluster domain, Istio version, traffic policy) come from the first workspace folder's project file and win
+ * over the settings, as they are the repository's truth; disabled rules, severities and ignored paths apply per file.
+ */
+export class ProjectSettings {
+  private settingsOptions: AnalysisOptions = DEFAULT_OPTIONS;
+  private readonly loader = new ProjectConfigLoader();
+  private rootFolder: string | undefined;
+  private rootConfig: ProjectConfig = EMPTY_CONFIG;
+
+  constructor(private readonly project: Project) {}
+
+  setFolders(folders: readonly string[]): void {
+    const first = folders.find((f) => f.startsWith('file:'));
+    this.rootFolder = first ? fileURLToPath(first) : undefined;
+  }
+
+  setEditorOptions(options: AnalysisOptions): void {
+    this.settingsOptions = options;
+    this.apply();
+  }
+
+  /** Re-reads the project files (after one changed) and applies the root one's options. */
+  async reload(): Promise<void> {
+    this.loader.forget();
+    this.rootConfig = this.rootFolder ? (await this.loader.find(this.rootFolder)).config : EMPTY_CONFIG;
+    this.apply();
+  }
+
+  private apply(): void {
+    this.project.setOptions(optionsWithConfig(this.settingsOptions, this.rootConfig));
+  }
+
+  static isProjectFile(uri: string): boolean {
+    return uri.endsWith(`/${PROJECT_CONFIG_FILE}`);
+  }
+
+  /** A file's findings as its nearest project file wants them: none when the file is ignored. */
+  async filter(uri: string, findings: readonly Finding[]): Promise<Finding[]> {
+    if (!uri.startsWith('file:')) return applyConfig(findings, this.rootConfig);
+    const file = fileURLToPath(uri);
+    const found: FoundConfig = await this.loader.find(path.dirname(file));
+    if (found.file && isIgnored(path.relative(found.dir, file).split(path.sep).join('/'), found.config.ignore)) return [];
+    return applyConfig(findings, found.config);
+  }
+}
