@@ -2,6 +2,7 @@ import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileModel, PlacedDocument } from '../analysis/workspace/fileModel';
 import type { Project } from '../analysis/workspace/project';
+import { DEFAULT_MAX_FILE_MB } from './settings';
 
 /**
  * The editor's open documents, fed into the project lazily: a burst of edits is parsed once, when a request or a
@@ -10,6 +11,8 @@ import type { Project } from '../analysis/workspace/project';
 export class OpenDocuments {
   readonly documents = new TextDocuments(TextDocument);
   private readonly synced = new Map<string, number>();
+  /** Documents larger than this get generic YAML features only (no egress analysis). */
+  maxBytes = DEFAULT_MAX_FILE_MB * 1024 * 1024;
 
   constructor(private readonly project: Project) {}
 
@@ -18,7 +21,13 @@ export class OpenDocuments {
     const document = this.documents.get(uri);
     if (!document) return undefined;
     if (this.synced.get(uri) !== document.version) {
-      this.project.setFile(uri, document.getText());
+      const text = document.getText();
+      if (text.length > this.maxBytes) {
+        const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
+        this.project.setSkipped(uri, `This file is ${mb(text.length)} MB, above the ${mb(this.maxBytes)} MB limit (istioEgress.maxFileSizeMB): egress checks are off for it.`);
+      } else {
+        this.project.setFile(uri, text);
+      }
       this.synced.set(uri, document.version);
     }
     return this.project.file(uri);
@@ -27,6 +36,11 @@ export class OpenDocuments {
   /** Brings every open document's model up to date (cross-file rules need them all). */
   syncAll(): void {
     for (const document of this.documents.all()) this.model(document.uri);
+  }
+
+  /** Forgets every synced version, so the next ask re-reads each document (after the size limit changed). */
+  resync(): void {
+    this.synced.clear();
   }
 
   closed(uri: string): void {

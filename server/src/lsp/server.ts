@@ -19,7 +19,7 @@ import { registerSymbols } from './features/symbols';
 import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
 import { ProjectSettings } from './projectSettings';
-import { optionsFromSettings } from './settings';
+import { maxFileBytes, optionsFromSettings } from './settings';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
 /** Starts the language server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
@@ -45,7 +45,10 @@ export function startServer(): void {
     indexer.setFolders(folders);
     settings.setFolders(folders);
     const init: unknown = params.initializationOptions;
-    if (typeof init === 'object' && init !== null && 'settings' in init) settings.setEditorOptions(optionsFromSettings(init.settings));
+    if (typeof init === 'object' && init !== null && 'settings' in init) {
+      settings.setEditorOptions(optionsFromSettings(init.settings));
+      open.maxBytes = maxFileBytes(init.settings);
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -61,7 +64,11 @@ export function startServer(): void {
 
   const refreshSettings = async (pushed?: unknown): Promise<void> => {
     const section: unknown = pullConfiguration ? await connection.workspace.getConfiguration('istioEgress') : pushed;
-    if (section !== undefined) settings.setEditorOptions(optionsFromSettings(section));
+    if (section !== undefined) {
+      settings.setEditorOptions(optionsFromSettings(section));
+      open.maxBytes = maxFileBytes(section);
+      open.resync();
+    }
     publisher.schedule();
   };
 

@@ -14,6 +14,7 @@ import {
   readPods,
   readService,
   readServiceEntries,
+  type LiveDestinationRule,
   type LiveNamespace,
   type LivePort,
   type LiveService,
@@ -103,7 +104,7 @@ export function planProbe(input: PlanInput): ProbePlan | PlanError {
     }),
   );
   const queries: PodQuery[] = input.podQueries.map((q) => ({ namespace: q.namespace, selector: q.selector, pods: readPods(q.json) }));
-  const selection = selectSourcePods(queries, namespaces);
+  const selection = selectSourcePods(queries, namespaces, { sidecarNamespace: target.namespace, noSidecarNamespace: settings.noSidecarNamespace });
   const sources = [...selection.sources].sort((a, b) => SOURCE_ORDER.indexOf(a.mode) - SOURCE_ORDER.indexOf(b.mode));
   const liveProblem = checkLiveValues(service, sources);
   if (liveProblem) return invalid(liveProblem);
@@ -111,12 +112,14 @@ export function planProbe(input: PlanInput): ProbePlan | PlanError {
     return {
       kind: 'plan-error',
       code: 'no-source-pod',
-      message: `No Running source pod to run curl in (looked with ${settings.sourceSelectors.map((s) => `-l ${s}`).join(', ')} in ${[...new Set(queries.map((q) => q.namespace))].join(', ') || target.namespace}). ${howToCreateSource(target.namespace, true)}. For a pod without sidecar: ${howToCreateSource(settings.noSidecarNamespace, false).replace(/^To create one: /, '')}`,
+      message:
+        `No Running source pod to run curl in (looked with ${settings.sourceSelectors.map((s) => `-l ${s}`).join(', ')}). ` +
+        `With a sidecar: ${howToCreateSource(target.namespace, true)}. Without: ${howToCreateSource(settings.noSidecarNamespace, false)}.`,
       notes: selection.notes,
     };
   }
   const ports = portsToProbe(service, target.port);
-  if ('kind' in ports) return ports;
+  if (!Array.isArray(ports)) return ports;
 
   const rules = readDestinationRules(input.live.destinationRules);
   const endpoints = readEndpoints(input.live.endpoints);
@@ -162,7 +165,7 @@ export function planProbe(input: PlanInput): ProbePlan | PlanError {
   return { kind: 'plan', target: planned, live, drift, sources, steps, needsTlsHost, skippedPorts, notes };
 }
 
-function appliedRuleFor(rule: Parameters<typeof tlsForPort>[0], port: number): AppliedRule {
+function appliedRuleFor(rule: LiveDestinationRule, port: number): AppliedRule {
   const { tls, portLevel } = tlsForPort(rule, port);
   return {
     name: rule.name,

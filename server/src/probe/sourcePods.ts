@@ -50,6 +50,12 @@ export interface SourceSelection {
   readonly notes: readonly string[];
 }
 
+/** Where the user should create missing source pods: the target namespace, and the no-sidecar namespace. */
+export interface SourceHints {
+  readonly sidecarNamespace: string;
+  readonly noSidecarNamespace: string;
+}
+
 /**
  * The first Running pod of each mode, queries taken in the order given (target namespace first, then the
  * no-sidecar namespace; selectors in setting order). Pods being deleted, or with only `istio-proxy`, are passed over.
@@ -57,6 +63,7 @@ export interface SourceSelection {
 export function selectSourcePods(
   queries: readonly PodQuery[],
   namespaces: ReadonlyMap<string, LiveNamespace>,
+  hints: SourceHints,
 ): SourceSelection {
   const chosen = new Map<SourceMode, SourcePod>();
   const passedOver: string[] = [];
@@ -73,32 +80,23 @@ export function selectSourcePods(
       if (!chosen.has(mode)) chosen.set(mode, { namespace, pod: pod.name, container, mode, selector: query.selector });
     }
   }
+  const looked = [...new Set(queries.map((q) => `${q.namespace} (-l ${q.selector})`))].join(', ') || 'no namespace';
   const notes: string[] = [];
   if (passedOver.length) notes.push(`Not Running, so not used: ${passedOver.join(', ')}.`);
-  return { sources: [...chosen.values()], notes: [...notes, ...missingSourceNotes(chosen, queries)] };
-}
-
-function missingSourceNotes(chosen: ReadonlyMap<SourceMode, SourcePod>, queries: readonly PodQuery[]): string[] {
-  const looked = [...new Set(queries.map((q) => `${q.namespace} (-l ${q.selector})`))].join(', ');
-  const namespacesLooked = [...new Set(queries.map((q) => q.namespace))];
-  const notes: string[] = [];
   if (!chosen.has('sidecar')) {
-    notes.push(
-      `No Running source pod with an istio-proxy sidecar in ${looked || 'any namespace'}. ` + howToCreateSource(namespacesLooked[0] ?? 'default', true),
-    );
+    notes.push(`No Running source pod with an istio-proxy sidecar in ${looked}. To create one: ${howToCreateSource(hints.sidecarNamespace, true)}`);
   }
   if (!chosen.has('no-sidecar')) {
-    notes.push(
-      `No Running source pod without a sidecar in ${looked || 'any namespace'}. ` + howToCreateSource(namespacesLooked[namespacesLooked.length - 1] ?? 'without-istio', false),
-    );
+    notes.push(`No Running source pod without a sidecar in ${looked}. To create one: ${howToCreateSource(hints.noSidecarNamespace, false)}`);
   }
-  return notes;
+  return { sources: [...chosen.values()], notes };
 }
+
+const CURL_SAMPLE = 'https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml';
 
 /** The commands of Istio's own task pages, as text for the user to run (the probe never creates anything). */
 export function howToCreateSource(namespace: string, withSidecar: boolean): string {
-  const sample = 'https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml';
   return withSidecar
-    ? `To create one: kubectl label namespace ${namespace} istio-injection=enabled; kubectl apply -n ${namespace} -f ${sample}`
-    : `To create one: kubectl create namespace ${namespace}; kubectl apply -n ${namespace} -f ${sample}`;
+    ? `kubectl label namespace ${namespace} istio-injection=enabled; kubectl apply -n ${namespace} -f ${CURL_SAMPLE}`
+    : `kubectl create namespace ${namespace}; kubectl apply -n ${namespace} -f ${CURL_SAMPLE}`;
 }

@@ -148,8 +148,3 @@ export function checkLabelSelector(field: string, value: string): Checked {
   }
   return undefined;
 }
-
-/** The first refusal among several checks, so callers can validate a whole input in one expression. */
-export function firstProblem(...checks: readonly Checked[]): Checked {
-  return checks.find((c) => c !== undefined);
-}

@@ -16,6 +16,7 @@ import { portLevelSettings } from './portLevelSettings';
 import { externalNamePortNames, portProtocolSelection } from './portProtocols';
 import { redundantDisable } from './redundantDisable';
 import type { Rule, RuleInfo } from './rule';
+import { fileSkipped } from './fileSkipped';
 import { schemaRule } from './schema';
 import { resourceName } from './serviceName';
 import { serviceEntryValidation } from './serviceEntryValidation';
@@ -58,4 +59,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** The catalogue the docs and `--list-rules` read: the analysis rules plus schema validation, by code. */
-export const CATALOGUE: readonly RuleInfo[] = [...RULES, schemaRule].sort((a, b) => a.code.localeCompare(b.code));
+export const CATALOGUE: readonly RuleInfo[] = [...RULES, schemaRule, fileSkipped].sort((a, b) => a.code.localeCompare(b.code));

@@ -16,6 +16,8 @@ export interface FileModel {
   /** How many documents were parsed for this version (the rest came from the previous version). */
   readonly parsedCount: number;
   readonly suppressions: Suppressions;
+  /** Set when the file is not analysed (too large): why, in a sentence. */
+  readonly skipped?: string;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { ParsedDocument } from '../documents/parsedDocument';
-import { isSuppressed } from '../documents/suppressions';
+import { isSuppressed, NO_SUPPRESSIONS } from '../documents/suppressions';
 import { sortFindings, type Finding } from '../findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../options';
 import { RULES } from '../rules';
 import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/rule';
-import { shiftRange } from '../text';
+import { range, shiftRange } from '../text';
+import { fileSkipped } from '../rules/fileSkipped';
 import { FileModelBuilder, type FileModel } from './fileModel';
 import { fileRange } from './placed';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -52,6 +53,15 @@ export class Project {
     return model;
   }
 
+  /** Keeps a file out of the analysis (too large to analyse as you type), with a finding that says why. */
+  setSkipped(uri: string, reason: string): FileModel {
+    this.builder.forget(uri);
+    const model: FileModel = { uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS, skipped: reason };
+    this.files.set(uri, model);
+    this.invalidate();
+    return model;
+  }
+
   removeFile(uri: string): void {
     if (!this.files.delete(uri)) return;
     this.builder.forget(uri);
@@ -79,6 +89,7 @@ export class Project {
     const model = this.files.get(uri);
     if (!model) return [];
     const out: Finding[] = [...extra];
+    if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
     for (const placed of model.documents) {
       for (const { rule, finding } of this.localFindings(placed.doc)) {
         out.push({
