@@ -129,6 +129,34 @@ describe('completions and hovers that know the workspace', () => {
     assert.equal(pairs[2]?.textEdit && 'newText' in pairs[2].textEdit ? pairs[2].textEdit.newText : '', 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\n');
   });
 
+  it('completes in documents that do not parse yet: a missing colon, a half-typed key, a trailing "- "', async () => {
+    const uri = 'file:///ws/half-typed.yaml';
+    const text = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata\n  name: broken\nspec:\n  host: \n  trafficPo\n  exportTo:\n  - \n';
+    await client.open(uri, text);
+    const hosts = await client.completion(uri, { line: 5, character: 8 });
+    assert.deepEqual(hosts.filter((i) => i.kind === 18).map((i) => i.label).slice(0, 2), ['my-wikipedia', 'legacy-api.shop.svc.cluster.local']);
+    const keys = await client.completion(uri, { line: 6, character: 11 });
+    assert.ok(keys.some((i) => i.label === 'trafficPolicy'), keys.map((i) => i.label).join(', '));
+    await client.close(uri);
+  });
+
+  it('quick-fixes ISTIO_MUTUAL toward an external Service with the mode that fits the port', async () => {
+    const uri = 'file:///ws/mtls.yaml';
+    const text =
+      'kind: Service\napiVersion: v1\nmetadata:\n  name: payments\nspec:\n  ports:\n  - {name: http, port: 80, targetPort: 443}\n---\n' +
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: payments\nspec:\n  host: payments\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n';
+    await client.open(uri, text);
+    const { diagnostics } = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR402'));
+    const finding = diagnostics.find((d) => d.code === 'EGR402');
+    assert.ok(finding);
+    const actions = (await client.codeActions(uri, finding.range, [finding])) ?? [];
+    const action = actions[0];
+    assert.ok(action && 'edit' in action);
+    assert.equal(action.title, 'Use tls.mode SIMPLE', 'payments speaks HTTP to an external 443');
+    assert.deepEqual(action.edit?.changes?.[uri], [{ range: finding.range, newText: 'SIMPLE' }]);
+    await client.close(uri);
+  });
+
   it('hovers a Service name with its DNS name, cluster IP and Endpoints', async () => {
     const text = hoverText(await client.hover(services, { line: 3, character: 10 }));
     assert.match(text, /In-cluster DNS name: `my-wikipedia\.default\.svc\.cluster\.local`/);

@@ -44,6 +44,15 @@ export const readCommands = {
     purpose: 'every ServiceEntry (is the external host registered?)',
     args: ['get', 'serviceentries.networking.istio.io', '-A', '-o', 'json'],
   }),
+  /** Fallbacks for users who may not list across namespaces. */
+  destinationRulesIn: (namespace: string): ReadCommand => ({
+    purpose: `the DestinationRules of ${namespace}`,
+    args: ['get', 'destinationrules.networking.istio.io', '-n', namespace, '-o', 'json'],
+  }),
+  serviceEntriesIn: (namespace: string): ReadCommand => ({
+    purpose: `the ServiceEntries of ${namespace}`,
+    args: ['get', 'serviceentries.networking.istio.io', '-n', namespace, '-o', 'json'],
+  }),
   namespace: (namespace: string): ReadCommand => ({
     purpose: `namespace ${namespace} (ambient label)`,
     args: ['get', 'namespace', namespace, '-o', 'json'],
@@ -56,7 +65,8 @@ export const readCommands = {
 
 /**
  * Every read-only command a probe of `name` in `namespace` may run, in order. runProbe runs them in this order but
- * skips the Endpoints of an ExternalName Service and stops at the first selector that finds a Running pod.
+ * skips the Endpoints of an ExternalName Service, stops at the first selector that finds a Running pod, and falls
+ * back to `-n <namespace>` when listing DestinationRules or ServiceEntries across namespaces is forbidden.
  */
 export function liveStateCommands(name: string, namespace: string, selectors: readonly string[], noSidecarNamespace: string): ReadCommand[] {
   const namespaces = [...new Set([namespace, noSidecarNamespace])];

@@ -126,6 +126,27 @@ async function readOptionalJson(session: Session, command: ReadCommand, conseque
   }
 }
 
+/** Cluster-wide first; a user who may not list across namespaces still gets the target namespace's objects. */
+async function readAcrossNamespaces(session: Session, all: ReadCommand, one: ReadCommand, what: string): Promise<unknown> {
+  const everywhere = await readOptionalJson(session, all, `reading the ${what} of the Service's namespace only.`);
+  if (everywhere !== undefined) return everywhere;
+  return readOptionalJson(session, one, `${what} are not taken into account.`);
+}
+
+/** The namespace object, for its ambient label; 'missing' when it does not exist (no pod to look for there). */
+async function readNamespaceJson(session: Session, namespace: string): Promise<unknown> {
+  try {
+    const json = await readJson(session, readCommands.namespace(namespace), true);
+    if (json === undefined) session.notes.push(`Namespace ${namespace} does not exist; no source pod searched there.`);
+    return json ?? 'missing';
+  } catch (error) {
+    // Namespace-scoped users often may not read Namespace objects: only ambient detection is lost.
+    if (!(error instanceof ProbeStop) || error.code !== 'cluster-error') throw error;
+    session.notes.push(`${error.message}; ambient mode is not detected there.`);
+    return undefined;
+  }
+}
+
 function firstRefusal(options: ProbeOptions, settings: ProbeSettings): ProbeStop | undefined {
   const refused = [...validateConnection(options), ...validateTarget(options.target), ...validateSettings(settings)][0];
   return refused && new ProbeStop('invalid-input', describeValidationError(refused), refused.field);
@@ -167,18 +188,15 @@ async function fetchLiveState(session: Session, namespace: string, file: ProbeFi
   }
   // An ExternalName Service has no Endpoints to read.
   const endpoints = live.type === 'ExternalName' ? undefined : await readJson(session, readCommands.endpoints(name, namespace), true);
-  const destinationRules = await readOptionalJson(session, readCommands.destinationRules(), 'DestinationRules are not taken into account.');
-  const serviceEntries = await readOptionalJson(session, readCommands.serviceEntries(), 'ServiceEntries are not taken into account.');
+  const destinationRules = await readAcrossNamespaces(session, readCommands.destinationRules(), readCommands.destinationRulesIn(namespace), 'DestinationRules');
+  const serviceEntries = await readAcrossNamespaces(session, readCommands.serviceEntries(), readCommands.serviceEntriesIn(namespace), 'ServiceEntries');
   const namespaces: unknown[] = [];
   const podQueries: Fetched['podQueries'] = [];
   const searched = [...new Set([namespace, session.settings.noSidecarNamespace])];
   for (const ns of searched) {
-    const nsJson = await readJson(session, readCommands.namespace(ns), true);
-    if (nsJson === undefined) {
-      session.notes.push(`Namespace ${ns} does not exist; no source pod searched there.`);
-      continue;
-    }
-    namespaces.push(nsJson);
+    const nsJson = await readNamespaceJson(session, ns);
+    if (nsJson === 'missing') continue;
+    if (nsJson !== undefined) namespaces.push(nsJson);
     for (const selector of session.settings.sourceSelectors) {
       const json = await readOptionalJson(session, readCommands.pods(ns, selector), 'no source pod taken from there.');
       podQueries.push({ namespace: ns, selector, json });

@@ -1,10 +1,10 @@
 import { pathIs } from '../documents/locate';
 import { serviceFqdn } from '../model/hosts';
-import { carriesTls, protocolOfPortName } from '../model/protocols';
-import { namespaceOf, type DestinationRuleResource, type ServiceResource } from '../model/resources';
+import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import { istioAtLeast } from '../options';
 import type { Range } from '../text';
 import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
+import { recommendedMode } from '../workspace/recommendedMode';
 import type { PlacedResource } from '../workspace/placed';
 import { placeResource } from '../workspace/placed';
 import { type AssistContext, whereResource } from './context';
@@ -101,32 +101,11 @@ function hostSuggestions(ctx: AssistContext, range: Range, rule: DestinationRule
 
 /** The modes in the order that fits the destination, with a one-line explanation each. */
 function modeSuggestions(ctx: AssistContext, range: Range, rule: PlacedResource<DestinationRuleResource>, port: number | undefined): Suggestion[] {
-  const target = destinationOf(rule, ctx.index, ctx.options);
-  let recommended: string | undefined;
-  let external = false;
-  let why = '';
-  if (target?.kind === 'service') {
-    const service: ServiceResource = target.service.resource;
-    external = isExternalService(service);
-    const ports = service.ports.filter((p) => port === undefined || p.port?.value === port);
-    if (ports.some(carriesTls)) {
-      recommended = 'DISABLE';
-      why = 'the port says the workload already speaks TLS';
-    } else if (external && ports.some((p) => protocolOfPortName(p.name?.value)?.startsWith('http') && (p.targetPort?.value === 443 || p.port?.value === 443))) {
-      recommended = 'SIMPLE';
-      why = 'the workload speaks HTTP to an external 443';
-    }
-  } else if (target?.kind === 'serviceEntry') {
-    external = isMeshExternalEntry(target.entry.resource);
-    const ports = target.entry.resource.ports.filter((p) => port === undefined || p.number?.value === port);
-    if (ports.some((p) => p.protocol?.value === 'HTTP' && p.targetPort?.value === 443)) {
-      recommended = 'SIMPLE';
-      why = 'the port carries HTTP to an external 443';
-    } else if (ports.some((p) => p.protocol?.value === 'HTTPS' || p.protocol?.value === 'TLS')) {
-      recommended = 'DISABLE';
-      why = 'the workload already sends TLS on this port';
-    }
-  }
+  const advice = recommendedMode(destinationOf(rule, ctx.index, ctx.options), port);
+  // DISABLE as a mere default for external hosts is not worth a "recommended" badge; port evidence is.
+  const recommended = advice && !advice.why.startsWith('endpoints outside') && !advice.why.startsWith('the host is outside') ? advice.mode : undefined;
+  const why = advice?.why ?? '';
+  const external = advice?.external ?? false;
   const order = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'].sort((a, b) => (a === recommended ? -1 : b === recommended ? 1 : 0));
   return order.map((mode, i): Suggestion => {
     const breaks = mode === 'ISTIO_MUTUAL' && external;

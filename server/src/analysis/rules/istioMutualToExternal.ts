@@ -7,7 +7,9 @@ import { appliedRule } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { AnalysisOptions } from '../options';
-import type { WorkspaceFinding, WorkspaceRule } from './rule';
+import type { Destination } from '../workspace/destinations';
+import { recommendedMode } from '../workspace/recommendedMode';
+import type { RelativeFix, WorkspaceFinding, WorkspaceRule } from './rule';
 
 /** A destination outside the mesh: its host as Istio matches it, and what to point at. */
 interface ExternalDestination {
@@ -52,6 +54,19 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
   return out;
 }
 
+function asDestination(hit: ExternalDestination): Destination | undefined {
+  const r = hit.at.resource;
+  if (r.kindName === 'Service') return { kind: 'service', host: hit.host, service: { ...hit.at, resource: r } };
+  if (r.kindName === 'ServiceEntry') return { kind: 'serviceEntry', host: hit.host, entry: { ...hit.at, resource: r } };
+  return undefined;
+}
+
+/** The quick fix: the mode that fits the destination in place of ISTIO_MUTUAL. */
+function replaceMode(finding: Omit<WorkspaceFinding, 'message' | 'related'>, hit: ExternalDestination, port: number | undefined): RelativeFix {
+  const mode = recommendedMode(asDestination(hit), port)?.mode ?? 'DISABLE';
+  return { title: `Use tls.mode ${mode}`, edits: [{ at: finding.at, range: finding.range, newText: mode }] };
+}
+
 function describe(resource: Resource): string {
   return `${resource.kind.value} '${resource.name?.value ?? ''}'`;
 }
@@ -67,7 +82,10 @@ export const istioMutualToExternal: WorkspaceRule = {
   severity: 'error',
   scope: 'workspace',
   check(index, options, report) {
-    const findings = new Map<string, { finding: Omit<WorkspaceFinding, 'message' | 'related'>; placement: string; wildcard?: string; hits: ExternalDestination[] }>();
+    const findings = new Map<
+      string,
+      { finding: Omit<WorkspaceFinding, 'message' | 'related'>; placement: string; port: number | undefined; wildcard?: string; hits: ExternalDestination[] }
+    >();
     for (const destination of externalDestinations(index, options)) {
       const applied = appliedRule(destination.host, destination.namespace, index, options);
       if (!applied) continue;
@@ -78,6 +96,7 @@ export const istioMutualToExternal: WorkspaceRule = {
         const entry = findings.get(key) ?? {
           finding: { at: applied.rule, range: mode.range },
           placement: describePlacement(placement),
+          port: placement.port,
           ...(applied.exact ? {} : { wildcard: applied.host }),
           hits: [],
         };
@@ -85,7 +104,7 @@ export const istioMutualToExternal: WorkspaceRule = {
         findings.set(key, entry);
       }
     }
-    for (const { finding, placement, wildcard, hits } of findings.values()) {
+    for (const { finding, placement, port, wildcard, hits } of findings.values()) {
       const [first] = hits;
       if (!first) continue;
       const more = hits.length > 1 ? ` and ${hits.length - 1} more external destination${hits.length > 2 ? 's' : ''}` : '';
@@ -94,6 +113,7 @@ export const istioMutualToExternal: WorkspaceRule = {
         ...finding,
         message: `ISTIO_MUTUAL${placement} applies to ${first.description}${more}${via}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
         related: hits.slice(0, 10).map((h) => ({ at: h.at, range: h.anchor.range, message: `${describe(h.at.resource)}: ${h.host}` })),
+        fixes: [replaceMode(finding, first, port)],
       });
     }
   },
