@@ -24,6 +24,7 @@ export type ParsedArgs =
   | { readonly command: 'error'; readonly message: string };
 
 export const USAGE = `Usage: istio-egress check [options] <file|folder|->...
+       istio-egress probe <service> [options]   (istio-egress probe --help)
        istio-egress --list-rules [--format json]
 
 Checks Kubernetes Services, Endpoints and Istio DestinationRules / ServiceEntries for egress mistakes.

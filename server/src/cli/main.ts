@@ -2,6 +2,8 @@ import { SEVERITY_ORDER } from '../analysis/findings';
 import { CATALOGUE } from '../analysis/rules';
 import { parseArgs, USAGE } from './args';
 import { runCheck } from './check';
+import { runProbeCommand } from './probe';
+import { parseProbeArgs, PROBE_USAGE } from './probeArgs';
 import { formatGithub } from './formats/github';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
@@ -22,6 +24,25 @@ function listRules(format: 'text' | 'json'): string {
 
 /** Runs the CLI and returns its exit status: 0 clean, 1 findings at or above --fail-on, 2 bad usage or unreadable input. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'probe') {
+    const parsed = parseProbeArgs(argv.slice(1));
+    if (parsed.command === 'probe-help') {
+      process.stdout.write(`${PROBE_USAGE}\n`);
+      return 0;
+    }
+    if (parsed.command === 'error') {
+      process.stderr.write(`istio-egress probe: ${parsed.message}\n\n${PROBE_USAGE}\n`);
+      return 2;
+    }
+    const abort = new AbortController();
+    const interrupt = (): void => abort.abort();
+    process.once('SIGINT', interrupt);
+    try {
+      return await runProbeCommand(parsed, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), signal: abort.signal });
+    } finally {
+      process.removeListener('SIGINT', interrupt);
+    }
+  }
   const args = parseArgs(argv);
   switch (args.command) {
     case 'help':
