@@ -10,11 +10,20 @@ const KNOWN_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|Servic
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  registerProbeCommand(context);
+  let starting: Promise<LanguageClient> | undefined;
+  /** Starts the server once; the probe command may need it before any relevant YAML was opened. */
+  const ensureClient = (): Promise<LanguageClient> => {
+    starting ??= (async () => {
+      client = createClient(context);
+      await client.start();
+      return client;
+    })();
+    return starting;
+  };
+  registerProbeCommand(context, ensureClient);
   const startIfRelevant = (document: vscode.TextDocument): void => {
-    if (client || document.languageId !== 'yaml' || !KNOWN_KIND.test(document.getText())) return;
-    client = createClient(context);
-    void client.start();
+    if (starting || document.languageId !== 'yaml' || !KNOWN_KIND.test(document.getText())) return;
+    void ensureClient();
   };
   vscode.workspace.textDocuments.forEach(startIfRelevant);
   context.subscriptions.push(

@@ -12,6 +12,8 @@ import { YamlService } from '../schema/yamlService';
 import type { ServerContext } from './context';
 import { DiagnosticsPublisher } from './diagnostics';
 import { registerCodeActions } from './features/codeActions';
+import { registerCodeLens } from './features/codeLens';
+import { registerProbeRequests } from './features/probeTarget';
 import { registerCompletion } from './features/completion';
 import { registerFolding } from './features/folding';
 import { registerHover } from './features/hover';
@@ -57,6 +59,7 @@ export function startServer(): void {
         documentSymbolProvider: { label: 'Istio Egress' },
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'istio-egress-language-server', version: '0.1.0' },
     };
@@ -113,6 +116,8 @@ export function startServer(): void {
   registerSymbols(ctx);
   registerFolding(ctx);
   registerCodeActions(ctx);
+  registerCodeLens(ctx);
+  registerProbeRequests(ctx);
 
   open.documents.listen(connection);
   connection.listen();
