@@ -3,7 +3,6 @@ import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
-import { hostMatches } from '../workspace/drPrecedence';
 import type { WorkspaceRule } from './rule';
 
 /** `svc.ns` or `svc.ns.svc` naming a known Service: Istio does not expand such hosts (only dot-less ones). */
@@ -41,8 +40,7 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
   severity: 'hint',
   scope: 'workspace',
   check(index, options, report) {
-    const entryHosts = index.serviceEntries.flatMap((e) => e.resource.hosts.map((h) => h.value.toLowerCase()));
-    const registered = (host: string): boolean => entryHosts.some((h) => hostMatches(h, host));
+    const registered = (host: string): boolean => index.hostRegistered(host);
     for (const rule of index.destinationRules) {
       const written = rule.resource.host;
       if (!written || written.value.includes('*') || partialServiceName(written.value, index, options)) continue;

@@ -1,5 +1,4 @@
 import { namespaceOf, type ServiceResource } from '../model/resources';
-import { hostMatches } from '../workspace/drPrecedence';
 import { istioAtLeast } from '../options';
 import { externalNameProblem } from './externalNameHost';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -9,7 +8,7 @@ import type { WorkspaceRule } from './rule';
 export function targetRegistered(service: ServiceResource, index: WorkspaceIndex): boolean {
   const target = service.externalName?.value.toLowerCase().replace(/\.$/, '');
   if (!target) return true;
-  return index.serviceEntries.some((e) => e.resource.hosts.some((h) => hostMatches(h.value.toLowerCase(), target)));
+  return index.hostRegistered(target);
 }
 
 /** RULES.md F2: with no ServiceEntry for the target, traffic through the alias is passthrough, or blocked. */

@@ -20,7 +20,7 @@ export function destinationOf(
   const key = serviceOfHost(host, options.clusterDomain);
   const service = key && index.service(key.namespace, key.name);
   if (service) return { kind: 'service', host, service };
-  const entry = index.serviceEntries.find((e) => e.resource.hosts.some((h) => h.value.toLowerCase() === host));
+  const entry = index.entryWithHost(host);
   return entry ? { kind: 'serviceEntry', host, entry } : undefined;
 }
 

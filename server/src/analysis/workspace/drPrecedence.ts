@@ -46,12 +46,21 @@ export function appliedRule(
   const byNamespace = rulesByNamespace(index, options.clusterDomain);
   const order = [clientNamespace, destinationNamespace, ROOT_NAMESPACE].filter((ns): ns is string => ns !== undefined);
   for (const namespace of [...new Set(order)]) {
+    const rules = byNamespace.get(namespace);
+    if (!rules) continue;
     let best: AppliedRule | undefined;
-    for (const candidate of byNamespace.get(namespace) ?? []) {
-      if (candidate.rule === exclude) continue;
-      if (!hostMatches(candidate.host, host) || !visibleTo(candidate.rule.resource, namespace, clientNamespace)) continue;
-      const applied = { ...candidate, exact: candidate.host === host };
-      if (!best || specificity(applied) > specificity(best)) best = applied;
+    // Exact hosts first (an exact match beats any wildcard), then the longest matching wildcard.
+    for (const candidate of rules.exact.get(host) ?? []) {
+      if (candidate.rule === exclude || !visibleTo(candidate.rule.resource, namespace, clientNamespace)) continue;
+      best = { ...candidate, exact: true };
+      break;
+    }
+    if (!best) {
+      for (const candidate of rules.wildcards) {
+        if (candidate.rule === exclude || !hostMatches(candidate.host, host) || !visibleTo(candidate.rule.resource, namespace, clientNamespace)) continue;
+        const applied = { ...candidate, exact: false };
+        if (!best || specificity(applied) > specificity(best)) best = applied;
+      }
     }
     if (best) return best;
   }
@@ -63,20 +72,31 @@ interface IndexedRule {
   readonly host: string;
 }
 
-/** DRs grouped by namespace with their expanded hosts, computed once per index (and cluster domain). */
-const grouped = new WeakMap<WorkspaceIndex, { domain: string; rules: Map<string, IndexedRule[]> }>();
+interface NamespaceRules {
+  /** By expanded host, in workspace order (the first one wins, as Istio's merge keeps the first). */
+  readonly exact: Map<string, IndexedRule[]>;
+  readonly wildcards: IndexedRule[];
+}
 
-function rulesByNamespace(index: WorkspaceIndex, clusterDomain: string): Map<string, IndexedRule[]> {
+/** DRs grouped by namespace with their expanded hosts, computed once per index (and cluster domain). */
+const grouped = new WeakMap<WorkspaceIndex, { domain: string; rules: Map<string, NamespaceRules> }>();
+
+function rulesByNamespace(index: WorkspaceIndex, clusterDomain: string): Map<string, NamespaceRules> {
   const cached = grouped.get(index);
   if (cached?.domain === clusterDomain) return cached.rules;
-  const rules = new Map<string, IndexedRule[]>();
+  const rules = new Map<string, NamespaceRules>();
   for (const rule of index.destinationRules) {
     const written = rule.resource.host?.value;
     if (!written) continue;
     const namespace = namespaceOf(rule.resource);
-    const list = rules.get(namespace) ?? [];
-    list.push({ rule, host: expandHost(written, namespace, clusterDomain) });
-    rules.set(namespace, list);
+    let group = rules.get(namespace);
+    if (!group) {
+      group = { exact: new Map(), wildcards: [] };
+      rules.set(namespace, group);
+    }
+    const host = expandHost(written, namespace, clusterDomain);
+    if (host.startsWith('*')) group.wildcards.push({ rule, host });
+    else group.exact.set(host, [...(group.exact.get(host) ?? []), { rule, host }]);
   }
   grouped.set(index, { domain: clusterDomain, rules });
   return rules;

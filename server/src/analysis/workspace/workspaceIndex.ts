@@ -18,6 +18,10 @@ export class WorkspaceIndex {
   readonly destinationRules: PlacedResource<DestinationRuleResource>[] = [];
   readonly serviceEntries: PlacedResource<ServiceEntryResource>[] = [];
   readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
+  /** ServiceEntries by each exact host they declare (lower case). */
+  private readonly entriesByHost = new Map<string, PlacedResource<ServiceEntryResource>[]>();
+  /** ServiceEntries' wildcard hosts (`*.example.com`, `*`), checked by suffix. */
+  private readonly wildcardEntries: { readonly suffix: string; readonly entry: PlacedResource<ServiceEntryResource> }[] = [];
 
   static build(files: Iterable<FileModel>): WorkspaceIndex {
     const index = new WorkspaceIndex();
@@ -42,9 +46,16 @@ export class WorkspaceIndex {
       case 'DestinationRule':
         this.destinationRules.push({ ...placed, resource: r });
         break;
-      case 'ServiceEntry':
-        this.serviceEntries.push({ ...placed, resource: r });
+      case 'ServiceEntry': {
+        const entry = { ...placed, resource: r };
+        this.serviceEntries.push(entry);
+        for (const host of r.hosts) {
+          const h = host.value.toLowerCase();
+          if (h.startsWith('*')) this.wildcardEntries.push({ suffix: h.slice(1), entry });
+          else push(this.entriesByHost, h, entry);
+        }
         break;
+      }
       case 'VirtualService':
         this.virtualServices.push({ ...placed, resource: r });
         break;
@@ -55,6 +66,17 @@ export class WorkspaceIndex {
 
   service(namespace: string, name: string): PlacedResource<ServiceResource> | undefined {
     return this.services.get(serviceKey(namespace, name))?.[0];
+  }
+
+  /** The first ServiceEntry declaring exactly this host. */
+  entryWithHost(host: string): PlacedResource<ServiceEntryResource> | undefined {
+    return this.entriesByHost.get(host.toLowerCase())?.[0];
+  }
+
+  /** Whether a ServiceEntry registers the host, exactly or through a wildcard host. */
+  hostRegistered(host: string): boolean {
+    const h = host.toLowerCase();
+    return this.entriesByHost.has(h) || this.wildcardEntries.some((w) => w.suffix === '' || h.endsWith(w.suffix));
   }
 
   endpointsOf(namespace: string, name: string): readonly PlacedResource<EndpointsResource>[] {
