@@ -26,6 +26,8 @@ const entries = [
 ];
 
 async function main() {
+  // The schema validator is generated code (Ajv standalone), bundled like any module.
+  require('node:child_process').execFileSync(process.execPath, ['scripts/generate-validator.mjs', '--if-stale'], { cwd: __dirname, stdio: 'inherit' });
   const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

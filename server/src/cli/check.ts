@@ -7,8 +7,6 @@ import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
 import { Project } from '../analysis/workspace/project';
 import { findYamlFiles } from '../files/walk';
 import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
-import { schemaFindings } from '../schema/schemaFindings';
-import { YamlService } from '../schema/yamlService';
 import type { CheckArgs } from './args';
 
 export const STDIN_URI = 'stdin:/-';
@@ -108,7 +106,6 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
       unreadable.push(`${arg}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const yaml = new YamlService();
   const findings: ReportedFinding[] = [];
   const configProblems: string[] = [];
   for (const { found, inputs } of groups.values()) {
@@ -116,9 +113,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     const project = new Project(optionsOf(args, found));
     for (const input of inputs) project.setFile(input.uri, input.text);
     for (const input of inputs) {
-      const model = project.file(input.uri);
-      if (!model) continue;
-      const own = applyConfig(project.findings(input.uri, await schemaFindings(yaml, model)), found.config, args.disable);
+      const own = applyConfig(project.findings(input.uri), found.config, args.disable);
       for (const finding of own) {
         const document = documentName(project, finding);
         findings.push({ ...finding, file: displayPath(finding.uri, io.cwd), ...(document ? { document } : {}) });

@@ -3,8 +3,6 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../analysis/findings';
 import type { Project } from '../analysis/workspace/project';
-import { schemaFindings } from '../schema/schemaFindings';
-import type { YamlService } from '../schema/yamlService';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';
 import { describe } from './runner';
@@ -51,7 +49,6 @@ export class DiagnosticsPublisher {
     private readonly connection: Connection,
     private readonly project: Project,
     private readonly open: OpenDocuments,
-    private readonly yaml: YamlService,
     private readonly settings: ProjectSettings,
   ) {}
 
@@ -93,7 +90,7 @@ export class DiagnosticsPublisher {
     const document = this.open.documents.get(uri);
     const model = this.open.model(uri);
     if (!document || !model) return;
-    const findings = await this.settings.filter(uri, this.project.findings(uri, await schemaFindings(this.yaml, model)));
+    const findings = await this.settings.filter(uri, this.project.findings(uri));
     const diagnostics = findings.map(toDiagnostic);
     // A newer version arrived while schema validation awaited: that version's run will publish.
     if (this.open.documents.get(uri)?.version !== document.version) return;

@@ -32,7 +32,7 @@ export function startServer(): void {
   const yaml = new YamlService();
   const ctx: ServerContext = { connection, project, open, yaml };
   const settings = new ProjectSettings(project);
-  const publisher = new DiagnosticsPublisher(connection, project, open, yaml, settings);
+  const publisher = new DiagnosticsPublisher(connection, project, open, settings);
   let pullConfiguration = false;
   let watchFiles = false;
   const indexer = new WorkspaceIndexer(connection, project, open, () => publisher.schedule());

@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { schemaErrors, type SchemaError } from '../schema/schemaErrors';
 import type { Resource } from '../model/resources';
 import { LineIndex, type Range } from '../text';
 import { readResource } from './readResource';
@@ -18,6 +19,8 @@ export interface ParsedDocument {
   readonly lineCount: number;
   readonly resource: Resource | undefined;
   readonly syntaxErrors: readonly SyntaxError[];
+  /** Mismatches with the bundled schema (unknown fields, wrong types, values outside enums); our kinds only. */
+  readonly schemaErrors: readonly SchemaError[];
 }
 
 /** Aliases are followed one level at a time by the reader and never expanded, so alias bombs cost nothing. */
@@ -42,7 +45,20 @@ export function parseYamlDocument(text: string): ParsedDocument {
     // A document too broken to read is still reported through its syntax errors.
     resource = undefined;
   }
-  return { text, lineCount: lines.lineCount, resource, syntaxErrors };
+  return { text, lineCount: lines.lineCount, resource, syntaxErrors, schemaErrors: checkSchema(doc, resource, lines) };
+}
+
+/** Aliases expanded beyond this count make the document too costly to validate; it is left unvalidated. */
+const MAX_ALIAS_COUNT = 100;
+
+function checkSchema(doc: Document, resource: Resource | undefined, lines: LineIndex): readonly SchemaError[] {
+  if (!resource || resource.kindName === 'Other') return [];
+  try {
+    return schemaErrors(doc, doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), lines, resource.kind.range);
+  } catch {
+    // An alias bomb or an unresolvable node: the syntax errors (or nothing) are all we say about it.
+    return [];
+  }
 }
 
 function firstLine(message: string): string {

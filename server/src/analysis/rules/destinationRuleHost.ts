@@ -28,10 +28,8 @@ export const destinationRuleHost: DocumentRule = {
   check(doc, _options, report) {
     const rule = doc.resource;
     if (rule?.kindName !== 'DestinationRule') return;
-    if (!rule.host) {
-      report({ message: 'A DestinationRule needs spec.host: the service it configures (a short name, a cluster FQDN, or a ServiceEntry host).', range: rule.kind.range });
-      return;
-    }
+    // A missing host is the schema's finding (EGR002).
+    if (!rule.host) return;
     const problem = hostProblem(rule.host.value);
     if (problem) report({ message: `host '${rule.host.value}' ${problem}.`, range: rule.host.range });
     else if (/[A-Z]/.test(rule.host.value)) {
