@@ -48,3 +48,13 @@ describe('README', () => {
     for (const rule of CATALOGUE) assert.ok(readme.includes(`| ${rule.code} |`), rule.code);
   });
 });
+
+describe('README settings', () => {
+  it('lists every setting of package.json, as `npm run docs:settings` renders it', async () => {
+    const { readmeWithSettings } = await import('../../scripts/settingsTable');
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    assert.equal(readme, readmeWithSettings(readme), 'README settings table is stale: run npm run docs:settings');
+    const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, unknown> } } };
+    for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.ok(readme.includes(`| \`${key}\` |`), key);
+  });
+});
