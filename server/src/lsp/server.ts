@@ -22,6 +22,7 @@ import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
 import { ProjectSettings } from './projectSettings';
 import { maxFileBytes, optionsFromSettings } from './settings';
+import { warmUp } from './warmUp';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
 /** Starts the language server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
@@ -40,7 +41,8 @@ export function startServer(): void {
   process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${describe(error)}`));
   process.on('unhandledRejection', (error) => connection.console.error(`unhandled rejection: ${describe(error)}`));
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    await warmUp(yaml).catch((error: unknown) => connection.console.error(`warm-up failed: ${describe(error)}`));
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);

@@ -1,0 +1,67 @@
+import { Project } from '../analysis/workspace/project';
+import { locate } from '../analysis/documents/locate';
+import { completions } from '../analysis/assist/completions';
+import type { YamlService } from '../schema/yamlService';
+
+const SAMPLE = `kind: Service
+apiVersion: v1
+metadata:
+  name: warm-up
+spec:
+  type: ExternalName
+  externalName: warm-up.example.com
+  ports:
+  - {name: http, port: 80}
+---
+kind: Service
+apiVersion: v1
+metadata:
+  name: warm-up-ips
+spec:
+  ports:
+  - {name: tls, port: 443}
+---
+kind: Endpoints
+apiVersion: v1
+metadata:
+  name: warm-up-ips
+subsets:
+- addresses: [{ip: 203.0.113.10}]
+  ports: [{name: tls, port: 443}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: warm-up
+spec:
+  hosts: [warm-up.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: warm-up
+spec:
+  host: warm-up-ips
+  trafficPolicy:
+    tls:
+      mode: DISABLE
+`;
+
+/**
+ * Runs every stage once on a small sample before the server answers `initialize`: the parser, the schema validator,
+ * the rules and yaml-language-server are compiled and initialised then, not on the user's first file or keystroke.
+ */
+export async function warmUp(yaml: YamlService): Promise<void> {
+  const project = new Project();
+  const model = project.setFile('warm-up:/sample.yaml', SAMPLE);
+  project.findings('warm-up:/sample.yaml');
+  const rule = model.documents[model.documents.length - 1];
+  if (!rule) return;
+  const position = { line: rule.startLine + 8, character: 12 };
+  const spot = locate(rule.doc.text, { line: 8, character: 12 });
+  completions({ spot, placed: rule, index: project.index(), options: project.options });
+  await yaml.complete(rule.doc, rule.startLine, position);
+  await yaml.hover(rule.doc, rule.startLine, { line: rule.startLine + 5, character: 3 });
+}
