@@ -3,7 +3,7 @@ import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
 import { isMeshExternalEntry } from '../workspace/destinations';
-import { appliedRule } from '../workspace/drPrecedence';
+import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { AnalysisOptions } from '../options';
@@ -109,9 +109,12 @@ export const istioMutualToExternal: WorkspaceRule = {
       if (!first) continue;
       const more = hits.length > 1 ? ` and ${hits.length - 1} more external destination${hits.length > 2 ? 's' : ''}` : '';
       const via = wildcard ? ` through the wildcard host '${wildcard}', the most specific rule that applies there` : '';
+      // The client's namespace is unknown: say where a rule of the client's own namespace would decide instead.
+      const local = clientNamespacesWithOwnRule(first.host, first.namespace, index, options);
+      const except = local.length ? ` (clients in namespace${local.length > 1 ? 's' : ''} ${local.join(', ')} apply their own namespace's rule instead)` : '';
       report({
         ...finding,
-        message: `ISTIO_MUTUAL${placement} applies to ${first.description}${more}${via}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
+        message: `ISTIO_MUTUAL${placement} applies to ${first.description}${more}${via}${except}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
         related: hits.slice(0, 10).map((h) => ({ at: h.at, range: h.anchor.range, message: `${describe(h.at.resource)}: ${h.host}` })),
         fixes: [replaceMode(finding, first, port)],
       });

@@ -105,3 +105,16 @@ function rulesByNamespace(index: WorkspaceIndex, clusterDomain: string): Map<str
 function specificity(applied: AppliedRule): number {
   return applied.exact ? Number.MAX_SAFE_INTEGER : applied.host.length;
 }
+
+/**
+ * Namespaces, other than the destination's and the root, holding a DestinationRule for `host`: clients there apply
+ * their own namespace's rule first (RULES.md F6), so the answer for them may differ.
+ */
+export function clientNamespacesWithOwnRule(host: string, destinationNamespace: string, index: WorkspaceIndex, options: AnalysisOptions): string[] {
+  const out: string[] = [];
+  for (const [namespace, rules] of rulesByNamespace(index, options.clusterDomain)) {
+    if (namespace === destinationNamespace || namespace === ROOT_NAMESPACE) continue;
+    if (rules.exact.has(host) || rules.wildcards.some((r) => hostMatches(r.host, host))) out.push(namespace);
+  }
+  return out.sort();
+}
