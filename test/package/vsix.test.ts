@@ -40,6 +40,7 @@ describe('the packaged extension (.vsix)', () => {
       'extension/docs/rules/EGR401.md',
       'extension/package.json',
       'extension/readme.md',
+      'extension/images/icon.png',
     ]) {
       assert.ok(entries.includes(expected), `${expected} missing from ${entries.join(', ')}`);
     }
