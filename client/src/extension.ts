@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerProbeCommand } from './probeCommand';
+import { registerStatusBar } from './statusBar';
 
 const CLIENT_ID = 'istioEgress';
 /** Kinds the server knows; it is started only when a YAML document declares one of them. */
@@ -21,9 +22,15 @@ export function activate(context: vscode.ExtensionContext): void {
     return starting;
   };
   registerProbeCommand(context, ensureClient);
+  let statusBar = false;
   const startIfRelevant = (document: vscode.TextDocument): void => {
     if (starting || document.languageId !== 'yaml' || !KNOWN_KIND.test(document.getText())) return;
     void ensureClient();
+    // The context is read with kubectl, so only once a relevant file shows the user works on egress.
+    if (!statusBar) {
+      statusBar = true;
+      registerStatusBar(context);
+    }
   };
   vscode.workspace.textDocuments.forEach(startIfRelevant);
   context.subscriptions.push(
