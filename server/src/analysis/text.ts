@@ -30,13 +30,28 @@ export function rangeContains(r: Range, p: Position): boolean {
   return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
 }
 
+/**
+ * The end of the line starting at `from` and where the next line starts. Line breaks are `\r\n`, `\r` or `\n`, as
+ * in LSP and YAML; a lone `\r` ends a line too, or positions would drift from the editor's.
+ */
+export function lineBreakAfter(text: string, from: number): { end: number; next: number } | undefined {
+  const lf = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  if (cr !== -1 && (lf === -1 || cr < lf)) return { end: cr, next: text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1 };
+  return lf === -1 ? undefined : { end: lf, next: lf + 1 };
+}
+
 /** Offsets of the start of every line of a text; converts offsets to positions by binary search. */
 export class LineIndex {
   private readonly starts: number[];
 
   constructor(private readonly text: string) {
     const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    if (text.includes('\r')) {
+      for (let b = lineBreakAfter(text, 0); b; b = lineBreakAfter(text, b.next)) starts.push(b.next);
+    } else {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
     this.starts = starts;
   }
 
@@ -60,8 +75,11 @@ export class LineIndex {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
     const start = this.starts[position.line] ?? 0;
-    const next = this.starts[position.line + 1] ?? this.text.length + 1;
-    return Math.min(start + Math.max(0, position.character), next - 1, this.text.length);
+    // The end of the line's content: before its line break (one or two characters).
+    let end = this.starts[position.line + 1] ?? this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return Math.min(start + Math.max(0, position.character), end);
   }
 
   rangeOf(startOffset: number, endOffset: number): Range {

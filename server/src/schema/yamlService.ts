@@ -60,20 +60,40 @@ export class YamlService {
   }
 
   complete(doc: ParsedDocument, startLine: number, position: Position): Promise<CompletionList> {
-    return this.service.doComplete(this.textDocument(doc), toLocal(position, startLine), false).then((list) => shiftDeep(list, startLine));
+    return guarded(async () => shiftDeep(await this.service.doComplete(this.textDocument(doc), toLocal(position, startLine), false), startLine), { items: [], isIncomplete: false });
   }
 
   hover(doc: ParsedDocument, startLine: number, position: Position): Promise<Hover | null> {
-    return this.service.doHover(this.textDocument(doc), toLocal(position, startLine)).then((hover) => shiftDeep(hover, startLine));
+    return guarded(async () => shiftDeep((await this.service.doHover(this.textDocument(doc), toLocal(position, startLine))) ?? null, startLine), null);
   }
 
   symbols(doc: ParsedDocument, startLine: number): DocumentSymbol[] {
-    return shiftDeep(this.service.findDocumentSymbols2(this.textDocument(doc), {}), startLine);
+    return guardedSync(() => shiftDeep(this.service.findDocumentSymbols2(this.textDocument(doc), {}), startLine), []);
   }
 
   foldingRanges(doc: ParsedDocument, startLine: number): FoldingRange[] {
-    const ranges = this.service.getFoldingRanges(this.textDocument(doc), { rangeLimit: 5000 }) ?? [];
+    const ranges = guardedSync(() => this.service.getFoldingRanges(this.textDocument(doc), { rangeLimit: 5000 }) ?? [], []);
     return ranges.map((r) => ({ ...r, startLine: r.startLine + startLine, endLine: r.endLine + startLine }));
+  }
+}
+
+/**
+ * yaml-language-server can throw on pathological documents (a stack overflow on 1 000-deep nesting, a missing node on
+ * half-typed text); for an editor that is no answer from it, not an error: our own features still answer.
+ */
+async function guarded<T>(work: () => Promise<T>, neutral: T): Promise<T> {
+  try {
+    return await work();
+  } catch {
+    return neutral;
+  }
+}
+
+function guardedSync<T>(work: () => T, neutral: T): T {
+  try {
+    return work();
+  } catch {
+    return neutral;
   }
 }
 

@@ -1,3 +1,4 @@
+import { lineBreakAfter } from '../text';
 /**
  * One YAML document's slice of a file. Found by a line scan for `---` / `...` markers, which YAML forbids
  * inside content at column 0, so the scan agrees with a full parse without doing one.
@@ -11,9 +12,9 @@ export interface Segment {
   readonly startLine: number;
 }
 
-const START_MARKER = /^---(?:[ \t]|\r?$)/;
-const END_MARKER = /^\.\.\.(?:[ \t]|\r?$)/;
-const NOT_CONTENT = /^(?:[ \t]*(?:#.*)?\r?|%.*)$/;
+const START_MARKER = /^---(?:[ \t]|$)/;
+const END_MARKER = /^\.\.\.(?:[ \t]|$)/;
+const NOT_CONTENT = /^(?:[ \t]*(?:#.*)?|%.*)$/;
 
 export function splitSegments(text: string): Segment[] {
   const segments: Segment[] = [];
@@ -29,22 +30,33 @@ export function splitSegments(text: string): Segment[] {
     hasContent = false;
   };
 
+  const scanAll = text.includes('\r');
   let lineStart = 0;
   for (let line = 0; ; line++) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
+    // Lines end at \r\n, \r or \n, as the editor counts them; the fast path handles files without \r.
+    let lineEnd: number;
+    let next: number | undefined;
+    if (scanAll) {
+      const brk = lineBreakAfter(text, lineStart);
+      lineEnd = brk ? brk.end : text.length;
+      next = brk?.next;
+    } else {
+      const newline = text.indexOf('\n', lineStart);
+      lineEnd = newline === -1 ? text.length : newline;
+      next = newline === -1 ? undefined : newline + 1;
+    }
     const head = text.slice(lineStart, Math.min(lineEnd, lineStart + 4));
     if (START_MARKER.test(head)) {
       if (hasContent) cut(lineStart, line);
       hasContent = true;
     } else if (END_MARKER.test(head)) {
-      if (newline === -1) break;
-      cut(newline + 1, line + 1);
+      if (next === undefined) break;
+      cut(next, line + 1);
     } else if (!hasContent && !NOT_CONTENT.test(text.slice(lineStart, lineEnd))) {
       hasContent = true;
     }
-    if (newline === -1) break;
-    lineStart = newline + 1;
+    if (next === undefined) break;
+    lineStart = next;
   }
   if (segmentStart < text.length || segments.length === 0) {
     segments.push({ text: text.slice(segmentStart), startOffset: segmentStart, startLine: segmentLine });

@@ -1,3 +1,5 @@
+import { LineIndex } from '../text';
+
 /**
  * Suppression comments: `# istio-egress-disable EGR001, EGR402` silences those rules on the next line;
  * `# istio-egress-disable-file EGR005` silences them in the whole file. Without codes, every rule is silenced.
@@ -11,7 +13,7 @@ export interface Suppressions {
 
 export const NO_SUPPRESSIONS: Suppressions = { file: new Set(), lines: new Map() };
 
-const DIRECTIVE = /^[ \t]*#[ \t]*istio-egress-disable(-file)?(?:[ \t]+([A-Za-z0-9, \t]*?))?[ \t]*\r?$/gm;
+const DIRECTIVE = /^[ \t]*#[ \t]*istio-egress-disable(-file)?(?:[ \t]+([A-Za-z0-9, \t]*?))?[ \t]*(?=\r|\n|$)/gm;
 const MARKER = 'istio-egress-disable';
 
 function codesOf(list: string | undefined): string[] {
@@ -26,12 +28,9 @@ export function scanSuppressions(text: string): Suppressions {
   if (!text.includes(MARKER)) return NO_SUPPRESSIONS;
   const file = new Set<string>();
   const lines = new Map<number, Set<string>>();
-  let line = 0;
-  let counted = 0;
+  const lines_ = new LineIndex(text);
   for (const match of text.matchAll(DIRECTIVE)) {
-    // Count newlines up to the match to know its line, incrementally.
-    for (let i = text.indexOf('\n', counted); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
-    counted = match.index;
+    const line = lines_.positionAt(match.index).line;
     const codes = codesOf(match[2]);
     if (match[1]) codes.forEach((c) => file.add(c));
     else {

@@ -11,7 +11,7 @@ export function registerFolding(ctx: ServerContext): void {
       for (const placed of model.documents) {
         // Each document folds as a whole, then by yaml-language-server's ranges inside it.
         const lastLine = placed.startLine + placed.doc.lineCount - 1;
-        const lastContentLine = placed.doc.text.endsWith('\n') ? lastLine - 1 : lastLine;
+        const lastContentLine = /[\r\n]$/.test(placed.doc.text) ? lastLine - 1 : lastLine;
         if (model.documents.length > 1 && lastContentLine > placed.startLine) {
           ranges.push({ startLine: placed.startLine, endLine: lastContentLine });
         }
