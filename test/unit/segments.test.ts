@@ -60,3 +60,20 @@ describe('splitSegments', () => {
     }
   });
 });
+
+describe('line breaks as LSP counts them', () => {
+  it('treats a lone CR as a line break in LineIndex and in the document scan', async () => {
+    const { LineIndex } = await import('../../server/src/analysis/text');
+    const text = 'a: 1\r---\rb: 2\r\nc: 3\n';
+    const lines = new LineIndex(text);
+    assert.equal(lines.lineCount, 5);
+    assert.deepEqual(lines.positionAt(text.indexOf('b')), { line: 2, character: 0 });
+    assert.deepEqual(lines.positionAt(text.indexOf('c')), { line: 3, character: 0 });
+    assert.equal(lines.offsetAt({ line: 0, character: 99 }), 4, 'clamped before the line break');
+    assert.equal(lines.offsetAt({ line: 2, character: 99 }), text.indexOf('\r\n'));
+    assert.deepEqual(starts(text), [
+      [0, 'a: 1\r'],
+      [1, '---\rb: 2\r\nc: 3\n'],
+    ]);
+  });
+});
