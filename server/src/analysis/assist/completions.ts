@@ -5,6 +5,7 @@ import { istioAtLeast } from '../options';
 import type { Range } from '../text';
 import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
+import { externalNameProblem } from '../rules/externalNameHost';
 import type { PlacedResource } from '../workspace/placed';
 import { placeResource } from '../workspace/placed';
 import { type AssistContext, whereResource } from './context';
@@ -57,7 +58,8 @@ function hostSuggestions(ctx: AssistContext, range: Range, rule: DestinationRule
       const namespace = namespaceOf(service);
       if (service.type?.value === 'ExternalName' && aliasesIgnored) {
         const target = service.externalName?.value.replace(/\.$/, '');
-        if (target) {
+        // A malformed target (EGR101) is no host to offer.
+        if (target && !externalNameProblem(target)) {
           out.push({
             label: target,
             insertText: target,
