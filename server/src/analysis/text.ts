@@ -68,18 +68,25 @@ export class LineIndex {
       if ((this.starts[mid] ?? 0) <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - (this.starts[low] ?? 0) };
+    // An offset inside a line break (the \n of \r\n, or the break itself) stays at the end of the line's content.
+    const start = this.starts[low] ?? 0;
+    return { line: low, character: Math.min(clamped, this.contentEnd(low)) - start };
+  }
+
+  /** The offset where a line's content ends, before its line break (one or two characters). */
+  private contentEnd(line: number): number {
+    const start = this.starts[line] ?? 0;
+    let end = this.starts[line + 1] ?? this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
   }
 
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.starts.length) return this.text.length;
     const start = this.starts[position.line] ?? 0;
-    // The end of the line's content: before its line break (one or two characters).
-    let end = this.starts[position.line + 1] ?? this.text.length;
-    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
-    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-    return Math.min(start + Math.max(0, position.character), end);
+    return Math.min(start + Math.max(0, position.character), this.contentEnd(position.line));
   }
 
   rangeOf(startOffset: number, endOffset: number): Range {

@@ -90,13 +90,16 @@ export class DiagnosticsPublisher {
     const document = this.open.documents.get(uri);
     const model = this.open.model(uri);
     if (!document || !model) return;
+    // TextDocuments updates its documents in place: read the version now, with the text the findings come from.
+    const version = document.version;
     const findings = await this.settings.filter(uri, this.project.findings(uri));
     const diagnostics = findings.map(toDiagnostic);
-    // A newer version arrived while schema validation awaited: that version's run will publish.
-    if (this.open.documents.get(uri)?.version !== document.version) return;
+    // A newer version arrived meanwhile: that version's run will publish.
+    if (this.open.documents.get(uri)?.version !== version) return;
     const key = JSON.stringify(diagnostics);
     if (this.published.get(uri) === key) return;
     this.published.set(uri, key);
-    await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
+
 }

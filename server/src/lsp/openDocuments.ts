@@ -10,7 +10,8 @@ import { DEFAULT_MAX_FILE_MB } from './settings';
  */
 export class OpenDocuments {
   readonly documents = new TextDocuments(TextDocument);
-  private readonly synced = new Map<string, number>();
+  /** The text each open document had when last given to the project (versions may repeat or go back). */
+  private readonly synced = new Map<string, string>();
   /** Documents larger than this get generic YAML features only (no egress analysis). */
   maxBytes = DEFAULT_MAX_FILE_MB * 1024 * 1024;
 
@@ -20,15 +21,15 @@ export class OpenDocuments {
   model(uri: string): FileModel | undefined {
     const document = this.documents.get(uri);
     if (!document) return undefined;
-    if (this.synced.get(uri) !== document.version) {
-      const text = document.getText();
+    const text = document.getText();
+    if (this.synced.get(uri) !== text) {
       if (text.length > this.maxBytes) {
         const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
         this.project.setSkipped(uri, `This file is ${mb(text.length)} MB, above the ${mb(this.maxBytes)} MB limit (istioEgress.maxFileSizeMB): egress checks are off for it.`);
       } else {
         this.project.setFile(uri, text);
       }
-      this.synced.set(uri, document.version);
+      this.synced.set(uri, text);
     }
     return this.project.file(uri);
   }

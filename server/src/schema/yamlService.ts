@@ -12,6 +12,7 @@ import type {
   Position,
 } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../analysis/documents/parsedDocument';
+import { LineIndex } from '../analysis/text';
 import egressSchema from '../../../schemas/egress.schema.json';
 
 /** The bundled schema's id; nothing is ever fetched from it. */
@@ -60,18 +61,22 @@ export class YamlService {
   }
 
   complete(doc: ParsedDocument, startLine: number, position: Position): Promise<CompletionList> {
-    return guarded(async () => shiftDeep(await this.service.doComplete(this.textDocument(doc), toLocal(position, startLine), false), startLine), { items: [], isIncomplete: false });
+    if (tooCostly(doc)) return Promise.resolve({ items: [], isIncomplete: false });
+    return guarded(async () => shiftDeep(await this.service.doComplete(this.textDocument(doc), toLocal(doc, position, startLine), false), startLine), { items: [], isIncomplete: false });
   }
 
   hover(doc: ParsedDocument, startLine: number, position: Position): Promise<Hover | null> {
-    return guarded(async () => shiftDeep((await this.service.doHover(this.textDocument(doc), toLocal(position, startLine))) ?? null, startLine), null);
+    if (tooCostly(doc)) return Promise.resolve(null);
+    return guarded(async () => shiftDeep((await this.service.doHover(this.textDocument(doc), toLocal(doc, position, startLine))) ?? null, startLine), null);
   }
 
   symbols(doc: ParsedDocument, startLine: number): DocumentSymbol[] {
+    if (tooCostly(doc)) return [];
     return guardedSync(() => shiftDeep(this.service.findDocumentSymbols2(this.textDocument(doc), {}), startLine), []);
   }
 
   foldingRanges(doc: ParsedDocument, startLine: number): FoldingRange[] {
+    if (tooCostly(doc)) return [];
     const ranges = guardedSync(() => this.service.getFoldingRanges(this.textDocument(doc), { rangeLimit: 5000 }) ?? [], []);
     return ranges.map((r) => ({ ...r, startLine: r.startLine + startLine, endLine: r.endLine + startLine }));
   }
@@ -97,19 +102,35 @@ function guardedSync<T>(work: () => T, neutral: T): T {
   }
 }
 
-function toLocal(position: Position, startLine: number): Position {
-  return { line: Math.max(0, position.line - startLine), character: position.character };
+/** The position inside the document, clamped to its text as LSP requires (past a line's end → its end). */
+function toLocal(doc: ParsedDocument, position: Position, startLine: number): Position {
+  const lines = new LineIndex(doc.text);
+  return lines.positionAt(lines.offsetAt({ line: Math.max(0, position.line - startLine), character: Math.max(0, position.character) }));
+}
+
+/**
+ * Documents that yaml-language-server would spend too long on: many aliases (it expands them) or very deep nesting.
+ * They get no schema completion, hover, symbols or folding from it; the egress analysis still runs.
+ */
+function tooCostly(doc: ParsedDocument): boolean {
+  let aliases = 0;
+  for (const _ of doc.text.matchAll(/(?:^|[\s,[{:-])\*[^\s,\]}]+/g)) if (++aliases > 16) return true;
+  return /[[{]{200}/.test(doc.text.replace(/\s+/g, '')) || /^ {400}/m.test(doc.text);
 }
 
 /** Moves every `{line, character}` inside an LSP result down by `lines` (ranges in edits, symbols, hovers). */
 export function shiftDeep<T>(value: T, lines: number): T {
   if (lines === 0) return value;
+  // yaml-language-server shares Position objects between ranges (an edit's insert and replace ranges, a symbol's
+  // range and selection range): each object is moved once.
+  const seen = new Set<object>();
   const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
     if (Array.isArray(node)) {
       for (const item of node) visit(item);
       return;
     }
-    if (typeof node !== 'object' || node === null) return;
     const record = node as Record<string, unknown>;
     if (typeof record.line === 'number' && typeof record.character === 'number') {
       record.line += lines;

@@ -26,6 +26,22 @@ export interface ParsedDocument {
 /** Aliases are followed one level at a time by the reader and never expanded, so alias bombs cost nothing. */
 export function parseYamlDocument(text: string): ParsedDocument {
   const lines = new LineIndex(text);
+  try {
+    return parseWith(text, lines);
+  } catch (error) {
+    // The parser recurses: a document nested thousands of levels deep overflows the stack. Say so, analyse nothing.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      text,
+      lineCount: lines.lineCount,
+      resource: undefined,
+      syntaxErrors: [{ message: 'the document is nested too deeply to analyse', range: lines.rangeOf(0, Math.min(1, text.length)) }],
+      schemaErrors: [],
+    };
+  }
+}
+
+function parseWith(text: string, lines: LineIndex): ParsedDocument {
   const doc = parseDocument(text, {
     lineCounter: new LineCounter(),
     prettyErrors: false,

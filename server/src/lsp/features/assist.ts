@@ -9,6 +9,12 @@ export function assistContextAt(ctx: ServerContext, uri: string, position: Posit
   const model = ctx.open.model(uri);
   const placed = model && documentAt(model, position.line);
   if (!placed) return undefined;
-  const spot = locate(placed.doc.text, { line: position.line - placed.startLine, character: position.character });
+  let spot: ReturnType<typeof locate>;
+  try {
+    spot = locate(placed.doc.text, { line: position.line - placed.startLine, character: Math.max(0, position.character) });
+  } catch {
+    // Too deep for the parser's recursion: no workspace-aware suggestions here.
+    spot = { kind: 'none' };
+  }
   return { spot, placed, index: ctx.project.index(), options: ctx.project.options };
 }
