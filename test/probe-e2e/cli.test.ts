@@ -68,6 +68,18 @@ describe('istio-egress probe: the real kubectl against a loopback API server, re
     assert.match(result.stdout, new RegExp(WIKIPEDIA_CLUSTER_IP.replace(/\./g, '\\.')));
   });
 
+  it('fails the TLS probe when the certificate of the server is not trusted (curl exit 60)', async () => {
+    for (const net of ['plain', 'sidecar']) seed.cluster.setRoute(net, `${WIKIPEDIA_CLUSTER_IP}:443`, seed.servers.untrustedWikipedia.target);
+    try {
+      const { result, report } = await probeJson(['my-wikipedia', '--tls-host', 'en.wikipedia.org']);
+      assert.equal(result.code, 1, result.stdout);
+      assert.deepEqual(verdicts(report).sort(), ['no-sidecar fail', 'sidecar fail']);
+      assert.match(JSON.stringify(report), /certificate/i);
+    } finally {
+      for (const net of ['plain', 'sidecar']) seed.cluster.setRoute(net, `${WIKIPEDIA_CLUSTER_IP}:443`, seed.servers.wikipedia.target);
+    }
+  });
+
   it('fails through the sidecar with Envoy 503 and blames the ISTIO_MUTUAL line of the file', async () => {
     const file = path.join(dir, 'wiki.yaml');
     writeFileSync(
