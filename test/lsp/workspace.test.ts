@@ -49,16 +49,18 @@ describe('workspace index: files that are not open take part in cross-file rules
   it('follows a change on disk announced by a file-watch event', async () => {
     const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
     writeFileSync(serviceFile, SELECTORLESS);
+    const next = client.nextDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'EGR401'));
     await client.watchedFilesChanged([{ uri: pathToFileURL(serviceFile).toString(), type: 2 }]);
-    const published = await client.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'EGR401'));
+    const published = await next;
     assert.deepEqual(published.diagnostics.map((d) => d.code), []);
   });
 
   it('forgets a deleted file', async () => {
     const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
     rmSync(serviceFile);
+    const next = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304'));
     await client.watchedFilesChanged([{ uri: pathToFileURL(serviceFile).toString(), type: 3 }]);
-    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304'));
+    const published = await next;
     assert.match(String(published.diagnostics[0]?.message), /No Service 'my-httpbin'/);
   });
 
@@ -66,15 +68,18 @@ describe('workspace index: files that are not open take part in cross-file rules
     const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
     const config = path.join(dir, '.istio-egress.yaml');
     writeFileSync(config, 'disable: [EGR304]\n');
+    const silenced = client.nextDiagnostics(uri, (p) => p.diagnostics.length === 0);
     await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 1 }]);
-    await client.waitForDiagnostics(uri, (p) => p.diagnostics.length === 0);
+    await silenced;
     writeFileSync(config, 'severity:\n  EGR304: warning\n');
+    const warned = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 2));
     await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 2 }]);
-    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 2));
+    const published = await warned;
     assert.equal(published.diagnostics.length, 1);
     rmSync(config);
+    const restored = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 4));
     await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 3 }]);
-    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 4));
+    await restored;
   });
 
   it('never indexed node_modules', async () => {

@@ -165,6 +165,12 @@ export class LspTestClient {
     });
   }
 
+  /** Like waitForDiagnostics, but only publications that arrive after this call count. */
+  nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const already = (this.diagnostics.get(uri) ?? []).length;
+    return this.waitForDiagnostics(uri, (p) => (this.diagnostics.get(uri) ?? []).indexOf(p) >= already && accept(p), timeoutMs);
+  }
+
   /** Waits for diagnostics of a given document version. */
   diagnosticsOfVersion(uri: string, version: number): Promise<Diagnostic[]> {
     return this.waitForDiagnostics(uri, (p) => p.version === version).then((p) => p.diagnostics);
