@@ -253,6 +253,9 @@ describe('fuzz: protocol misuse', () => {
 
   it('answers cancelled requests with a result or RequestCancelled, never crashing', async () => {
     const uri = 'file:///fuzz/misuse/cancel.yaml';
+    // Requests are in flight while an edit is sent, so which version they answer is not known: publications for this
+    // document are not range-checked here (the fixed-seed test does that).
+    client.ignored.add(uri);
     // Big enough that a request takes a while: 200 documents.
     await client.open(uri, `${sample}\n---\n`.repeat(200));
     const failures: Failure[] = [];

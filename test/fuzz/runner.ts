@@ -232,7 +232,11 @@ interface Tracked {
   readonly batches: Batch[];
   /** Texts of the versions the server may still publish diagnostics for (pruned at each sync point). */
   readonly history: Map<number, string>;
+  /** For each version in `history`, the message sequence number it was sent with. */
+  readonly sentAt: Map<number, number>;
   closing: boolean;
+  /** Sequence number of the didClose (Infinity while open). */
+  closedAt: number;
 }
 
 export interface Counters {
@@ -271,6 +275,13 @@ export class FuzzClient {
   private stderrSeen = 0;
   private readonly waiters: { uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   readonly counters: Counters = { requests: 0, diagnostics: 0, publications: 0 };
+  /** The last protocol events (sent changes, publications, answers, prunes), for failure reports. */
+  private readonly trace: string[] = [];
+  private note(event: string): void {
+    this.trace.push(`${Date.now() % 100_000} ${event}`);
+    if (this.trace.length > 30) this.trace.shift();
+  }
+
   /** Called with every checked publication and the text of the version it names. */
   readonly observers: ((p: PublishDiagnosticsParams, text: string) => void)[] = [];
 
@@ -318,7 +329,9 @@ export class FuzzClient {
       initial: text,
       batches: [],
       history: new Map([[version, text]]),
+      sentAt: new Map([[version, ++this.seq]]),
       closing: false,
+      closedAt: Number.POSITIVE_INFINITY,
     };
   }
 
@@ -383,7 +396,9 @@ export class FuzzClient {
     t.doc.version = version;
     TextDocument.update(t.lib, [], version);
     t.history.set(version, t.doc.getText());
+    t.sentAt.set(version, ++this.seq);
     t.batches.push(changes);
+    this.note(`change ${uri.replace(/.*\//, '')} v${version}`);
     await this.lsp.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [...changes] });
     return version;
   }
@@ -395,7 +410,10 @@ export class FuzzClient {
 
   async close(uri: string): Promise<void> {
     const t = this.tracked.get(uri);
-    if (t) t.closing = true;
+    if (t) {
+      t.closing = true;
+      t.closedAt = ++this.seq;
+    }
     await this.lsp.close(uri);
   }
 
@@ -436,6 +454,7 @@ export class FuzzClient {
 
   private onDiagnostics(p: PublishDiagnosticsParams): void {
     this.counters.publications++;
+    this.note(`publish ${p.uri.replace(/.*\//, '')} v${String(p.version)} (${p.diagnostics.length})`);
     this.counters.diagnostics += p.diagnostics.length;
     for (const w of [...this.waiters]) {
       if (w.uri === p.uri && w.version === p.version) {
@@ -459,7 +478,7 @@ export class FuzzClient {
       this.fail({
         kind: 'diagnostic-version',
         signature: 'diagnostic-version',
-        detail: `diagnostics published for version ${String(version)} of ${p.uri}, which the client never sent or had superseded before its last answered request (current ${t.doc.version}, kept ${[...t.history.keys()].join(',')})`,
+        detail: `diagnostics published for version ${String(version)} of ${p.uri}, which the client never sent or had superseded before its last answered request (current ${t.doc.version}, kept ${[...t.history.keys()].join(',')}); last events: ${this.trace.join(' | ')}`,
         uri: p.uri,
         text: t.doc.getText(),
       });
@@ -486,13 +505,31 @@ export class FuzzClient {
     }
   }
 
-  /** Every publication the server can still send names the current version: older texts are dropped. */
+  /** Messages sent so far (changes, opens, closes), numbered; `answeredUpTo` is the last one a request followed. */
+  private seq = 0;
+  private answeredUpTo = 0;
+  private seqAtRequest = 0;
+
+  /**
+   * Once a request sent after message N is answered, the server has processed everything up to N: for each document
+   * only the newest version sent by then (and later ones) can still be named by a publication; a document closed by
+   * then publishes nothing more.
+   */
   private sync(): void {
+    this.note(`prune up to #${this.answeredUpTo}`);
     for (const [uri, t] of this.tracked) {
-      if (t.closing) this.tracked.delete(uri);
-      else if (t.history.size > 1) {
-        t.history.clear();
-        t.history.set(t.doc.version, t.doc.getText());
+      if (t.closedAt <= this.answeredUpTo) {
+        this.tracked.delete(uri);
+        continue;
+      }
+      let fence: number | undefined;
+      for (const [version, at] of t.sentAt) if (at <= this.answeredUpTo && (fence === undefined || version > fence)) fence = version;
+      if (fence === undefined) continue;
+      for (const version of [...t.history.keys()]) {
+        if (version < fence) {
+          t.history.delete(version);
+          t.sentAt.delete(version);
+        }
       }
     }
   }
@@ -512,7 +549,12 @@ export class FuzzClient {
     const where = position ? ` at ${position.line}:${position.character}` : '';
     try {
       const death = this.death();
+      const fence = this.seq;
+      this.seqAtRequest = fence;
+      this.note(`request ${method.replace('textDocument/', '')} ${uri.replace(/.*\//, '')} after #${fence}`);
       const value = await within(Promise.race([send(), death.promise]), ms, method).finally(death.cancel);
+      this.answeredUpTo = Math.max(this.answeredUpTo, fence);
+      this.note(`answer ${method.replace('textDocument/', '')}`);
       // The server logs a handler's exception before it answers: what was logged by now belongs to this request.
       this.scanLogs(failures, { uri, ...(text !== undefined ? { text } : {}), ...(position ? { position } : {}) }, `${method}${where}`);
       return { ok: true, value };
@@ -521,6 +563,8 @@ export class FuzzClient {
       if (error instanceof Timeout) {
         failures.push({ kind: 'timeout', signature: 'timeout', detail: `${method}${where} not answered within ${ms} ms`, ...base });
       } else if (error instanceof ResponseError) {
+        // An error answer too comes after everything sent before the request.
+        this.answeredUpTo = Math.max(this.answeredUpTo, this.seqAtRequest);
         if (!acceptCodes.includes(error.code)) {
           failures.push({
             kind: 'error-response',
@@ -664,8 +708,7 @@ export class FuzzClient {
 
   /** Publications, log, stderr and liveness since the last call; drops superseded versions if the server answered. */
   collect(failures: Failure[] = []): Failure[] {
-    const answered = !failures.some((f) => f.kind === 'timeout' || f.kind === 'crash');
-    if (answered && this.alive) this.sync();
+    if (this.alive) this.sync();
     failures.push(...this.pending);
     this.pending = [];
     this.scanLogs(failures);
