@@ -1,4 +1,6 @@
-import { namespaceOf } from '../model/resources';
+import { namespaceOf, type EndpointsResource, type Located, type ServiceResource } from '../model/resources';
+import type { PlacedResource } from '../workspace/placed';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
 /**
@@ -27,6 +29,26 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
   },
 };
 
+interface PairedEndpoints {
+  readonly placed: PlacedResource<EndpointsResource>;
+  readonly name: Located<string>;
+  readonly namespace: string;
+  /** The Service of the same name and namespace, if any. */
+  readonly service: PlacedResource<ServiceResource> | undefined;
+}
+
+/** Every named Endpoints with the Service it would serve. */
+function* endpointsWithService(index: WorkspaceIndex): Generator<PairedEndpoints> {
+  for (const list of index.endpoints.values()) {
+    for (const placed of list) {
+      const name = placed.resource.name;
+      if (!name) continue;
+      const namespace = namespaceOf(placed.resource);
+      yield { placed, name, namespace, service: index.service(namespace, name.value) };
+    }
+  }
+}
+
 export const endpointsWithoutService: WorkspaceRule = {
   code: 'EGR302',
   name: 'endpoints-without-service',
@@ -34,26 +56,20 @@ export const endpointsWithoutService: WorkspaceRule = {
   severity: 'warning',
   scope: 'workspace',
   check(index, _options, report) {
-    for (const list of index.endpoints.values()) {
-      for (const placed of list) {
-        const endpoints = placed.resource;
-        if (!endpoints.name) continue;
-        const namespace = namespaceOf(endpoints);
-        const service = index.service(namespace, endpoints.name.value);
-        if (!service) {
-          report({
-            at: placed,
-            range: endpoints.name.range,
-            message: `No Service named '${endpoints.name.value}' in namespace '${namespace}' is known: Endpoints serve only the Service of the same name and namespace.`,
-          });
-        } else if (service.resource.selector) {
-          report({
-            at: placed,
-            range: endpoints.name.range,
-            message: `Service '${endpoints.name.value}' has a selector, so Kubernetes manages its Endpoints and replaces these addresses. Remove the selector to list external IPs by hand.`,
-            related: [{ at: service, range: service.resource.selector.keyRange ?? service.resource.selector.range, message: 'the selector' }],
-          });
-        }
+    for (const { placed, name, namespace, service } of endpointsWithService(index)) {
+      if (!service) {
+        report({
+          at: placed,
+          range: name.range,
+          message: `No Service named '${name.value}' in namespace '${namespace}' is known: Endpoints serve only the Service of the same name and namespace.`,
+        });
+      } else if (service.resource.selector) {
+        report({
+          at: placed,
+          range: name.range,
+          message: `Service '${name.value}' has a selector, so Kubernetes manages its Endpoints and replaces these addresses. Remove the selector to list external IPs by hand.`,
+          related: [{ at: service, range: service.resource.selector.keyRange ?? service.resource.selector.range, message: 'the selector' }],
+        });
       }
     }
   },
@@ -66,26 +82,21 @@ export const endpointsPortNames: WorkspaceRule = {
   severity: 'error',
   scope: 'workspace',
   check(index, _options, report) {
-    for (const list of index.endpoints.values()) {
-      for (const placed of list) {
-        const endpoints = placed.resource;
-        if (!endpoints.name) continue;
-        const service = index.service(namespaceOf(endpoints), endpoints.name.value);
-        if (!service || service.resource.selector || service.resource.type?.value === 'ExternalName') continue;
-        const serviceNames = new Set(service.resource.ports.map((p) => p.name?.value ?? ''));
-        const shown = [...serviceNames].map((n) => (n ? `'${n}'` : '(unnamed)')).join(', ');
-        for (const subset of endpoints.subsets) {
-          for (const port of subset.ports) {
-            const name = port.name?.value ?? '';
-            if (serviceNames.has(name)) continue;
-            const firstPort = service.resource.ports[0];
-            report({
-              at: placed,
-              range: port.name?.range ?? port.port?.range ?? port.range,
-              message: `Endpoints port ${name ? `'${name}'` : '(unnamed)'} matches no port of Service '${endpoints.name.value}' (${shown || 'no ports'}): ports are paired by name, so no traffic reaches it.`,
-              related: firstPort ? [{ at: service, range: firstPort.name?.range ?? firstPort.range, message: "the Service's ports" }] : [],
-            });
-          }
+    for (const { placed, name: endpointsName, service } of endpointsWithService(index)) {
+      if (!service || service.resource.selector || service.resource.type?.value === 'ExternalName') continue;
+      const serviceNames = new Set(service.resource.ports.map((p) => p.name?.value ?? ''));
+      const shown = [...serviceNames].map((n) => (n ? `'${n}'` : '(unnamed)')).join(', ');
+      for (const subset of placed.resource.subsets) {
+        for (const port of subset.ports) {
+          const name = port.name?.value ?? '';
+          if (serviceNames.has(name)) continue;
+          const firstPort = service.resource.ports[0];
+          report({
+            at: placed,
+            range: port.name?.range ?? port.port?.range ?? port.range,
+            message: `Endpoints port ${name ? `'${name}'` : '(unnamed)'} matches no port of Service '${endpointsName.value}' (${shown || 'no ports'}): ports are paired by name, so no traffic reaches it.`,
+            related: firstPort ? [{ at: service, range: firstPort.name?.range ?? firstPort.range, message: "the Service's ports" }] : [],
+          });
         }
       }
     }
