@@ -68,7 +68,6 @@ export type FailureKind =
   | 'result-range'
   | 'log'
   | 'stderr'
-  | 'text-divergence'
   | 'divergence';
 
 export interface Failure {
@@ -223,11 +222,13 @@ interface Tracked {
   /** The text as an editor holds it (the reference the checks use). */
   readonly doc: RefDocument;
   /**
-   * The same changes applied with vscode-languageserver-textdocument, which the server's `TextDocuments` uses (the
-   * bundled copy is the same version): when it disagrees with the reference, the server holds another text.
+   * The same changes applied with vscode-languageserver-textdocument, which the server's `TextDocuments` uses: when it
+   * disagrees with the reference, the server probably holds another text than the editor. That is not a failure by
+   * itself (the server may guard against it); the document is then checked differentially, and its failures are
+   * marked `:lib-diverged`.
    */
   readonly lib: TextDocument;
-  diverged: boolean;
+  diverged: string | undefined;
   readonly initial: string;
   readonly batches: Batch[];
   /** Texts of the versions the server may still publish diagnostics for (pruned at each sync point). */
@@ -325,7 +326,7 @@ export class FuzzClient {
     return {
       doc: new RefDocument(uri, version, text),
       lib: TextDocument.create(uri, 'yaml', version, text),
-      diverged: false,
+      diverged: undefined,
       initial: text,
       batches: [],
       history: new Map([[version, text]]),
@@ -369,26 +370,28 @@ export class FuzzClient {
     t.doc.apply(change);
     TextDocument.update(t.lib, [change], t.lib.version);
     if (!t.diverged && t.lib.getText() !== t.doc.getText()) {
-      t.diverged = true;
       const lib = t.lib.getText();
       const ref = t.doc.getText();
       let at = 0;
       while (at < lib.length && lib.charCodeAt(at) === ref.charCodeAt(at)) at++;
-      this.fail({
-        kind: 'text-divergence',
-        signature: 'text-divergence',
-        detail:
-          `after the change ${oneLine(JSON.stringify(change), 200)} the server's document text (vscode-languageserver-textdocument) ` +
-          `differs from the editor's from offset ${at} (${lib.length} vs ${ref.length} characters; library lineCount ${t.lib.lineCount}, actual ${t.doc.lineCount})`,
-        uri,
-        text: ref,
-      });
+      t.diverged =
+        `after the change ${oneLine(JSON.stringify(change), 200)}, vscode-languageserver-textdocument (the server's TextDocuments) ` +
+        `holds another text than the editor from offset ${at} (${lib.length} vs ${ref.length} characters; its lineCount ${t.lib.lineCount}, actual ${t.doc.lineCount})`;
+      this.note(`lib diverged on ${uri.replace(/.*\//, '')}`);
     }
   }
 
-  /** Whether the server's copy of `uri` no longer matches the editor's (see `text-divergence`). */
+  /** Whether the text library applied the changes to `uri` differently from the reference (see `Tracked.lib`). */
   diverged(uri: string): boolean {
-    return this.tracked.get(uri)?.diverged ?? false;
+    return this.tracked.get(uri)?.diverged !== undefined;
+  }
+
+  /** Failures on a document the text library diverged on are marked, and say how it diverged. */
+  private markDiverged(failures: Failure[]): Failure[] {
+    return failures.map((f) => {
+      const how = f.uri ? this.tracked.get(f.uri)?.diverged : undefined;
+      return how && !f.signature.endsWith(':lib-diverged') ? { ...f, signature: `${f.signature}:lib-diverged`, detail: `${f.detail} [${how}]` } : f;
+    });
   }
 
   private async send(uri: string, t: Tracked, changes: Batch): Promise<number> {
@@ -470,8 +473,6 @@ export class FuzzClient {
       }
       return;
     }
-    // A diverged document's server-side text is unknown: its first failure has been reported.
-    if (t.diverged) return;
     const version = p.version ?? undefined;
     const text = version === undefined ? t.doc.getText() : t.history.get(version);
     if (text === undefined) {
@@ -593,7 +594,7 @@ export class FuzzClient {
     if (!this.alive) return this.collect(failures);
     for (const uri of uris) {
       const tracked = this.tracked.get(uri);
-      if (!tracked || tracked.diverged) continue;
+      if (!tracked) continue;
       const doc = tracked.doc;
       const text = doc.getText();
       const g = lineLengths(text);
@@ -652,7 +653,7 @@ export class FuzzClient {
         }
       }
       if (stuck()) break;
-      if (plan.differential) await this.differential(uri, text, failures);
+      if (plan.differential || tracked.diverged) await this.differential(uri, text, failures);
       if (stuck()) break;
     }
     return this.collect(failures);
@@ -720,7 +721,7 @@ export class FuzzClient {
       failures.push({ kind: 'stderr', signature: `stderr:${normalizeMessage(telling.trim())}`, detail: `server stderr: ${oneLine(telling.trim(), 300)} (${written.length} characters in all)` });
     }
     if (!this.alive && !failures.some((f) => f.kind === 'crash')) failures.push({ kind: 'crash', signature: 'crash', detail: 'the server process is not alive' });
-    return failures;
+    return this.markDiverged(failures);
   }
 
   /** Rejects when the server process is found dead (polled), so that a request to a dead server fails fast. */
@@ -1252,7 +1253,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     let stop = false;
     for (const observed of failures) {
       let failure = observed;
-      const known = found.get(failure.signature);
+      // Everything that follows the text library's divergence has one cause: recorded (and shrunk) once.
+      const key = failure.signature.endsWith(':lib-diverged') ? 'lib-diverged' : failure.signature;
+      const known = found.get(key);
       if (known) {
         known.count++;
         continue;
@@ -1285,7 +1288,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         log(`  ${shrunk.reproduced ? `shrunk to ${shrunk.text.length} characters${how}` : 'NOT reproduced on a fresh server'} in ${shrunk.trials} trials, ${shrunk.ms} ms → ${path.relative(process.cwd(), file)}`);
         entry = { ...entry, regressionFile: file, reproduced: shrunk.reproduced, shrunkTo: shrunk.text.length };
       }
-      found.set(failure.signature, { found: entry, count: 1 });
+      found.set(key, { found: entry, count: 1 });
       if (options.stopOnFirstFailure) stop = true;
     }
     return stop;

@@ -63,7 +63,7 @@ export function locate(text: string, position: Position): Spot {
     const value = onLine.value;
     if (value && (isMap(value) || isSeq(value))) return { kind: 'none' };
     const word = wordRange(text, offset, lines);
-    const range = value?.range ? lines.rangeOf(value.range[0], Math.max(value.range[1], offset)) : word.range;
+    const range = value?.range ? lines.rangeOf(Math.min(value.range[0], offset), Math.max(value.range[1], offset)) : word.range;
     const valueText = isScalar(value) && value.value !== null ? String(value.value) : word.text;
     return { kind: 'value', path: onLine.path, range, text: valueText };
   }

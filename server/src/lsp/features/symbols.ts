@@ -1,3 +1,4 @@
+import { LineIndex } from '../../analysis/text';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { PlacedDocument } from '../../analysis/workspace/fileModel';
 import type { ServerContext } from '../context';
@@ -20,7 +21,8 @@ function resourceSymbol(ctx: ServerContext, placed: PlacedDocument): DocumentSym
   if (!resource) return children;
   const name = resource.name?.value ?? '(unnamed)';
   const namespace = resource.namespace ? `.${resource.namespace.value}` : '';
-  const lastLine = placed.startLine + placed.doc.lineCount - 1;
+  // The document's true end, so a name on a last line without a final newline stays inside the symbol's range.
+  const end = new LineIndex(placed.doc.text).positionAt(placed.doc.text.length);
   const anchor = resource.name ?? resource.kind;
   const selection = {
     start: { line: anchor.range.start.line + placed.startLine, character: anchor.range.start.character },
@@ -30,7 +32,7 @@ function resourceSymbol(ctx: ServerContext, placed: PlacedDocument): DocumentSym
     {
       name: `${resource.kind.value} ${name}${namespace}`,
       kind: SymbolKind.Class,
-      range: { start: { line: placed.startLine, character: 0 }, end: { line: lastLine, character: 0 } },
+      range: { start: { line: placed.startLine, character: 0 }, end: { line: placed.startLine + end.line, character: end.character } },
       selectionRange: selection,
       children,
     },
