@@ -82,13 +82,12 @@ export class Project {
   }
 
   /**
-   * All findings of one file, sorted by position, suppression comments applied. `extra` are findings an adapter
-   * produced for the file (schema validation), which the same comments silence.
+   * All findings of one file, sorted by position, suppression comments applied.
    */
-  findings(uri: string, extra: readonly Finding[] = []): Finding[] {
+  findings(uri: string): Finding[] {
     const model = this.files.get(uri);
     if (!model) return [];
-    const out: Finding[] = [...extra];
+    const out: Finding[] = [];
     if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
     for (const placed of model.documents) {
       for (const { rule, finding } of this.localFindings(placed.doc)) {
