@@ -10,6 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { Finding } from '../../server/src/analysis/findings';
+import { DEFAULT_OPTIONS } from '../../server/src/analysis/options';
+import { Project } from '../../server/src/analysis/workspace/project';
 
 const SNIPPETS_PATH = fileURLToPath(new URL('../../snippets/yaml.json', import.meta.url));
 
@@ -314,6 +317,23 @@ const DOC_IP = /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.(?:25[0-5]|2[0-4][0-9]|
 
 const snippets = loadSnippets();
 
+/** The Istio release a snippet is written for: the newest, except the page's own pre-1.21 form. */
+function istioVersionFor(s: Snippet): string {
+  return s.prefix === 'egress-externalname-istio120' ? '1.20' : DEFAULT_OPTIONS.istioVersion;
+}
+
+/** Every finding of the analysis on `text` as one file (beside `others`), with the given Istio version. */
+function analyse(text: string, istioVersion: string, others: readonly string[] = []): Finding[] {
+  const project = new Project({ ...DEFAULT_OPTIONS, istioVersion });
+  project.setFile('file:///snippet.yaml', text);
+  others.forEach((other, i) => project.setFile(`file:///other-${i}.yaml`, other));
+  return [...project.uris()].flatMap((uri) => project.findings(uri));
+}
+
+function describeFinding(f: Finding): string {
+  return `${f.code} ${f.severity} line ${f.range.start.line + 1}: ${f.message}`;
+}
+
 function snippet(prefix: string): Snippet {
   const found = snippets.find((s) => s.prefix === prefix);
   assert.ok(found, `no snippet with prefix ${prefix}`);
@@ -370,7 +390,18 @@ describe('snippets/yaml.json', () => {
   it('contains exactly the expected snippets, each with an egress- prefix and a description', () => {
     assert.deepEqual(
       snippets.map((s) => s.prefix).sort(),
-      ['egress-destinationrule', 'egress-externalname', 'egress-selectorless', 'egress-serviceentry', 'egress-tls-origination'],
+      [
+        'egress-destinationrule',
+        'egress-destinationrule-mutual',
+        'egress-externalname',
+        'egress-externalname-istio120',
+        'egress-externalname-tls',
+        'egress-probe-pods',
+        'egress-selectorless',
+        'egress-selectorless-guarded',
+        'egress-serviceentry',
+        'egress-tls-origination',
+      ],
     );
     for (const s of snippets) {
       assert.ok(s.prefix.startsWith('egress-'), s.prefix);
@@ -391,7 +422,7 @@ describe('snippets/yaml.json', () => {
   for (const s of snippets) {
     describe(`${s.prefix} expansions`, () => {
       for (const { label, text } of allExpansions(s)) {
-        it(`expands (${label}) to valid YAML with only DISABLE/SIMPLE TLS modes and stable Istio APIs`, () => {
+        it(`expands (${label}) to valid YAML with fitting TLS modes and stable APIs`, () => {
           assert.ok(!text.includes('$'), `unexpanded snippet syntax:\n${text}`);
           const docs = parseYaml(text);
           assert.ok(docs.length > 0);
@@ -402,12 +433,18 @@ describe('snippets/yaml.json', () => {
             if (typeof kind === 'string' && ISTIO_KINDS.has(kind)) {
               assert.equal(apiVersion, 'networking.istio.io/v1', `${kind} must use networking.istio.io/v1`);
             } else {
-              assert.equal(apiVersion, 'v1', `${String(kind)} is a core Kubernetes resource`);
+              assert.equal(apiVersion, kind === 'Deployment' ? 'apps/v1' : 'v1', `${String(kind)} is a Kubernetes resource`);
             }
             assert.equal(typeof at(doc, 'metadata', 'name'), 'string');
-            assert.equal(typeof at(doc, 'metadata', 'namespace'), 'string');
-            for (const mode of tlsModes(doc)) assert.ok(mode === 'DISABLE' || mode === 'SIMPLE', String(mode));
+            if (kind !== 'Namespace') assert.equal(typeof at(doc, 'metadata', 'namespace'), 'string');
+            const fitting = s.prefix === 'egress-destinationrule-mutual' ? ['MUTUAL'] : ['DISABLE', 'SIMPLE'];
+            for (const mode of tlsModes(doc)) assert.ok(fitting.includes(String(mode)), String(mode));
           }
+        });
+
+        it(`expands (${label}) to configuration the analysis finds no error or warning in (Istio ${istioVersionFor(s)})`, () => {
+          const serious = analyse(text, istioVersionFor(s)).filter((f) => f.severity === 'error' || f.severity === 'warning');
+          assert.deepEqual(serious.map(describeFinding), []);
         });
       }
     });
@@ -546,6 +583,101 @@ describe('egress-tls-origination', () => {
     assert.deepEqual(at(only(docs, 'ServiceEntry'), 'spec', 'hosts'), ['api.example.org']);
     assert.equal(at(dr, 'spec', 'host'), 'api.example.org');
     assert.equal(at(dr, 'spec', 'trafficPolicy', 'portLevelSettings', 0, 'tls', 'sni'), 'api.example.org');
+  });
+});
+
+describe('egress-externalname-tls', () => {
+  const s = snippet('egress-externalname-tls');
+
+  it('registers the target and originates TLS on port 80 with a DestinationRule on the target host, not the alias', () => {
+    const docs = parseYaml(expand(s.body, new Map([[3, 'api.example.org']])));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'ServiceEntry', 'DestinationRule']);
+    const svc = only(docs, 'Service');
+    const dr = only(docs, 'DestinationRule');
+    assert.equal(at(svc, 'spec', 'externalName'), 'api.example.org');
+    assert.deepEqual(at(only(docs, 'ServiceEntry'), 'spec', 'hosts'), ['api.example.org']);
+    assert.equal(at(only(docs, 'ServiceEntry'), 'spec', 'ports', 0, 'targetPort'), 443);
+    assert.equal(at(dr, 'spec', 'host'), 'api.example.org');
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'portLevelSettings', 0, 'port', 'number'), 80);
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'portLevelSettings', 0, 'tls', 'mode'), 'SIMPLE');
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'portLevelSettings', 0, 'tls', 'sni'), 'api.example.org');
+  });
+});
+
+describe('egress-externalname-istio120', () => {
+  const s = snippet('egress-externalname-istio120');
+
+  it("is the task page's ExternalName Service with a DISABLE DestinationRule on its cluster name", () => {
+    const docs = parseYaml(expand(s.body, new Map([[1, 'my-httpbin'], [2, 'default']])));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'DestinationRule']);
+    assert.equal(at(only(docs, 'DestinationRule'), 'spec', 'host'), 'my-httpbin.default.svc.cluster.local');
+    assert.equal(at(only(docs, 'DestinationRule'), 'spec', 'trafficPolicy', 'tls', 'mode'), 'DISABLE');
+  });
+
+  it('says it is for Istio 1.20 and older, and the analysis agrees: on current Istio its rule has no effect', () => {
+    assert.match(s.description, /1\.20 or older/);
+    const codes = analyse(expand(s.body), DEFAULT_OPTIONS.istioVersion).map((f) => f.code);
+    assert.ok(codes.includes('EGR401'), codes.join(', '));
+  });
+});
+
+describe('egress-selectorless-guarded', () => {
+  const s = snippet('egress-selectorless-guarded');
+  const meshWideMutual = [
+    'apiVersion: networking.istio.io/v1',
+    'kind: DestinationRule',
+    'metadata:',
+    '  name: mesh-mtls',
+    '  namespace: istio-system',
+    'spec:',
+    "  host: '*.local'",
+    '  trafficPolicy:',
+    '    tls:',
+    '      mode: ISTIO_MUTUAL',
+    '',
+  ].join('\n');
+
+  it('adds a DISABLE DestinationRule on the Service that shields it from a mesh-wide ISTIO_MUTUAL rule', () => {
+    const docs = parseYaml(expand(s.body));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'Endpoints', 'DestinationRule']);
+    const svc = only(docs, 'Service');
+    const dr = only(docs, 'DestinationRule');
+    assert.equal(at(dr, 'spec', 'host'), `${String(at(svc, 'metadata', 'name'))}.${String(at(svc, 'metadata', 'namespace'))}.svc.cluster.local`);
+    assert.equal(at(dr, 'spec', 'trafficPolicy', 'tls', 'mode'), 'DISABLE');
+
+    const unguarded = analyse(expand(snippet('egress-selectorless').body), DEFAULT_OPTIONS.istioVersion, [meshWideMutual]);
+    assert.ok(unguarded.some((f) => f.code === 'EGR402'), 'the mesh-wide rule reaches the plain pair');
+    const guarded = analyse(expand(s.body), DEFAULT_OPTIONS.istioVersion, [meshWideMutual]);
+    assert.deepEqual(guarded.filter((f) => f.code === 'EGR402').map(describeFinding), []);
+  });
+});
+
+describe('egress-destinationrule-mutual', () => {
+  it('carries the client certificate, key and CA that MUTUAL needs', () => {
+    const dr = only(parseYaml(expand(snippet('egress-destinationrule-mutual').body)), 'DestinationRule');
+    const tls = at(dr, 'spec', 'trafficPolicy', 'tls');
+    assert.equal(at(tls, 'mode'), 'MUTUAL');
+    for (const field of ['clientCertificate', 'privateKey', 'caCertificates']) assert.equal(typeof at(tls, field), 'string', field);
+    assert.equal(at(tls, 'sni'), at(dr, 'spec', 'host'));
+  });
+});
+
+describe('egress-probe-pods', () => {
+  it("gives the probe's default selectors a curl pod without a sidecar in without-istio and one with a sidecar", () => {
+    const docs = parseYaml(expand(snippet('egress-probe-pods').body));
+    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Namespace', 'Deployment', 'Deployment']);
+    assert.equal(at(only(docs, 'Namespace'), 'metadata', 'name'), 'without-istio');
+    assert.equal(at(only(docs, 'Namespace'), 'metadata', 'labels', 'istio-injection'), 'disabled');
+    const [plain, injected] = ofKind(docs, 'Deployment');
+    assert.equal(at(plain, 'metadata', 'namespace'), 'without-istio');
+    assert.equal(at(plain, 'spec', 'template', 'metadata', 'labels', 'sidecar.istio.io/inject'), 'false');
+    assert.equal(at(injected, 'spec', 'template', 'metadata', 'labels', 'sidecar.istio.io/inject'), 'true');
+    for (const deployment of [plain, injected]) {
+      // app=curl is the probe's first default source selector.
+      assert.equal(at(deployment, 'spec', 'template', 'metadata', 'labels', 'app'), 'curl');
+      assert.deepEqual(at(deployment, 'spec', 'selector', 'matchLabels'), { app: 'curl' });
+      assert.deepEqual(at(deployment, 'spec', 'template', 'spec', 'containers', 0, 'command'), ['/bin/sleep', 'infinity']);
+    }
   });
 });
 
