@@ -81,6 +81,15 @@ function describe(error: ValidationError, value: unknown): string {
   }
 }
 
+/** One message for a key written without a value (`mode:`), however many ways the schema rejects null. */
+function describeMissingValue(errors: readonly ValidationError[], instancePath: string): string {
+  const enumError = errors.find((e) => e.instancePath === instancePath && e.keyword === 'enum');
+  if (enumError) return `No value: use one of ${listOf(enumError.params.allowedValues)}.`;
+  const typeError = errors.find((e) => e.instancePath === instancePath && e.keyword === 'type');
+  const type = String(typeError?.params.type ?? 'value').replace(',', ' or ');
+  return `No value: a${/^[aeiou]/.test(type) ? 'n' : ''} ${type} is expected.`;
+}
+
 /**
  * Validates a document's value against the bundled schema (only our kinds are constrained by it) and places every
  * error on the YAML it is about: an unknown field on its key, a wrong value on the value, a missing field on the
@@ -107,7 +116,8 @@ export function schemaErrors(doc: Document, value: unknown, lines: LineIndex, fa
       range = rangeOf(lines, at.node) ?? rangeOf(lines, at.pair);
     }
     const nodeValue = at.node && isScalar(at.node) ? at.node.value : undefined;
-    const message = describe(error, nodeValue);
+    const missing = nodeValue === null && (error.keyword === 'type' || error.keyword === 'enum');
+    const message = missing ? describeMissingValue(errors, error.instancePath) : describe(error, nodeValue);
     const key = `${error.instancePath} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
