@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -27,7 +27,7 @@ describe('the packaged extension (.vsix)', () => {
   it('holds the bundles, schemas, snippets, grammar and rule pages, and no sources, tests or node_modules', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'istio-egress-vsix-')), 'istio-egress.vsix');
     const vsce = path.join(PROJECT_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const result = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: PROJECT_ROOT });
+    const result = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: PROJECT_ROOT });
     assert.equal(result.code, 0, result.stderr + result.stdout);
     const entries = await zipEntries(out);
     for (const expected of [
@@ -44,6 +44,16 @@ describe('the packaged extension (.vsix)', () => {
     ]) {
       assert.ok(entries.includes(expected), `${expected} missing from ${entries.join(', ')}`);
     }
+    // The pictures the README shows travel with it, so the page is whole in the editor's extension view.
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const pictures = [...readme.matchAll(/!\[[^\]]*\]\((images\/[^)\s]+)\)/g)].map((m) => `extension/${m[1] ?? ''}`);
+    assert.ok(pictures.length >= 2, 'the README shows the extension at work');
+    for (const picture of pictures) assert.ok(entries.includes(picture), `${picture} missing from the .vsix`);
+    // The README states the package's size: keep it true (within a fifth).
+    const stated = /`\.vsix` is about ([\d.]+) MiB/.exec(readme)?.[1];
+    assert.ok(stated, 'the README states the .vsix size');
+    const actual = statSync(out).size / (1024 * 1024);
+    assert.ok(Math.abs(actual - Number(stated)) / actual < 0.2, `README says ${stated} MiB, the .vsix is ${actual.toFixed(2)} MiB`);
     const unwanted = entries.filter((e) => /node_modules|\.ts$|\/test\/|\.map$|\/server\/src|\/client\/src/.test(e));
     assert.deepEqual(unwanted, []);
     assert.ok(statSync(out).size < 5 * 1024 * 1024, 'the package stays small');
