@@ -9,10 +9,12 @@ import {
 import {
   CodeActionRequest,
   CompletionRequest,
+  DefinitionRequest,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentHighlightRequest,
   DocumentSymbolRequest,
   ExitNotification,
   FoldingRangeRequest,
@@ -21,17 +23,22 @@ import {
   InitializeRequest,
   LogMessageNotification,
   PublishDiagnosticsNotification,
+  ReferencesRequest,
   RegistrationRequest,
   ShutdownRequest,
   type CodeAction,
   type Command,
   type CompletionItem,
   type CompletionList,
+  type Definition,
   type Diagnostic,
+  type DocumentHighlight,
   type DocumentSymbol,
   type FoldingRange,
   type Hover,
   type InitializeResult,
+  type Location,
+  type LocationLink,
   type Position,
   type PublishDiagnosticsParams,
   type Range,
@@ -184,6 +191,18 @@ export class LspTestClient {
 
   hover(uri: string, position: Position): Promise<Hover | null> {
     return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  definition(uri: string, position: Position): Promise<Definition | LocationLink[] | null> {
+    return this.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position });
+  }
+
+  references(uri: string, position: Position, includeDeclaration: boolean): Promise<Location[] | null> {
+    return this.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration } });
+  }
+
+  highlights(uri: string, position: Position): Promise<DocumentHighlight[] | null> {
+    return this.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position });
   }
 
   symbols(uri: string): Promise<DocumentSymbol[] | SymbolInformation[] | null> {

@@ -17,6 +17,7 @@ import { registerProbeRequests } from './features/probeTarget';
 import { registerCompletion } from './features/completion';
 import { registerFolding } from './features/folding';
 import { registerHover } from './features/hover';
+import { registerNavigation } from './features/navigation';
 import { registerSymbols } from './features/symbols';
 import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
@@ -62,6 +63,9 @@ export function startServer(): void {
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
       },
       serverInfo: { name: 'istio-egress-language-server', version: '0.1.0' },
     };
@@ -120,6 +124,7 @@ export function startServer(): void {
   registerCodeActions(ctx);
   registerCodeLens(ctx);
   registerProbeRequests(ctx);
+  registerNavigation(ctx);
 
   open.documents.listen(connection);
   connection.listen();

@@ -30,3 +30,19 @@ export function serviceOfHost(fqdn: string, clusterDomain: string): ServiceKey |
   if (parts.length !== 2 || !parts[0] || !parts[1] || parts[0].startsWith('*')) return undefined;
   return { name: parts[0], namespace: parts[1] };
 }
+
+/**
+ * The Service a `name.ns` or `name.ns.svc` host spells out. Istio takes such hosts literally (they match nothing,
+ * RULES.md B1), but the writer meant that Service: navigation follows the intent while a finding reports the mistake.
+ */
+export function partialServiceKey(host: string): ServiceKey | undefined {
+  const parts = host.trim().toLowerCase().replace(/\.$/, '').split('.');
+  if (parts.length !== 2 && !(parts.length === 3 && parts[2] === 'svc')) return undefined;
+  const [name = '', namespace = ''] = parts;
+  return name && namespace && !name.startsWith('*') ? { name, namespace } : undefined;
+}
+
+/** A host as written in a ServiceEntry or an ExternalName Service, as the index compares it: lower case, no final dot. */
+export function plainHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, '');
+}

@@ -15,8 +15,12 @@ export function destinationOf(
   options: AnalysisOptions,
 ): Destination | undefined {
   const written = rule.resource.host?.value;
-  if (!written) return undefined;
-  const host = expandHost(written, namespaceOf(rule.resource), options.clusterDomain);
+  return written ? destinationOfHost(written, namespaceOf(rule.resource), index, options) : undefined;
+}
+
+/** What a host written in `namespace` (a DR's host, a route's destination) names among the resources known. */
+export function destinationOfHost(written: string, namespace: string, index: WorkspaceIndex, options: AnalysisOptions): Destination | undefined {
+  const host = expandHost(written, namespace, options.clusterDomain);
   const key = serviceOfHost(host, options.clusterDomain);
   const service = key && index.service(key.namespace, key.name);
   if (service) return { kind: 'service', host, service };
