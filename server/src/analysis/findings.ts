@@ -20,6 +20,8 @@ export interface TextEdit {
 export interface Fix {
   readonly title: string;
   readonly edits: readonly TextEdit[];
+  /** Set only when this fix is clearly the right one (LSP `isPreferred`). */
+  readonly preferred?: boolean;
 }
 
 /** A finding placed in a file: what the CLI prints and the server publishes. */

@@ -13,8 +13,10 @@ export interface Suppressions {
 
 export const NO_SUPPRESSIONS: Suppressions = { file: new Set(), lines: new Map() };
 
-const DIRECTIVE = /^[ \t]*#[ \t]*istio-egress-disable(-file)?(?:[ \t]+([A-Za-z0-9, \t]*?))?[ \t]*(?=\r|\n|$)/gm;
-const MARKER = 'istio-egress-disable';
+const DIRECTIVE_SOURCE = /^[ \t]*#[ \t]*istio-egress-disable(-file)?(?:[ \t]+([A-Za-z0-9, \t]*?))?[ \t]*(?=\r|\n|$)/.source;
+const DIRECTIVE = new RegExp(DIRECTIVE_SOURCE, 'gm');
+const ONE_DIRECTIVE = new RegExp(DIRECTIVE_SOURCE);
+export const MARKER = 'istio-egress-disable';
 
 function codesOf(list: string | undefined): string[] {
   const codes = (list ?? '')
@@ -22,6 +24,12 @@ function codesOf(list: string | undefined): string[] {
     .map((c) => c.trim().toUpperCase())
     .filter((c) => c !== '');
   return codes.length ? codes : ['*'];
+}
+
+/** The directive a single line (without its line break) holds, if it is one; `*` among the codes when it names none. */
+export function directiveOf(line: string): { readonly file: boolean; readonly codes: readonly string[] } | undefined {
+  const match = ONE_DIRECTIVE.exec(line);
+  return match ? { file: match[1] !== undefined, codes: codesOf(match[2]) } : undefined;
 }
 
 export function scanSuppressions(text: string): Suppressions {

@@ -4,6 +4,8 @@ import type { DocumentRule } from './rule';
 /** Kinds networking.istio.io serves as v1; others (EnvoyFilter, ProxyConfig) have no v1 to move to. */
 const KINDS_WITH_V1 = new Set(['DestinationRule', 'ServiceEntry', 'VirtualService', 'Gateway', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup']);
 
+const STABLE = 'networking.istio.io/v1';
+
 /** RULES.md B8: networking.istio.io/v1 is the stable API since Istio 1.22; the older versions are served for compatibility. */
 export const deprecatedApiVersion: DocumentRule = {
   code: 'EGR003',
@@ -17,6 +19,11 @@ export const deprecatedApiVersion: DocumentRule = {
     const version = r?.apiVersion;
     if (!version || !/^networking\.istio\.io\/v1(alpha3|beta1)$/.test(version.value) || !KINDS_WITH_V1.has(r.kind.value)) return;
     if (!istioAtLeast(options.istioVersion, '1.22')) return;
-    report({ message: `${version.value} is an older version of the same API: networking.istio.io/v1 is the stable one since Istio 1.22.`, range: version.range });
+    report({
+      message: `${version.value} is an older version of the same API: networking.istio.io/v1 is the stable one since Istio 1.22.`,
+      range: version.range,
+      // The fields are the same in every served version, so only the apiVersion line changes.
+      fixes: [{ title: `Change apiVersion to ${STABLE}`, edits: [{ range: version.range, newText: STABLE }], preferred: true }],
+    });
   },
 };

@@ -2,6 +2,8 @@ import { carriesTls } from '../model/protocols';
 import { tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
 import { destinationOf } from '../workspace/destinations';
+import { recommendedMode } from '../workspace/recommendedMode';
+import { setTlsMode } from './fixes/tlsMode';
 import type { WorkspaceRule } from './rule';
 
 /** RULES.md E2: SIMPLE/MUTUAL wrap the workload's own TLS in a second TLS session the server cannot read. */
@@ -30,6 +32,8 @@ export const doubleTls: WorkspaceRule = {
           range: mode.range,
           message: `${mode.value} makes the sidecar originate TLS, but port ${names} says the workload already sends TLS: the server would get TLS inside TLS. Use DISABLE, or name the port http to let the sidecar originate.`,
           related: [{ at: target.service, range: first.name?.range ?? first.range, message: 'the TLS port' }],
+          // The workload's own TLS should pass through untouched: recommendedMode() says DISABLE for a TLS port.
+          fixes: [setTlsMode(rule, mode.range, recommendedMode(target, placement.port)?.mode ?? 'DISABLE')],
         });
       }
     }

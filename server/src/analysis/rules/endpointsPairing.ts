@@ -1,6 +1,9 @@
 import { namespaceOf, type EndpointsResource, type Located, type ServiceResource } from '../model/resources';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { createEndpointsFor } from './fixes/endpointsForService';
+import { renameEndpointsPort } from './fixes/endpointsPortName';
+import { createServiceFor } from './fixes/serviceForEndpoints';
 import type { WorkspaceRule } from './rule';
 
 /**
@@ -19,10 +22,12 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
         const service = placed.resource;
         if (service.selector || service.type?.value === 'ExternalName' || !service.name) continue;
         if (index.endpointsOf(namespaceOf(service), service.name.value).length) continue;
+        const fix = createEndpointsFor(placed);
         report({
           at: placed,
           range: service.name.range,
           message: `Service '${service.name.value}' has no selector and no Endpoints named '${service.name.value}' in namespace '${namespaceOf(service)}' is known: its cluster IP forwards nowhere until one exists.`,
+          ...(fix ? { fixes: [fix] } : {}),
         });
       }
     }
@@ -58,10 +63,12 @@ export const endpointsWithoutService: WorkspaceRule = {
   check(index, _options, report) {
     for (const { placed, name, namespace, service } of endpointsWithService(index)) {
       if (!service) {
+        const fix = createServiceFor(placed);
         report({
           at: placed,
           range: name.range,
           message: `No Service named '${name.value}' in namespace '${namespace}' is known: Endpoints serve only the Service of the same name and namespace.`,
+          ...(fix ? { fixes: [fix] } : {}),
         });
       } else if (service.resource.selector) {
         report({
@@ -91,11 +98,13 @@ export const endpointsPortNames: WorkspaceRule = {
           const name = port.name?.value ?? '';
           if (serviceNames.has(name)) continue;
           const firstPort = service.resource.ports[0];
+          const fix = renameEndpointsPort(placed, subset, port, service.resource);
           report({
             at: placed,
             range: port.name?.range ?? port.port?.range ?? port.range,
             message: `Endpoints port ${name ? `'${name}'` : '(unnamed)'} matches no port of Service '${endpointsName.value}' (${shown || 'no ports'}): ports are paired by name, so no traffic reaches it.`,
             related: firstPort ? [{ at: service, range: firstPort.name?.range ?? firstPort.range, message: "the Service's ports" }] : [],
+            ...(fix ? { fixes: [fix] } : {}),
           });
         }
       }

@@ -1,5 +1,6 @@
 import { parseIp } from '../model/ip';
 import { isDns1123Label } from '../model/names';
+import { cleanExternalName } from './fixes/externalNameHost';
 import type { DocumentRule } from './rule';
 
 /** Why an `externalName` is not a host name the API server accepts and DNS can answer, or undefined if it is. */
@@ -40,10 +41,12 @@ export const externalNameHost: DocumentRule = {
     }
     const problem = externalNameProblem(externalName.value);
     if (problem) {
+      const fix = problem.rejected ? cleanExternalName(externalName, (host) => externalNameProblem(host) === undefined) : undefined;
       report({
         message: `externalName '${externalName.value}' ${problem.message}.`,
         range: externalName.range,
         severity: problem.rejected ? 'error' : 'warning',
+        ...(fix ? { fixes: [fix] } : {}),
       });
     }
   },

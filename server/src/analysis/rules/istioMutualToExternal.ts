@@ -9,6 +9,8 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { AnalysisOptions } from '../options';
 import type { Destination } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
+import { guardRulesFix } from './fixes/guardRule';
+import { setTlsMode } from './fixes/tlsMode';
 import type { RelativeFix, WorkspaceFinding, WorkspaceRule } from './rule';
 
 /** A destination outside the mesh: its host as Istio matches it, and what to point at. */
@@ -61,10 +63,27 @@ function asDestination(hit: ExternalDestination): Destination | undefined {
   return undefined;
 }
 
-/** The quick fix: the mode that fits the destination in place of ISTIO_MUTUAL. */
-function replaceMode(finding: Omit<WorkspaceFinding, 'message' | 'related'>, hit: ExternalDestination, port: number | undefined): RelativeFix {
-  const mode = recommendedMode(asDestination(hit), port)?.mode ?? 'DISABLE';
-  return { title: `Use tls.mode ${mode}`, edits: [{ at: finding.at, range: finding.range, newText: mode }] };
+function modeFor(hit: ExternalDestination, port: number | undefined): string {
+  return recommendedMode(asDestination(hit), port)?.mode ?? 'DISABLE';
+}
+
+/**
+ * The quick fix. On the destination's own rule: the mode that fits it in place of ISTIO_MUTUAL. Through a wildcard:
+ * exact-host rules for the external destinations, since changing the shared wildcard would take Istio mutual TLS
+ * away from every in-mesh service it covers.
+ */
+function fixesFor(
+  finding: Omit<WorkspaceFinding, 'message' | 'related'>,
+  hits: readonly ExternalDestination[],
+  port: number | undefined,
+  wildcard: string | undefined,
+  index: WorkspaceIndex,
+): RelativeFix[] {
+  const [first] = hits;
+  if (!first) return [];
+  if (!wildcard) return [setTlsMode(finding.at, finding.range, modeFor(first, port))];
+  const guard = guardRulesFix(hits.map((hit) => ({ host: hit.host, at: hit.at, mode: modeFor(hit, undefined) })), index);
+  return guard ? [guard] : [];
 }
 
 function describe(resource: Resource): string {
@@ -116,7 +135,7 @@ export const istioMutualToExternal: WorkspaceRule = {
         ...finding,
         message: `ISTIO_MUTUAL${placement} applies to ${first.description}${more}${via}${except}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
         related: hits.slice(0, 10).map((h) => ({ at: h.at, range: h.anchor.range, message: `${describe(h.at.resource)}: ${h.host}` })),
-        fixes: [replaceMode(finding, first, port)],
+        fixes: fixesFor(finding, hits, port, wildcard, index),
       });
     }
   },

@@ -17,12 +17,27 @@ export interface RuleInfo {
   readonly istio?: { readonly since?: string; readonly until?: string };
 }
 
+/** An edit inside a finding's own document, relative to the document's first line. */
+export interface LocalEdit {
+  readonly range: Range;
+  readonly newText: string;
+}
+
+/** A quick fix of a document rule: its edits stay inside the document, so it is cached with the parse. */
+export interface LocalFix {
+  readonly title: string;
+  readonly edits: readonly LocalEdit[];
+  /** Set only when this fix is clearly the right one; editors may then apply it without asking. */
+  readonly preferred?: boolean;
+}
+
 /** A finding inside one document, its ranges relative to the document's first line. */
 export interface LocalFinding {
   readonly message: string;
   readonly range: Range;
   /** Overrides the rule's default severity when the finding's weight depends on the case. */
   readonly severity?: Severity;
+  readonly fixes?: readonly LocalFix[];
 }
 
 /** Looks at one document alone; its findings are cached with the document's parse. */
@@ -41,6 +56,8 @@ export interface RelativeEdit {
 export interface RelativeFix {
   readonly title: string;
   readonly edits: readonly RelativeEdit[];
+  /** Set only when this fix is clearly the right one. */
+  readonly preferred?: boolean;
 }
 
 export interface WorkspaceFinding {

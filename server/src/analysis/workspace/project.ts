@@ -8,6 +8,7 @@ import { range, shiftRange } from '../text';
 import { fileSkipped } from '../rules/fileSkipped';
 import { FileModelBuilder, type FileModel } from './fileModel';
 import { fileRange } from './placed';
+import { placeLocalFixes, placeRelativeFixes } from './placeFixes';
 import { WorkspaceIndex } from './workspaceIndex';
 
 interface CachedLocal {
@@ -98,6 +99,7 @@ export class Project {
           uri,
           range: shiftRange(finding.range, placed.startLine),
           related: [],
+          ...placeLocalFixes(finding.fixes, uri, placed.startLine),
         });
       }
     }
@@ -136,14 +138,7 @@ export class Project {
           uri: f.at.uri,
           range: fileRange(f.at, f.range),
           related: (f.related ?? []).map((r) => ({ uri: r.at.uri, range: fileRange(r.at, r.range), message: r.message })),
-          ...(f.fixes?.length
-            ? {
-                fixes: f.fixes.map((fix) => ({
-                  title: fix.title,
-                  edits: fix.edits.map((e) => ({ uri: e.at.uri, range: fileRange(e.at, e.range), newText: e.newText })),
-                })),
-              }
-            : {}),
+          ...placeRelativeFixes(f.fixes),
         };
         const list = byUri.get(finding.uri);
         if (list) list.push(finding);

@@ -1,38 +1,57 @@
-import { CodeActionKind, type CodeAction, type TextEdit } from 'vscode-languageserver/node';
-import type { Finding } from '../../analysis/findings';
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import type { Finding, Fix } from '../../analysis/findings';
+import { suppressionFixes } from '../../analysis/suppressionFixes';
 import { comparePositions, type Range } from '../../analysis/text';
 import type { ServerContext } from '../context';
-import { toDiagnostic } from '../diagnostics';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from '../diagnostics';
 import { runSafe } from '../runner';
 
 function overlaps(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
 }
 
-function toCodeActions(finding: Finding): CodeAction[] {
-  return (finding.fixes ?? []).map((fix, i) => {
-    const changes: Record<string, TextEdit[]> = {};
-    for (const edit of fix.edits) (changes[edit.uri] ??= []).push({ range: edit.range, newText: edit.newText });
-    return {
-      title: fix.title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [toDiagnostic(finding)],
-      isPreferred: i === 0,
-      edit: { changes },
-    };
-  });
+/**
+ * The findings to act on: those the client says it shows under the range (so rules a project config turns off get no
+ * actions), or, from a client that sends no diagnostics of ours, every finding under the range.
+ */
+function selectFindings(findings: readonly Finding[], range: Range, shown: readonly Diagnostic[]): Finding[] {
+  const ours = shown.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+  if (ours.length === 0) return findings.filter((f) => overlaps(f.range, range));
+  return findings.filter((f) => ours.some((d) => d.code === f.code && comparePositions(d.range.start, f.range.start) === 0 && comparePositions(d.range.end, f.range.end) === 0));
 }
 
-/** Quick fixes: the fixes the rules attached to the findings under the requested range. */
+function toCodeAction(finding: Finding, fix: Fix): CodeAction {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const edit of fix.edits) (changes[edit.uri] ??= []).push({ range: edit.range, newText: edit.newText });
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(finding)],
+    isPreferred: fix.preferred === true,
+    edit: { changes },
+  };
+}
+
+/**
+ * Quick fixes for the findings under the requested range: first the fixes the rules attached, then the suppression
+ * comments (one per code and line, however many findings share them).
+ */
 export function registerCodeActions(ctx: ServerContext): void {
   ctx.connection.onCodeAction((params, token) =>
     runSafe(ctx.connection, 'code actions', token, [], () => {
       const uri = params.textDocument.uri;
-      if (!ctx.open.model(uri)) return [];
-      return ctx.project
-        .findings(uri)
-        .filter((f) => f.fixes?.length && overlaps(f.range, params.range))
-        .flatMap(toCodeActions);
+      const text = ctx.open.model(uri) ? ctx.open.documents.get(uri)?.getText() : undefined;
+      if (text === undefined) return [];
+      const findings = selectFindings(ctx.project.findings(uri), params.range, params.context.diagnostics);
+      const fixes = findings.flatMap((f) => (f.fixes ?? []).map((fix) => toCodeAction(f, fix)));
+      const suppressions = new Map<string, CodeAction>();
+      for (const finding of findings) {
+        for (const fix of suppressionFixes(finding, text)) {
+          const key = `${fix.title} ${finding.range.start.line}`;
+          if (!suppressions.has(key)) suppressions.set(key, toCodeAction(finding, fix));
+        }
+      }
+      return [...fixes, ...suppressions.values()];
     }),
   );
 }

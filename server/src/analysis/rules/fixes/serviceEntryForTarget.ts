@@ -1,8 +1,8 @@
 import type { DestinationRuleResource, ServiceResource } from '../../model/resources';
 import { protocolOfPortName } from '../../model/protocols';
-import { range } from '../../text';
 import type { PlacedResource } from '../../workspace/placed';
 import type { RelativeEdit, RelativeFix } from '../rule';
+import { appendDocumentAfter } from './appendDocument';
 
 const ISTIO_PROTOCOL: Readonly<Record<string, string>> = {
   http: 'HTTP',
@@ -45,15 +45,6 @@ export function serviceEntryYaml(service: ServiceResource, target: string, names
   return `${lines.join('\n')}\n`;
 }
 
-/** An edit that adds a YAML document right after the one `at` was read from. */
-function appendDocumentAfter(at: PlacedResource, yaml: string): RelativeEdit {
-  const text = at.doc.text;
-  const lastLine = at.doc.lineCount - 1;
-  if (text.endsWith('\n')) return { at, range: range(lastLine, 0, lastLine, 0), newText: `---\n${yaml}` };
-  const lastLineLength = text.length - (text.lastIndexOf('\n') + 1);
-  return { at, range: range(lastLine, lastLineLength, lastLine, lastLineLength), newText: `\n---\n${yaml.replace(/\n$/, '')}` };
-}
-
 /**
  * The quick fix for a DestinationRule on an ExternalName Service (EGR401): point the rule at the target host and,
  * unless a ServiceEntry registers the target already, add one right after the rule.
@@ -71,5 +62,6 @@ export function moveRuleToTarget(
   return {
     title: targetRegistered ? `Move this DestinationRule to '${target}'` : `Register '${target}' with a ServiceEntry and move this DestinationRule to it`,
     edits,
+    preferred: true,
   };
 }

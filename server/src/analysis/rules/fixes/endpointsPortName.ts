@@ -1,0 +1,62 @@
+import { isDns1123Label } from '../../model/names';
+import type { EndpointPort, EndpointSubset, ServicePort, ServiceResource } from '../../model/resources';
+import { LineIndex } from '../../text';
+import type { PlacedResource } from '../../workspace/placed';
+import type { RelativeEdit, RelativeFix } from '../rule';
+
+/** The port a Service port reaches on a hand-written endpoint: a numeric targetPort, else the port itself. */
+function reaches(port: ServicePort): number | undefined {
+  const target = port.targetPort?.value;
+  return typeof target === 'number' && target !== 0 ? target : port.port?.value;
+}
+
+/**
+ * The Service port name an Endpoints port was meant to carry: the one Service port with its number (as port or
+ * targetPort), or the Service's only port. Undefined when that is ambiguous or unnamed.
+ */
+function intendedName(port: EndpointPort, service: ServiceResource): { name: string; byNumber: boolean } | undefined {
+  const number = port.port?.value;
+  const byNumber = new Set(
+    service.ports.filter((p) => number !== undefined && (reaches(p) === number || p.port?.value === number)).map((p) => p.name?.value ?? ''),
+  );
+  if (byNumber.size === 1) {
+    const [name = ''] = byNumber;
+    return name ? { name, byNumber: true } : undefined;
+  }
+  const [only] = service.ports;
+  const name = only?.name?.value;
+  return byNumber.size === 0 && service.ports.length === 1 && name ? { name, byNumber: false } : undefined;
+}
+
+/** Adds `name: <name>` to a port mapping written without one, in flow (`{port: 443}`) or block style. */
+function insertName(endpoints: PlacedResource, port: EndpointPort, name: string): RelativeEdit {
+  const lines = new LineIndex(endpoints.doc.text);
+  const start = port.range.start;
+  if (endpoints.doc.text.charAt(lines.offsetAt(start)) === '{') {
+    const after = { line: start.line, character: start.character + 1 };
+    return { at: endpoints, range: { start: after, end: after }, newText: `name: ${name}, ` };
+  }
+  return { at: endpoints, range: { start, end: start }, newText: `name: ${name}\n${' '.repeat(start.character)}` };
+}
+
+/**
+ * The quick fix for an Endpoints port whose name no Service port has (EGR303): give it the Service port's name, when
+ * it is clear which one was meant and no other port of the subset has that name already.
+ */
+export function renameEndpointsPort(
+  endpoints: PlacedResource,
+  subset: EndpointSubset,
+  port: EndpointPort,
+  service: ServiceResource,
+): RelativeFix | undefined {
+  const intended = intendedName(port, service);
+  if (!intended || !isDns1123Label(intended.name) || subset.ports.some((p) => p !== port && p.name?.value === intended.name)) return undefined;
+  const edit: RelativeEdit = port.name
+    ? { at: endpoints, range: port.name.range, newText: intended.name }
+    : insertName(endpoints, port, intended.name);
+  return {
+    title: port.name ? `Rename Endpoints port '${port.name.value}' to '${intended.name}'` : `Name this Endpoints port '${intended.name}'`,
+    edits: [edit],
+    ...(intended.byNumber ? { preferred: true } : {}),
+  };
+}
