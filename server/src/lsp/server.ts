@@ -61,7 +61,7 @@ export function startServer(): void {
         hoverProvider: true,
         documentSymbolProvider: { label: 'Istio Egress' },
         foldingRangeProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
         codeLensProvider: { resolveProvider: false },
         definitionProvider: true,
         referencesProvider: true,

@@ -5,6 +5,7 @@ import { comparePositions, type Range } from '../../analysis/text';
 import type { ServerContext } from '../context';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from '../diagnostics';
 import { runSafe } from '../runner';
+import { withRefactors } from './refactorings';
 
 function overlaps(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
@@ -51,7 +52,7 @@ export function registerCodeActions(ctx: ServerContext): void {
           if (!suppressions.has(key)) suppressions.set(key, toCodeAction(finding, fix));
         }
       }
-      return [...fixes, ...suppressions.values()];
+      return withRefactors(ctx, params, [...fixes, ...suppressions.values()]);
     }),
   );
 }

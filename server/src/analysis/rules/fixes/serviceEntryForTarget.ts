@@ -1,48 +1,12 @@
 import type { DestinationRuleResource, ServiceResource } from '../../model/resources';
-import { protocolOfPortName } from '../../model/protocols';
 import type { PlacedResource } from '../../workspace/placed';
 import type { RelativeEdit, RelativeFix } from '../rule';
 import { appendDocumentAfter } from './appendDocument';
-
-const ISTIO_PROTOCOL: Readonly<Record<string, string>> = {
-  http: 'HTTP',
-  http2: 'HTTP2',
-  https: 'HTTPS',
-  grpc: 'GRPC',
-  tls: 'TLS',
-  tcp: 'TCP',
-  mongo: 'MONGO',
-  mysql: 'MYSQL',
-  redis: 'REDIS',
-};
-
-/** A DNS-1123 name for the new ServiceEntry, made from the target host. */
-function entryName(host: string): string {
-  return host.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'external-host';
-}
+import { entryName, entryPorts, serviceEntryYaml } from './serviceEntryYaml';
 
 /** The ServiceEntry that registers an ExternalName Service's target, with the Service's ports. */
-export function serviceEntryYaml(service: ServiceResource, target: string, namespace: string | undefined): string {
-  const lines = [
-    'apiVersion: networking.istio.io/v1',
-    'kind: ServiceEntry',
-    'metadata:',
-    `  name: ${entryName(target)}`,
-    ...(namespace ? [`  namespace: ${namespace}`] : []),
-    'spec:',
-    '  hosts:',
-    `  - ${target}`,
-    '  location: MESH_EXTERNAL',
-    '  resolution: DNS',
-    '  ports:',
-  ];
-  if (service.ports.length === 0) lines.push('  - number: 80', '    name: http', '    protocol: HTTP');
-  for (const port of service.ports) {
-    const name = port.name?.value || `tcp-${port.port?.value ?? 80}`;
-    const protocol = ISTIO_PROTOCOL[protocolOfPortName(name) ?? 'tcp'] ?? 'TCP';
-    lines.push(`  - number: ${port.port?.value ?? 80}`, `    name: ${name}`, `    protocol: ${protocol}`);
-  }
-  return `${lines.join('\n')}\n`;
+export function targetEntryYaml(service: ServiceResource, target: string, namespace: string | undefined): string {
+  return serviceEntryYaml({ name: entryName(target), ...(namespace ? { namespace } : {}), hosts: [target], resolution: 'DNS', ports: entryPorts(service) });
 }
 
 /**
@@ -58,7 +22,7 @@ export function moveRuleToTarget(
   const host = rule.resource.host;
   if (!host || !target) return undefined;
   const edits: RelativeEdit[] = [{ at: rule, range: host.range, newText: target }];
-  if (!targetRegistered) edits.push(appendDocumentAfter(rule, serviceEntryYaml(service, target, rule.resource.namespace?.value)));
+  if (!targetRegistered) edits.push(appendDocumentAfter(rule, targetEntryYaml(service, target, rule.resource.namespace?.value)));
   return {
     title: targetRegistered ? `Move this DestinationRule to '${target}'` : `Register '${target}' with a ServiceEntry and move this DestinationRule to it`,
     edits,
