@@ -1,9 +1,13 @@
-// Bundles the client, the language server and the CLI. `--production` minifies for the package.
+// Bundles the client, the language server and the CLI. `--production` minifies for the package; `--outdir DIR` writes
+// the bundles elsewhere than dist/ (the package test builds a production copy without touching the dist/ others use).
+const path = require('node:path');
 const esbuild = require('esbuild');
 const { version } = require('./package.json');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag > 0 ? path.resolve(process.argv[outdirFlag + 1] ?? 'dist') : path.join(__dirname, 'dist');
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -20,10 +24,10 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { entryPoints: [path.join(__dirname, 'client/src/extension.ts')], outfile: path.join(outdir, 'client.js'), external: ['vscode'] },
   // Also the `istio-egress-language-server` command of the npm package, for any LSP editor.
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: [path.join(__dirname, 'server/src/server.ts')], outfile: path.join(outdir, 'server.js'), banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: [path.join(__dirname, 'server/src/cli.ts')], outfile: path.join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
 ];
 
 async function main() {

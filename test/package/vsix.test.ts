@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -25,9 +25,17 @@ function zipEntries(file: string): Promise<string[]> {
 
 describe('the packaged extension (.vsix)', () => {
   it('holds the bundles, schemas, snippets, grammar and rule pages, and no sources, tests or node_modules', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'istio-egress-vsix-')), 'istio-egress.vsix');
+    // What `npm run package` makes: a production build, packaged from a copy so the dist/ other tests run stays as is.
+    const work = mkdtempSync(path.join(tmpdir(), 'istio-egress-vsix-'));
+    const out = path.join(work, 'istio-egress.vsix');
+    const copy = path.join(work, 'extension');
+    for (const entry of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'images', 'schemas', 'snippets', 'syntaxes', 'docs']) {
+      cpSync(path.join(PROJECT_ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    const build = await run(process.execPath, [path.join(PROJECT_ROOT, 'esbuild.js'), '--production', '--outdir', path.join(copy, 'dist')], { cwd: PROJECT_ROOT });
+    assert.equal(build.code, 0, build.stderr + build.stdout);
     const vsce = path.join(PROJECT_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const result = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: PROJECT_ROOT });
+    const result = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: copy });
     assert.equal(result.code, 0, result.stderr + result.stdout);
     const entries = await zipEntries(out);
     for (const expected of [
@@ -45,7 +53,7 @@ describe('the packaged extension (.vsix)', () => {
       assert.ok(entries.includes(expected), `${expected} missing from ${entries.join(', ')}`);
     }
     // The pictures the README shows travel with it, so the page is whole in the editor's extension view.
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const readme = readFileSync(path.join(copy, 'README.md'), 'utf8');
     const pictures = [...readme.matchAll(/!\[[^\]]*\]\((images\/[^)\s]+)\)/g)].map((m) => `extension/${m[1] ?? ''}`);
     assert.ok(pictures.length >= 2, 'the README shows the extension at work');
     for (const picture of pictures) assert.ok(entries.includes(picture), `${picture} missing from the .vsix`);
