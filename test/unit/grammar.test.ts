@@ -35,6 +35,7 @@ const RULE_CODE = 'constant.other.rule-code.istio-egress';
 const TLS_MODE = 'constant.language.tls-mode.istio-egress';
 const TLS_ISTIO_MUTUAL = 'constant.language.tls-mode.istio-mutual.istio-egress';
 const SERVICE_TYPE = 'constant.language.service-type.istio-egress';
+const EXTERNAL_HOST = 'entity.name.type.host.external.istio-egress';
 const KEY = 'entity.name.tag.yaml';
 const PLAIN = 'string.unquoted.plain.out.yaml';
 
@@ -328,8 +329,67 @@ describe('Service type ExternalName', () => {
     assert.deepEqual(scopesIn('type: ClusterIP', 'ClusterIP'), [...BASE, PLAIN]);
     assert.deepEqual(scopesIn('kind: ExternalName', 'ExternalName'), [...BASE, PLAIN]);
     assert.deepEqual(scopesIn('subtype: ExternalName', 'ExternalName'), [...BASE, PLAIN]);
-    assertNoIstioEgressScope('  externalName: httpbin.org');
+    assert.deepEqual(scopesIn('  externalName: httpbin.org', 'externalName'), [...BASE, KEY]);
     assertNoIstioEgressScope('# type: ExternalName');
+  });
+});
+
+describe('the host after `externalName:`', () => {
+  it('scopes the value and leaves the key a key', () => {
+    const line = '  externalName: httpbin.org';
+    const tokens = tokenizeLine(line);
+    assert.deepEqual(scopesOf(tokens, line, 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(scopesOf(tokens, line, 'externalName'), [...BASE, KEY]);
+    assert.deepEqual(scopesIn('externalName:   api.example.com', 'api.example.com'), [...BASE, EXTERNAL_HOST]);
+  });
+
+  it('scopes quoted hosts and their quotes', () => {
+    const line = 'externalName: "httpbin.org"';
+    const tokens = tokenizeLine(line);
+    assert.deepEqual(scopesOf(tokens, line, 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(scopesOf(tokens, line, '"'), [...BASE, 'punctuation.definition.string.begin.yaml']);
+    assert.deepEqual(scopesOf(tokens, line, '"', 1), [...BASE, 'punctuation.definition.string.end.yaml']);
+    assert.deepEqual(scopesIn("externalName: 'en.wikipedia.org'", 'en.wikipedia.org'), [...BASE, EXTERNAL_HOST]);
+  });
+
+  it('scopes the host in a sequence item, before a trailing comment, and in flow style', () => {
+    assert.deepEqual(scopesIn('  - externalName: httpbin.org', 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+    const commented = 'externalName: httpbin.org  # the real host';
+    const tokens = tokenizeLine(commented);
+    assert.deepEqual(scopesOf(tokens, commented, 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(scopesOf(tokens, commented, ' the real host'), [...IN_COMMENT]);
+    const flow = 'spec: {type: ExternalName, externalName: httpbin.org, ports: [{port: 80}]}';
+    const flowTokens = tokenizeLine(flow);
+    assert.deepEqual(scopesOf(flowTokens, flow, 'ExternalName'), [...BASE, SERVICE_TYPE]);
+    assert.deepEqual(scopesOf(flowTokens, flow, 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(scopesIn('{externalName: httpbin.org}', 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+  });
+
+  it('scopes whatever single word is written there, including what EGR101 reports (a URL, upper case)', () => {
+    assert.deepEqual(scopesIn('externalName: https://httpbin.org/', 'https://httpbin.org/'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(scopesIn('externalName: HTTPBIN.ORG', 'HTTPBIN.ORG'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(scopesIn('externalName: 10.0.0.1', '10.0.0.1'), [...BASE, EXTERNAL_HOST]);
+  });
+
+  it('does not scope other keys, several words, YAML indicators, unbalanced quotes or a missing space', () => {
+    assert.deepEqual(scopesIn('host: httpbin.org', 'httpbin.org'), [...BASE, PLAIN]);
+    assert.deepEqual(scopesIn('myExternalName: httpbin.org', 'httpbin.org'), [...BASE, PLAIN]);
+    assert.deepEqual(scopesIn('externalNames: httpbin.org', 'httpbin.org'), [...BASE, PLAIN]);
+    assert.deepEqual(scopesIn('externalName: httpbin.org extra', 'httpbin.org extra'), [...BASE, PLAIN]);
+    assertNoIstioEgressScope('externalName: |');
+    assertNoIstioEgressScope('externalName: *host');
+    assertNoIstioEgressScope('externalName: !!str httpbin.org');
+    assertNoIstioEgressScope('externalName: "httpbin.org\'');
+    assertNoIstioEgressScope('externalName: ""');
+    assertNoIstioEgressScope('externalName:httpbin.org');
+  });
+
+  it('does not match inside comments or quoted strings', () => {
+    assertNoIstioEgressScope('# externalName: httpbin.org');
+    assertNoIstioEgressScope('  # spec: {externalName: httpbin.org}');
+    assertNoIstioEgressScope('type: ClusterIP # externalName: httpbin.org');
+    assertNoIstioEgressScope('note: "externalName: httpbin.org"');
+    assertNoIstioEgressScope("note: 'externalName: httpbin.org'");
   });
 });
 
@@ -359,7 +419,9 @@ describe('a whole manifest', () => {
     assert.deepEqual(at(0, 'EGR004'), [...DIRECTIVE, RULE_CODE]);
     assert.deepEqual(at(1, 'apiVersion'), [...BASE, KEY]);
     assert.deepEqual(at(4, 'ExternalName'), [...BASE, SERVICE_TYPE]);
-    assert.deepEqual(at(5, 'httpbin.org'), [...BASE, PLAIN]);
+    assert.deepEqual(at(5, 'externalName'), [...BASE, KEY]);
+    assert.deepEqual(at(5, 'httpbin.org'), [...BASE, EXTERNAL_HOST]);
+    assert.deepEqual(at(11, 'httpbin.org'), [...BASE, PLAIN]);
     assert.deepEqual(at(6, '---'), [...BASE, 'entity.other.document.begin.yaml']);
     assert.deepEqual(at(7, 'istio-egress-disable'), [...DIRECTIVE, DIRECTIVE_KEYWORD]);
     assert.deepEqual(at(7, 'EGR001'), [...DIRECTIVE, RULE_CODE]);
