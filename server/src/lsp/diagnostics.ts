@@ -16,12 +16,31 @@ const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
 
 export const DIAGNOSTIC_SOURCE = 'istio-egress';
 
+const docUris = new Map<string, string>();
+
 /** Rule pages ship with the extension (`docs/rules/`), so the link works offline. */
 export function ruleDocUri(code: string): string {
-  return pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${code}.md`)).toString();
+  let uri = docUris.get(code);
+  if (uri === undefined) {
+    uri = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${code}.md`)).toString();
+    docUris.set(code, uri);
+  }
+  return uri;
 }
 
+/** Findings are immutable and the project hands out the same objects while they hold: convert each once. */
+const converted = new WeakMap<Finding, Diagnostic>();
+
 export function toDiagnostic(finding: Finding): Diagnostic {
+  let diagnostic = converted.get(finding);
+  if (!diagnostic) {
+    diagnostic = convert(finding);
+    converted.set(finding, diagnostic);
+  }
+  return diagnostic;
+}
+
+function convert(finding: Finding): Diagnostic {
   return {
     range: finding.range,
     severity: SEVERITY[finding.severity],
@@ -43,7 +62,7 @@ export class DiagnosticsPublisher {
   private pending = new Set<string>();
   private scheduled = false;
   private running = false;
-  private readonly published = new Map<string, string>();
+  private readonly published = new Map<string, readonly Diagnostic[]>();
 
   constructor(
     private readonly connection: Connection,
@@ -96,10 +115,25 @@ export class DiagnosticsPublisher {
     const diagnostics = findings.map(toDiagnostic);
     // A newer version arrived meanwhile: that version's run will publish.
     if (this.open.documents.get(uri)?.version !== version) return;
-    const key = JSON.stringify(diagnostics);
-    if (this.published.get(uri) === key) return;
-    this.published.set(uri, key);
+    const previous = this.published.get(uri);
+    if (previous && sameDiagnostics(previous, diagnostics)) return;
+    this.published.set(uri, diagnostics);
     await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
+}
+
+/** Whether two lists publish the same thing: mostly the same objects, so compared by identity first, then by value. */
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i] || sameValue(d, b[i]));
+}
+
+/** Deep equality of JSON-like values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every((k) => Object.hasOwn(b, k) && sameValue(Reflect.get(a, k), Reflect.get(b, k)));
 }

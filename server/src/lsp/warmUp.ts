@@ -64,4 +64,7 @@ export async function warmUp(yaml: YamlService): Promise<void> {
   completions({ spot, placed: rule, index: project.index(), options: project.options });
   await yaml.complete(rule.doc, rule.startLine, position);
   await yaml.hover(rule.doc, rule.startLine, { line: rule.startLine + 5, character: 3 });
+  // An edit too, so the incremental path (re-split, reused components, re-placed findings) is not cold either.
+  project.setFile('warm-up:/sample.yaml', `# edited\n${SAMPLE.replace('mode: DISABLE', 'mode: ISTIO_MUTUAL')}`);
+  project.findings('warm-up:/sample.yaml');
 }

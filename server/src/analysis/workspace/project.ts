@@ -6,10 +6,18 @@ import { RULES } from '../rules';
 import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/rule';
 import { range, shiftRange } from '../text';
 import { fileSkipped } from '../rules/fileSkipped';
-import { FileModelBuilder, type FileModel } from './fileModel';
-import { fileRange } from './placed';
-import { placeLocalFixes, placeRelativeFixes } from './placeFixes';
+import { FileModelBuilder, type FileModel, type PlacedDocument } from './fileModel';
+import { IncrementalWorkspaceFindings } from './incrementalFindings';
+import { PerDocument } from './perDocument';
+import { placeLocalFixes } from './placeFixes';
+import { wholeWorkspaceFindings } from './workspaceFindings';
 import { WorkspaceIndex } from './workspaceIndex';
+
+/**
+ * How workspace rules run after a change: `incremental` re-runs them only over the resources tied to what changed;
+ * `whole` runs them over everything, the plain definition the tests hold `incremental` to.
+ */
+export type WorkspaceAnalysis = 'incremental' | 'whole';
 
 interface CachedLocal {
   readonly rule: DocumentRule;
@@ -18,23 +26,29 @@ interface CachedLocal {
 
 /**
  * Everything the analysis knows: the files (open or on disk), their parsed documents and the findings.
- * Document rules run once per distinct document text; workspace rules run when a file changed since the last ask.
+ * Document rules run once per distinct document text; workspace rules run when a file changed since the last ask,
+ * over the resources the change can affect.
  */
 export class Project {
   private readonly files = new Map<string, FileModel>();
   private readonly builder = new FileModelBuilder();
   private localCache = new WeakMap<ParsedDocument, readonly CachedLocal[]>();
+  /** Each document's findings placed in its file: the same objects while the document stays where it is. */
+  private readonly placedLocal = new PerDocument((placed) => this.placeLocalFindings(placed));
   private workspaceCache: Map<string, Finding[]> | undefined;
   private indexCache: WorkspaceIndex | undefined;
   private readonly documentRules: readonly DocumentRule[];
   private readonly workspaceRules: readonly WorkspaceRule[];
+  private readonly incremental: IncrementalWorkspaceFindings | undefined;
 
   constructor(
     private optionsValue: AnalysisOptions = DEFAULT_OPTIONS,
     rules: readonly Rule[] = RULES,
+    workspaceAnalysis: WorkspaceAnalysis = 'incremental',
   ) {
     this.documentRules = rules.filter((r): r is DocumentRule => r.scope === 'document');
     this.workspaceRules = rules.filter((r): r is WorkspaceRule => r.scope === 'workspace');
+    this.incremental = workspaceAnalysis === 'incremental' ? new IncrementalWorkspaceFindings(this.workspaceRules) : undefined;
   }
 
   get options(): AnalysisOptions {
@@ -44,6 +58,8 @@ export class Project {
   setOptions(options: AnalysisOptions): void {
     this.optionsValue = options;
     this.localCache = new WeakMap();
+    this.placedLocal.clear();
+    this.incremental?.clear();
     this.invalidate();
   }
 
@@ -56,7 +72,7 @@ export class Project {
 
   /** Keeps a file out of the analysis (too large to analyse as you type), with a finding that says why. */
   setSkipped(uri: string, reason: string): FileModel {
-    this.builder.forget(uri);
+    this.forget(uri);
     const model: FileModel = { uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS, skipped: reason };
     this.files.set(uri, model);
     this.invalidate();
@@ -65,8 +81,14 @@ export class Project {
 
   removeFile(uri: string): void {
     if (!this.files.delete(uri)) return;
-    this.builder.forget(uri);
+    this.forget(uri);
     this.invalidate();
+  }
+
+  private forget(uri: string): void {
+    this.builder.forget(uri);
+    this.placedLocal.forget(uri);
+    this.incremental?.forget(uri);
   }
 
   file(uri: string): FileModel | undefined {
@@ -90,19 +112,7 @@ export class Project {
     if (!model) return [];
     const out: Finding[] = [];
     if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
-    for (const placed of model.documents) {
-      for (const { rule, finding } of this.localFindings(placed.doc)) {
-        out.push({
-          code: rule.code,
-          severity: finding.severity ?? rule.severity,
-          message: finding.message,
-          uri,
-          range: shiftRange(finding.range, placed.startLine),
-          related: [],
-          ...placeLocalFixes(finding.fixes, uri, placed.startLine),
-        });
-      }
-    }
+    for (const found of this.placedLocal.of(model)) out.push(...found);
     out.push(...(this.workspaceFindings().get(uri) ?? []));
     return sortFindings(out.filter((f) => !isSuppressed(model.suppressions, f.code, f.range.start.line)));
   }
@@ -110,6 +120,18 @@ export class Project {
   private invalidate(): void {
     this.workspaceCache = undefined;
     this.indexCache = undefined;
+  }
+
+  private placeLocalFindings({ uri, startLine, doc }: PlacedDocument): readonly Finding[] {
+    return this.localFindings(doc).map(({ rule, finding }) => ({
+      code: rule.code,
+      severity: finding.severity ?? rule.severity,
+      message: finding.message,
+      uri,
+      range: shiftRange(finding.range, startLine),
+      related: [],
+      ...placeLocalFixes(finding.fixes, uri, startLine),
+    }));
   }
 
   private localFindings(doc: ParsedDocument): readonly CachedLocal[] {
@@ -126,26 +148,9 @@ export class Project {
   }
 
   private workspaceFindings(): Map<string, Finding[]> {
-    if (this.workspaceCache) return this.workspaceCache;
-    const byUri = new Map<string, Finding[]>();
-    const index = this.index();
-    for (const rule of this.workspaceRules) {
-      rule.check(index, this.optionsValue, (f) => {
-        const finding: Finding = {
-          code: rule.code,
-          severity: f.severity ?? rule.severity,
-          message: f.message,
-          uri: f.at.uri,
-          range: fileRange(f.at, f.range),
-          related: (f.related ?? []).map((r) => ({ uri: r.at.uri, range: fileRange(r.at, r.range), message: r.message })),
-          ...placeRelativeFixes(f.fixes),
-        };
-        const list = byUri.get(finding.uri);
-        if (list) list.push(finding);
-        else byUri.set(finding.uri, [finding]);
-      });
-    }
-    this.workspaceCache = byUri;
-    return byUri;
+    this.workspaceCache ??= this.incremental
+      ? this.incremental.compute(this.files.values(), this.optionsValue)
+      : wholeWorkspaceFindings(this.files.values(), this.workspaceRules, this.optionsValue);
+    return this.workspaceCache;
   }
 }

@@ -24,13 +24,13 @@ export class WorkspaceIndex {
   private readonly wildcardEntries: { readonly suffix: string; readonly entry: PlacedResource<ServiceEntryResource> }[] = [];
 
   static build(files: Iterable<FileModel>): WorkspaceIndex {
+    return WorkspaceIndex.fromResources(indexedResources(files));
+  }
+
+  /** An index of these resources only (those `isIndexed` accepts), kept in the order given. */
+  static fromResources(resources: Iterable<PlacedResource>): WorkspaceIndex {
     const index = new WorkspaceIndex();
-    for (const file of files) {
-      for (const doc of file.documents) {
-        const placed = placeResource(doc);
-        if (placed) index.add(placed);
-      }
-    }
+    for (const placed of resources) index.add(placed);
     return index;
   }
 
@@ -82,6 +82,31 @@ export class WorkspaceIndex {
   endpointsOf(namespace: string, name: string): readonly PlacedResource<EndpointsResource>[] {
     return this.endpoints.get(serviceKey(namespace, name)) ?? [];
   }
+}
+
+/** Whether the index holds a resource: the kinds the rules look at, Services and Endpoints only with a name. */
+export function isIndexed(resource: Resource): boolean {
+  switch (resource.kindName) {
+    case 'Service':
+    case 'Endpoints':
+      return resource.name !== undefined;
+    case 'Other':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** The resources of these files that the index holds, in workspace order (files, then documents). */
+export function indexedResources(files: Iterable<FileModel>): PlacedResource[] {
+  const out: PlacedResource[] = [];
+  for (const file of files) {
+    for (const doc of file.documents) {
+      const placed = placeResource(doc);
+      if (placed && isIndexed(placed.resource)) out.push(placed);
+    }
+  }
+  return out;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
