@@ -3,6 +3,7 @@ import type {
   DestinationRuleResource,
   EndpointPort,
   EndpointSubset,
+  EndpointSliceResource,
   EndpointsResource,
   Located,
   PortTrafficPolicy,
@@ -20,6 +21,9 @@ import type { Range } from '../text';
 import type { YamlReader } from './yamlReader';
 
 const ISTIO_NETWORKING = /^networking\.istio\.io\/v[0-9a-z]+$/;
+const DISCOVERY = /^discovery\.k8s\.io\/v1(beta1)?$/;
+/** The label that ties an EndpointSlice to its Service. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** Reads the resource a document declares; undefined when it has no `kind`. */
 export function readResource(y: YamlReader): Resource | undefined {
@@ -39,6 +43,7 @@ export function readResource(y: YamlReader): Resource | undefined {
   const spec = y.map(root, 'spec');
   if (kind.value === 'Service' && core) return readService(y, spec, base);
   if (kind.value === 'Endpoints' && core) return readEndpoints(y, root, base);
+  if (kind.value === 'EndpointSlice' && DISCOVERY.test(apiVersion ?? '')) return readEndpointSlice(y, metadata, base);
   if (kind.value === 'DestinationRule' && istio) return readDestinationRule(y, spec, base);
   if (kind.value === 'ServiceEntry' && istio) return readServiceEntry(y, spec, base);
   if (kind.value === 'VirtualService' && istio) return readVirtualService(y, spec, base);
@@ -88,6 +93,12 @@ function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base): Serv
 }
 
 const CLUSTER_IP_FIELDS = ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy'] as const;
+
+function readEndpointSlice(y: YamlReader, metadata: YAMLMap | undefined, base: Base): EndpointSliceResource {
+  const labels = y.labels(metadata, 'labels');
+  const serviceName = labels?.value[SERVICE_NAME_LABEL];
+  return { kindName: 'EndpointSlice', ...base, ...optional('serviceName', serviceName === undefined ? undefined : { value: serviceName, range: labels?.range ?? base.kind.range }) };
+}
 
 function readEndpoints(y: YamlReader, root: YAMLMap, base: Base): EndpointsResource {
   const ips = (subset: YAMLMap, key: string): Located<string>[] =>

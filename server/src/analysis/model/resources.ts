@@ -12,7 +12,7 @@ export interface Located<T> {
   readonly keyRange?: Range;
 }
 
-export type KnownKind = 'Service' | 'Endpoints' | 'DestinationRule' | 'ServiceEntry' | 'VirtualService';
+export type KnownKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'DestinationRule' | 'ServiceEntry' | 'VirtualService';
 
 interface ResourceBase {
   readonly apiVersion?: Located<string>;
@@ -58,6 +58,16 @@ export interface EndpointSubset {
 export interface EndpointsResource extends ResourceBase {
   readonly kindName: 'Endpoints';
   readonly subsets: readonly EndpointSubset[];
+}
+
+/**
+ * An EndpointSlice (discovery.k8s.io/v1), the successor of Endpoints: written by hand for a selector-less Service, it
+ * serves the Service named by its `kubernetes.io/service-name` label.
+ */
+export interface EndpointSliceResource extends ResourceBase {
+  readonly kindName: 'EndpointSlice';
+  /** The `kubernetes.io/service-name` label. */
+  readonly serviceName?: Located<string>;
 }
 
 /** A route destination of a VirtualService (http, tls or tcp route). */
@@ -145,6 +155,7 @@ export interface OtherResource extends ResourceBase {
 export type Resource =
   | ServiceResource
   | EndpointsResource
+  | EndpointSliceResource
   | DestinationRuleResource
   | ServiceEntryResource
   | VirtualServiceResource

@@ -7,8 +7,8 @@ import { createServiceFor } from './fixes/serviceForEndpoints';
 import type { WorkspaceRule } from './rule';
 
 /**
- * RULES.md A8, A11: a selector-less Service forwards only to the Endpoints of the same name in its namespace, and
- * only on ports whose names match.
+ * RULES.md A8, A11: a selector-less Service forwards only to the Endpoints of the same name in its namespace (or to
+ * EndpointSlices labelled with its name, A12), and only on ports whose names match.
  */
 export const serviceWithoutEndpoints: WorkspaceRule = {
   code: 'EGR301',
@@ -21,12 +21,14 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
       for (const placed of list) {
         const service = placed.resource;
         if (service.selector || service.type?.value === 'ExternalName' || !service.name) continue;
-        if (index.endpointsOf(namespaceOf(service), service.name.value).length) continue;
+        const namespace = namespaceOf(service);
+        // Hand-written EndpointSlices labelled with the Service's name serve it as well as Endpoints do.
+        if (index.endpointsOf(namespace, service.name.value).length || index.endpointSlicesOf(namespace, service.name.value).length) continue;
         const fix = createEndpointsFor(placed);
         report({
           at: placed,
           range: service.name.range,
-          message: `Service '${service.name.value}' has no selector and no Endpoints named '${service.name.value}' in namespace '${namespaceOf(service)}' is known: its cluster IP forwards nowhere until one exists.`,
+          message: `Service '${service.name.value}' has no selector, and no Endpoints named '${service.name.value}' (or EndpointSlice labelled kubernetes.io/service-name: ${service.name.value}) in namespace '${namespace}' is known: its cluster IP forwards nowhere until one exists.`,
           ...(fix ? { fixes: [fix] } : {}),
         });
       }

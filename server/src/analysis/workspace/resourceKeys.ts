@@ -91,6 +91,10 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
     case 'Endpoints':
       if (resource.name) exact.push(serviceName(namespace, resource.name.value));
       break;
+    case 'EndpointSlice':
+      // index.endpointSlicesOf (EGR301): by the Service its label names.
+      if (resource.serviceName) exact.push(serviceName(namespace, resource.serviceName.value));
+      break;
     case 'DestinationRule': {
       // An empty host is still looked up (EGR304 asks about its expansion), so only a missing one has no keys.
       const written = resource.host?.value;

@@ -2,6 +2,7 @@ import { serviceKey } from '../model/hosts';
 import {
   namespaceOf,
   type DestinationRuleResource,
+  type EndpointSliceResource,
   type EndpointsResource,
   type Resource,
   type ServiceEntryResource,
@@ -15,6 +16,8 @@ import { placeResource, type PlacedResource } from './placed';
 export class WorkspaceIndex {
   readonly services = new Map<string, PlacedResource<ServiceResource>[]>();
   readonly endpoints = new Map<string, PlacedResource<EndpointsResource>[]>();
+  /** EndpointSlices by the Service their `kubernetes.io/service-name` label names. */
+  readonly endpointSlices = new Map<string, PlacedResource<EndpointSliceResource>[]>();
   readonly destinationRules: PlacedResource<DestinationRuleResource>[] = [];
   readonly serviceEntries: PlacedResource<ServiceEntryResource>[] = [];
   readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
@@ -42,6 +45,9 @@ export class WorkspaceIndex {
         break;
       case 'Endpoints':
         if (r.name) push(this.endpoints, serviceKey(namespaceOf(r), r.name.value), { ...placed, resource: r });
+        break;
+      case 'EndpointSlice':
+        if (r.serviceName) push(this.endpointSlices, serviceKey(namespaceOf(r), r.serviceName.value), { ...placed, resource: r });
         break;
       case 'DestinationRule':
         this.destinationRules.push({ ...placed, resource: r });
@@ -82,14 +88,20 @@ export class WorkspaceIndex {
   endpointsOf(namespace: string, name: string): readonly PlacedResource<EndpointsResource>[] {
     return this.endpoints.get(serviceKey(namespace, name)) ?? [];
   }
+
+  endpointSlicesOf(namespace: string, name: string): readonly PlacedResource<EndpointSliceResource>[] {
+    return this.endpointSlices.get(serviceKey(namespace, name)) ?? [];
+  }
 }
 
-/** Whether the index holds a resource: the kinds the rules look at, Services and Endpoints only with a name. */
+/** Whether the index holds a resource: the kinds the rules look at, Services and Endpoints only with a name, EndpointSlices with their Service's. */
 export function isIndexed(resource: Resource): boolean {
   switch (resource.kindName) {
     case 'Service':
     case 'Endpoints':
       return resource.name !== undefined;
+    case 'EndpointSlice':
+      return resource.serviceName !== undefined;
     case 'Other':
       return false;
     default:
