@@ -1,28 +1,19 @@
-/** Which curl probe fits a Service port, read the way Istio reads protocols: port name prefix, then appProtocol. */
+import { protocolOfPortName } from '../analysis/model/protocols';
 import type { LivePort } from './kubeObjects';
 
 export type PortKind = 'http' | 'tls' | 'other';
 
-const TLS_NAMES = ['tls', 'https'];
-const HTTP_NAMES = ['http', 'http2', 'h2c'];
-const OTHER_NAMES = ['tcp', 'grpc', 'grpc-web', 'mongo', 'mysql', 'redis', 'udp'];
-
-function prefixOf(name: string): string {
-  // Istio's convention: `<protocol>[-<suffix>]`.
-  return name.toLowerCase().split('-')[0] ?? '';
-}
-
+/**
+ * Which curl probe fits a port. The protocol comes from the same reading the analysis uses (appProtocol, else the
+ * port name's `<protocol>[-suffix]`); unnamed or unknown ports are TLS on 443 by convention, else tried as plain HTTP.
+ */
 export function portKind(port: LivePort): PortKind {
   if (port.protocol.toUpperCase() !== 'TCP') return 'other';
   const app = port.appProtocol?.toLowerCase();
-  if (app === 'https' || app === 'tls') return 'tls';
-  if (app === 'http' || app === 'http2' || app === 'kubernetes.io/h2c') return 'http';
-  if (app) return 'other';
-  const prefix = port.name ? prefixOf(port.name) : '';
-  if (TLS_NAMES.includes(prefix)) return 'tls';
-  if (HTTP_NAMES.includes(prefix)) return 'http';
-  if (OTHER_NAMES.includes(prefix)) return 'other';
-  // Unnamed or unknown names: 443 is TLS by convention, anything else is tried as plain HTTP.
+  const protocol = app === 'kubernetes.io/h2c' ? 'http2' : protocolOfPortName(app ?? port.name);
+  if (protocol === 'tls' || protocol === 'https') return 'tls';
+  if (protocol === 'http' || protocol === 'http2') return 'http';
+  if (protocol || app) return 'other';
   return port.port === 443 ? 'tls' : 'http';
 }
 
