@@ -1,7 +1,7 @@
 import { TextDocuments } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileModel, PlacedDocument } from '../analysis/workspace/fileModel';
 import type { Project } from '../analysis/workspace/project';
+import { CLAMPED_TEXT_DOCUMENTS } from './clampedTextDocuments';
 import { DEFAULT_MAX_FILE_MB } from './settings';
 
 /**
@@ -9,7 +9,8 @@ import { DEFAULT_MAX_FILE_MB } from './settings';
  * validation next asks for the file.
  */
 export class OpenDocuments {
-  readonly documents = new TextDocuments(TextDocument);
+  /** Changes are clamped into the document before they apply, so the server holds the text the editor holds. */
+  readonly documents = new TextDocuments(CLAMPED_TEXT_DOCUMENTS);
   /** The text each open document had when last given to the project (versions may repeat or go back). */
   private readonly synced = new Map<string, string>();
   /** Documents larger than this get generic YAML features only (no egress analysis). */

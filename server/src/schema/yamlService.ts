@@ -13,6 +13,7 @@ import type {
 } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../analysis/documents/parsedDocument';
 import { LineIndex } from '../analysis/text';
+import { entryCount, nestsDeeperThan } from '../lsp/nestingDepth';
 import egressSchema from '../../../schemas/egress.schema.json';
 
 /** The bundled schema's id; nothing is ever fetched from it. */
@@ -22,6 +23,30 @@ export const EGRESS_SCHEMA_URI = 'istio-egress:/schemas/egress.schema.json';
 const DOCUMENT_URI = 'istio-egress:/document.yaml';
 
 /**
+ * Deeper documents (by `nestingDepth`) get nothing from yaml-language-server. Its parser, AST conversion and features
+ * recurse once or more per level, and from about 1 000 levels on a stack overflow somewhere inside is caught part way:
+ * the answer then depends on how deep the stack already was, so the same text could get two answers. 200 (a tree up
+ * to 400 deep, see `nestingDepth`) is well below that whatever the caller's stack, and far above real manifests
+ * (under 20 levels).
+ */
+export const MAX_YAML_SERVICE_DEPTH = 200;
+
+/**
+ * Documents with more entries (lines plus flow-collection commas, see `entryCount`) get no completion, hover or
+ * symbols from yaml-language-server: these take a time that grows faster than the document (completion matches the
+ * schema against all of it: 3 to 4 s on a 28 000-item `ports: [1, 1, …` sequence; symbols, 1.7 s for a map of 20 000
+ * keys). At 4 000 entries they answer within about 0.3 s. Our own completions and hovers still run; folding ranges
+ * from it stay on, a linear walk.
+ */
+export const MAX_YAML_SERVICE_ENTRIES = 4000;
+
+/** Alias uses beyond this: yaml-language-server expands every alias it meets, so a few can cost a lot. */
+const MAX_ALIASES = 16;
+
+/** What yaml-language-server may do with a document: everything, only its linear-time features, or nothing. */
+type Reach = 'all' | 'linear' | 'none';
+
+/**
  * yaml-language-server's language service, fed one YAML document at a time: requests cost one small document's
  * work whatever the file's size, and positions are moved by the document's first line on the way in and out.
  */
@@ -29,6 +54,7 @@ export class YamlService {
   private readonly service: LanguageService;
   private readonly serials = new WeakMap<ParsedDocument, number>();
   private nextSerial = 1;
+  private readonly reaches = new WeakMap<ParsedDocument, Reach>();
 
   constructor() {
     this.service = getLanguageService({
@@ -60,31 +86,42 @@ export class YamlService {
     return TextDocument.create(DOCUMENT_URI, 'yaml', serial, doc.text);
   }
 
+  /** How far yaml-language-server may go with this document: a function of its text alone, so answers are too. */
+  private reach(doc: ParsedDocument): Reach {
+    let reach = this.reaches.get(doc);
+    if (reach === undefined) {
+      reach = reachOf(doc.text);
+      this.reaches.set(doc, reach);
+    }
+    return reach;
+  }
+
   complete(doc: ParsedDocument, startLine: number, position: Position): Promise<CompletionList> {
-    if (tooCostly(doc)) return Promise.resolve({ items: [], isIncomplete: false });
-    return guarded(async () => shiftDeep(await this.service.doComplete(this.textDocument(doc), toLocal(doc, position, startLine), false), startLine), { items: [], isIncomplete: false });
+    if (this.reach(doc) !== 'all') return Promise.resolve({ items: [], isIncomplete: false });
+    return guarded(async () => toFile(await this.service.doComplete(this.textDocument(doc), toLocal(doc, position, startLine), false), doc, startLine), { items: [], isIncomplete: false });
   }
 
   hover(doc: ParsedDocument, startLine: number, position: Position): Promise<Hover | null> {
-    if (tooCostly(doc)) return Promise.resolve(null);
-    return guarded(async () => shiftDeep((await this.service.doHover(this.textDocument(doc), toLocal(doc, position, startLine))) ?? null, startLine), null);
+    if (this.reach(doc) !== 'all') return Promise.resolve(null);
+    return guarded(async () => toFile((await this.service.doHover(this.textDocument(doc), toLocal(doc, position, startLine))) ?? null, doc, startLine), null);
   }
 
   symbols(doc: ParsedDocument, startLine: number): DocumentSymbol[] {
-    if (tooCostly(doc)) return [];
-    return guardedSync(() => shiftDeep(this.service.findDocumentSymbols2(this.textDocument(doc), {}), startLine), []);
+    if (this.reach(doc) !== 'all') return [];
+    return guardedSync(() => toFile(this.service.findDocumentSymbols2(this.textDocument(doc), {}), doc, startLine), []);
   }
 
   foldingRanges(doc: ParsedDocument, startLine: number): FoldingRange[] {
-    if (tooCostly(doc)) return [];
+    if (this.reach(doc) === 'none') return [];
     const ranges = guardedSync(() => this.service.getFoldingRanges(this.textDocument(doc), { rangeLimit: 5000 }) ?? [], []);
     return ranges.map((r) => ({ ...r, startLine: r.startLine + startLine, endLine: r.endLine + startLine }));
   }
 }
 
 /**
- * yaml-language-server can throw on pathological documents (a stack overflow on 1 000-deep nesting, a missing node on
- * half-typed text); for an editor that is no answer from it, not an error: our own features still answer.
+ * yaml-language-server can throw on pathological documents (a missing node on half-typed text; deep nesting, where it
+ * would overflow the stack, is kept from it: see `reachOf`); for an editor that is no answer from it, not an error:
+ * our own features still answer.
  */
 async function guarded<T>(work: () => Promise<T>, neutral: T): Promise<T> {
   try {
@@ -109,18 +146,31 @@ function toLocal(doc: ParsedDocument, position: Position, startLine: number): Po
 }
 
 /**
- * Documents that yaml-language-server would spend too long on: many aliases (it expands them) or very deep nesting.
- * They get no schema completion, hover, symbols or folding from it; the egress analysis still runs.
+ * Documents that yaml-language-server would spend too long on (many aliases, many entries) or answer at random
+ * (very deep nesting). The egress analysis and our own completions and hovers still run on them.
  */
-function tooCostly(doc: ParsedDocument): boolean {
+function reachOf(text: string): Reach {
   let aliases = 0;
-  for (const _ of doc.text.matchAll(/(?:^|[\s,[{:-])\*[^\s,\]}]+/g)) if (++aliases > 16) return true;
-  return /[[{]{200}/.test(doc.text.replace(/\s+/g, '')) || /^ {400}/m.test(doc.text);
+  for (const _ of text.matchAll(/(?:^|[\s,[{:-])\*[^\s,\]}]+/g)) if (++aliases > MAX_ALIASES) return 'none';
+  // It expands each alias where it stands: a path down the tree can pass through every alias's anchored node.
+  if (nestsDeeperThan(text, Math.floor(MAX_YAML_SERVICE_DEPTH / (aliases + 1)))) return 'none';
+  return entryCount(text, MAX_YAML_SERVICE_ENTRIES) > MAX_YAML_SERVICE_ENTRIES ? 'linear' : 'all';
 }
 
-/** Moves every `{line, character}` inside an LSP result down by `lines` (ranges in edits, symbols, hovers). */
-export function shiftDeep<T>(value: T, lines: number): T {
-  if (lines === 0) return value;
+/**
+ * An answer of yaml-language-server, made to fit the file: every position clamped into the document (it can answer
+ * with a range one past a line's end, after trailing spaces) and moved down by the document's first line.
+ */
+function toFile<T>(value: T, doc: ParsedDocument, startLine: number): T {
+  const lines = new LineIndex(doc.text);
+  return shiftDeep(value, startLine, (p) => lines.positionAt(lines.offsetAt(p)));
+}
+
+/**
+ * Moves every `{line, character}` inside an LSP result down by `lines` (ranges in edits, symbols, hovers), after
+ * `adjust` (identity by default).
+ */
+export function shiftDeep<T>(value: T, lines: number, adjust: (p: Position) => Position = (p) => p): T {
   // yaml-language-server shares Position objects between ranges (an edit's insert and replace ranges, a symbol's
   // range and selection range): each object is moved once.
   const seen = new Set<object>();
@@ -133,7 +183,9 @@ export function shiftDeep<T>(value: T, lines: number): T {
     }
     const record = node as Record<string, unknown>;
     if (typeof record.line === 'number' && typeof record.character === 'number') {
-      record.line += lines;
+      const adjusted = adjust({ line: record.line, character: record.character });
+      record.line = adjusted.line + lines;
+      record.character = adjusted.character;
       return;
     }
     for (const key of Object.keys(record)) visit(record[key]);
