@@ -15,7 +15,8 @@ export function registerFolding(ctx: ServerContext): void {
         if (model.documents.length > 1 && lastContentLine > placed.startLine) {
           ranges.push({ startLine: placed.startLine, endLine: lastContentLine });
         }
-        ranges.push(...ctx.yaml.foldingRanges(placed.doc, placed.startLine));
+        // A loop, not push(...): spreading a very long list overflows the stack.
+        for (const range of ctx.yaml.foldingRanges(placed.doc, placed.startLine)) ranges.push(range);
       }
       return ranges;
     }),
