@@ -15,6 +15,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { mulberry32 } from '../test/support/random';
 
 export const DEFAULT_SEED = 20_240_611;
 export const SINGLE_FILE_SIZES: readonly number[] = [10, 100, 1000, 10_000];
@@ -42,18 +43,11 @@ export interface GeneratedFile {
 export type MistakeKind = 'istioMutualToSelectorless' | 'badExternalName' | 'loopbackEndpoint' | 'schemaTypo';
 const MISTAKE_KINDS: readonly MistakeKind[] = ['istioMutualToSelectorless', 'badExternalName', 'loopbackEndpoint', 'schemaTypo'];
 
-/** mulberry32: small, fast, good enough for test data, and identical on every platform. */
+/** Seeded draws for the generator (mulberry32, so the same seed gives the same manifests everywhere). */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    this.next = mulberry32(seed);
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

@@ -8,25 +8,18 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { mulberry32 } from '../support/random';
 
 // ---------------------------------------------------------------------------------------------------------------
 // PRNG
 
-/** mulberry32: a small, fast, seedable 32-bit generator (good enough for fuzzing, not for cryptography). */
+/** Seeded draws for the fuzzer (mulberry32: a failure is reproduced from its seed). */
 export class Random {
-  private state: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** An integer in [0, max). */

@@ -18,21 +18,14 @@ import { indexedResources, WorkspaceIndex } from '../../server/src/analysis/work
 import { loadFixtureCases } from '../support/fixtures';
 import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';
 import { randomDocument } from '../support/randomManifests';
+import { mulberry32 } from '../support/random';
 
 const SERVICE = (i: number) => `kind: Service\napiVersion: v1\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n  - name: tls\n    port: 443\n`;
 const DR = (i: number, mode: string) =>
   `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: dr-${i}\nspec:\n  host: svc-${i}\n  trafficPolicy:\n    tls:\n      mode: ${mode}\n`;
 
-/** A tiny seeded generator (mulberry32), so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded draws, so a failure names a reproducible seed. */
+const random = mulberry32;
 
 describe('incremental analysis', () => {
   it('re-parses only the document an edit touched', () => {
