@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isCollection, isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { schemaErrors, type SchemaError } from '../schema/schemaErrors';
 import type { Resource } from '../model/resources';
 import { LineIndex, type Range } from '../text';
@@ -67,8 +67,34 @@ function parseWith(text: string, lines: LineIndex): ParsedDocument {
 /** Aliases expanded beyond this count make the document too costly to validate; it is left unvalidated. */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * The first mapping key that is itself a collection (`? [a, b]: c`, `{[a]: b}`). No Kubernetes object has one, and
+ * `toJS` would turn it into a string (slowly for a deep key, with a warning on stderr). An explicit stack: no
+ * recursion on deep documents.
+ */
+function collectionKey(doc: Document): Node | undefined {
+  const pending: unknown[] = [doc.contents];
+  while (pending.length) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isCollection(pair.key)) return pair.key;
+        pending.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  return undefined;
+}
+
 function checkSchema(doc: Document, resource: Resource | undefined, lines: LineIndex): readonly SchemaError[] {
   if (!resource || resource.kindName === 'Other') return [];
+  const badKey = collectionKey(doc);
+  if (badKey) {
+    const at = badKey.range ? lines.rangeOf(badKey.range[0], badKey.range[1]) : resource.kind.range;
+    return [{ message: 'A mapping key must be a plain value, not a list or a mapping: no Kubernetes field is named that way.', range: at }];
+  }
   try {
     return schemaErrors(doc, doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), lines, resource.kind.range);
   } catch {
