@@ -225,8 +225,14 @@ interface Scenario {
   readonly edit: { readonly line: number; readonly character: number; readonly from: string; readonly to: string; readonly code: string };
 }
 
-type Metric = 'index' | 'open' | 'completion' | 'hover' | 'edit' | 'rss';
-const METRICS: readonly Metric[] = ['index', 'open', 'completion', 'hover', 'edit', 'rss'];
+type Metric = 'index' | 'open' | 'complete' | 'completion' | 'hover' | 'edit' | 'rss';
+const METRICS: readonly Metric[] = ['index', 'open', 'complete', 'completion', 'hover', 'edit', 'rss'];
+
+/**
+ * How long no new publish must come for the last one to count as the complete diagnostics. Ours publishes a large
+ * file's local findings in stages (every ~0.5 s of parsing) before the complete set; the gaps stay well below this.
+ */
+const QUIET_MS = 2500;
 
 interface ServerRun {
   readonly server: string;
@@ -236,6 +242,11 @@ interface ServerRun {
   indexedFiles?: number;
   openMs?: number;
   openDiagnostics?: number;
+  /** The last publish after open before a quiet spell (the complete diagnostics, also for a staged first analysis). */
+  completeMs?: number;
+  completeDiagnostics?: number;
+  /** Publishes from open to the complete one, both included. */
+  openPublishes?: number;
   /** VmHWM right after the first diagnostics, in KiB. */
   rssAfterOpenKiB?: number;
   readonly completionMs: number[];
@@ -375,6 +386,12 @@ async function measureRun(spec: ServerSpec, scenario: Scenario, run: number, opt
     const afterOpen = server.peakRssKiB();
     if (afterOpen !== undefined) result.rssAfterOpenKiB = afterOpen;
 
+    current = 'complete';
+    const complete = await server.waitForQuiet(uri, since, QUIET_MS, t);
+    result.completeMs = complete.at - opened;
+    result.completeDiagnostics = complete.diagnostics.length;
+    result.openPublishes = server.publishes.filter((p) => p.uri === uri && p.seq > since && p.seq <= complete.seq).length;
+
     current = 'completion';
     for (let i = 0; scenario.completionAt.length && i < options.requests; i++) {
       const position = scenario.completionAt[i % scenario.completionAt.length] ?? { line: 0, character: 0 };
@@ -427,6 +444,7 @@ function describeRun(r: ServerRun): string {
   const parts = [
     r.indexMs !== undefined ? `indexed ${r.indexedFiles ?? '?'} files in ${formatMs(r.indexMs)}` : '',
     `open→diag ${formatMs(r.openMs ?? Number.NaN)} (${r.openDiagnostics ?? '?'} diagnostics)`,
+    `open→complete ${formatMs(r.completeMs ?? Number.NaN)} (${r.completeDiagnostics ?? '?'} diagnostics, publish ${r.openPublishes ?? '?'})`,
     r.completionMs.length ? `completion p50 ${formatMs(median(r.completionMs))} p95 ${formatMs(percentile(r.completionMs, 95))}` : '',
     r.hoverMs.length ? `hover p50 ${formatMs(median(r.hoverMs))} p95 ${formatMs(percentile(r.hoverMs, 95))}` : '',
     `edit→diag median ${formatMs(median(r.editMs))}`,
@@ -458,7 +476,8 @@ async function profileOurServer(build: Build, scenario: Scenario, options: Optio
     const since = server.lastSeq;
     const opened = performance.now();
     await server.open(scenario.uri, scenario.text);
-    openMs = (await server.waitForPublish(scenario.uri, since, options.timeoutMs)).at - opened;
+    // The complete diagnostics: a staged first analysis publishes partial ones before them.
+    openMs = (await server.waitForQuiet(scenario.uri, since, QUIET_MS, options.timeoutMs)).at - opened;
     // Pauses between the steps show up as idle time, which is how the summary tells the phases apart.
     await sleep(1000);
     const { line, character, from, to } = scenario.edit;
@@ -479,7 +498,7 @@ async function profileOurServer(build: Build, scenario: Scenario, options: Optio
   const summary = summariseProfile(newest);
   const head =
     `CPU profile of our server on the ${scenario.label}-document file, opened on its own (open → diagnostics → one edit → diagnostics; ` +
-    `in the profiled run open→diag took ${formatMs(openMs)} and edit→diag ${formatMs(editMs)}). ` +
+    `in the profiled run open→complete diagnostics took ${formatMs(openMs)} and edit→diag ${formatMs(editMs)}). ` +
     'Self time is time in the function itself; inclusive time adds its synchronous callees (work resumed after an `await` is charged to the microtask, not to the caller). ' +
     'Positions are mapped back to the original sources through the bundle’s source map.';
   return { text: `${head}\n${profileText(summary, PROFILE_PHASES, false, ROOT)}`, markdown: `### The language server\n\n${head}\n\n${profileText(summary, PROFILE_PHASES, true, ROOT)}` };
@@ -544,6 +563,7 @@ function samplesOf(runs: readonly ServerRun[], metric: Metric): { values: number
     const add: Record<Metric, () => void> = {
       index: () => (r.indexMs === undefined ? undefined : values.push(r.indexMs)),
       open: () => (r.openMs === undefined ? undefined : values.push(r.openMs)),
+      complete: () => (r.completeMs === undefined ? undefined : values.push(r.completeMs)),
       completion: () => values.push(...r.completionMs),
       hover: () => values.push(...r.hoverMs),
       edit: () => values.push(...r.editMs),
@@ -570,6 +590,7 @@ function ratioOf(ours: number, theirs: number): string {
 
 const SINGLE_LABELS: Partial<Record<Metric, string>> = {
   open: 'open → first diagnostics',
+  complete: 'open → complete diagnostics',
   completion: 'completion latency',
   hover: 'hover latency',
   edit: 'one-line edit → diagnostics',
@@ -648,14 +669,18 @@ function rowCells(r: Row): string[] {
   return [r.metric, r.size, r.ours, r.yls, r.ratio, r.target, r.ok];
 }
 
-const SANITY_HEADER = ['input', 'opened file', 'diagnostics at open (ours / yls)', 'peak RSS right after open, median (ours / yls)', 'completion items, median (ours / yls)', 'hovers answered (ours / yls)', 'edits show up in our diagnostics'];
+const SANITY_HEADER = ['input', 'opened file', 'diagnostics at open: first → complete [publishes] (ours / yls)', 'peak RSS right after open, median (ours / yls)', 'completion items, median (ours / yls)', 'hovers answered (ours / yls)', 'edits show up in our diagnostics'];
 
 function sanityRows(results: readonly ServerRun[], inputs: readonly { label: string; bytes: number }[]): string[][] {
   return inputs.map(({ label, bytes }) => {
     const of = (server: string): ServerRun[] => results.filter((r) => r.server === server && r.scenario === label);
     const diag = (server: string): string => {
-      const counts = of(server).flatMap((r) => (r.openDiagnostics === undefined ? [] : [r.openDiagnostics]));
-      return counts.length ? [...new Set(counts)].join('/') : '—';
+      const distinct = (pick: (r: ServerRun) => number | undefined): string =>
+        [...new Set(of(server).flatMap((r) => (pick(r) === undefined ? [] : [pick(r)])))].join('/') || '?';
+      if (!of(server).some((r) => r.openDiagnostics !== undefined)) return '—';
+      const first = distinct((r) => r.openDiagnostics);
+      const complete = distinct((r) => r.completeDiagnostics);
+      return first === complete ? first : `${first} → ${complete} [${distinct((r) => r.openPublishes)}]`;
     };
     const items = (server: string): string => {
       const all = of(server).flatMap((r) => r.completionItems);
@@ -709,6 +734,7 @@ function machineLines(options: Options, build: Build, loadAtStart: readonly numb
 
 const METHOD = [
   'Latency cells pool every sample of every run (median · nearest-rank p95); open → diagnostics, indexing and RSS have one sample per run, so their p95 is the worst run. Ratio is ours ÷ yaml-language-server on the medians (below 1× means ours is faster or smaller). ✓/✗ compares our target statistic (median, or p95 where the target says so).',
+  'Open → first diagnostics is timed to the first publish for the opened file; open → complete diagnostics to the last publish before 2.5 s without another (ours publishes a large file in stages: document-local findings of the documents parsed so far, then the complete set; yaml-language-server publishes once). Completion, hover and edits start after the complete set.',
   'Single files are opened with no workspace folder, so nothing but that file is analysed. Before the clock starts, both servers validate a small preflight document whose `mode: DISABLED` only our schema rejects: the servers are warm and verified to use `schemas/egress.schema.json`. yaml-language-server debounces validation by 200 ms, which is part of its numbers (it is what an editor sees).',
   'Single-file edits toggle `tls.mode` DISABLE ⇄ ISTIO_MUTUAL in the DestinationRule of the middle document group (EGR402 comes and goes); workspace edits toggle DISABLE ⇄ DISABLED (EGR002 comes and goes). Ours is timed to the publish carrying the new version, yaml-language-server (which sends no versions) to its next publish.',
   'Workspace runs give both servers the generated folder as their workspace folder; ours indexes it in the background (timed from `initialized` to its "indexed N workspace files" log), then one of its 5-document files is opened and edited. yaml-language-server does not index, so its workspace numbers are those of a small file.',

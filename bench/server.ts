@@ -227,6 +227,25 @@ export class BenchServer {
     });
   }
 
+  /**
+   * The last publish for `uri` after `afterSeq` once `quietMs` have passed without another: a server that publishes in
+   * stages (ours, on large files) sends its complete set last.
+   */
+  async waitForQuiet(uri: string, afterSeq: number, quietMs: number, timeoutMs: number): Promise<Publish> {
+    const deadline = performance.now() + timeoutMs;
+    let last = await this.waitForPublish(uri, afterSeq, timeoutMs);
+    for (;;) {
+      const remaining = deadline - performance.now();
+      if (remaining < quietMs) throw new StepTimeout(`quiet after diagnostics for ${uri}`, timeoutMs);
+      try {
+        last = await this.waitForPublish(uri, last.seq, quietMs);
+      } catch (error) {
+        if (error instanceof StepTimeout) return last;
+        throw error;
+      }
+    }
+  }
+
   /** The first `window/logMessage` matching `pattern` (already received or still to come). */
   waitForLog(pattern: RegExp, timeoutMs: number): Promise<{ message: string; at: number }> {
     const seen = this.logs.find((l) => pattern.test(l.message));

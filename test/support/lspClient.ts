@@ -178,6 +178,11 @@ export class LspTestClient {
     return this.waitForDiagnostics(uri, (p) => (this.diagnostics.get(uri) ?? []).indexOf(p) >= already && accept(p), timeoutMs);
   }
 
+  /** Every publication for `uri` so far, in order of arrival. */
+  publications(uri: string): readonly PublishDiagnosticsParams[] {
+    return this.diagnostics.get(uri) ?? [];
+  }
+
   /** Waits for diagnostics of a given document version. */
   diagnosticsOfVersion(uri: string, version: number): Promise<Diagnostic[]> {
     return this.waitForDiagnostics(uri, (p) => p.version === version).then((p) => p.diagnostics);

@@ -6,6 +6,7 @@ import type { Project } from '../analysis/workspace/project';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';
 import { describe } from './runner';
+import { StagedAnalysis } from './stagedAnalysis';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -57,19 +58,25 @@ function convert(finding: Finding): Diagnostic {
 /**
  * Publishes diagnostics for open documents. A lone edit is validated on the next turn of the event loop; edits that
  * arrive while a run is pending or under way join the next run, so a typing burst costs one run, not one per key.
+ * A file with many documents to parse (opened, or replaced wholesale) is first parsed in slices (`StagedAnalysis`),
+ * publishing its documents' local findings on the way; new work arriving meanwhile ends the run, and the next one
+ * resumes where it stopped.
  */
 export class DiagnosticsPublisher {
   private pending = new Set<string>();
   private scheduled = false;
   private running = false;
   private readonly published = new Map<string, readonly Diagnostic[]>();
+  private readonly staged: StagedAnalysis;
 
   constructor(
     private readonly connection: Connection,
     private readonly project: Project,
     private readonly open: OpenDocuments,
     private readonly settings: ProjectSettings,
-  ) {}
+  ) {
+    this.staged = new StagedAnalysis(project, open, (uri, version, findings) => this.publishFindings(uri, version, findings), () => this.pending.size > 0);
+  }
 
   /** Something changed in `uri`: every open document may have new cross-file findings, this one first. */
   schedule(uri?: string): void {
@@ -83,6 +90,7 @@ export class DiagnosticsPublisher {
   forget(uri: string): void {
     this.published.delete(uri);
     this.pending.delete(uri);
+    this.staged.forget(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -92,6 +100,12 @@ export class DiagnosticsPublisher {
     try {
       const uris = [...this.pending];
       this.pending.clear();
+      for (const uri of uris) {
+        if ((await this.staged.parse(uri)) === 'parsed') continue;
+        // Interrupted by new work: the next run takes these files up again, reusing every parse made.
+        for (const again of uris) this.pending.add(again);
+        return;
+      }
       this.open.syncAll();
       for (const uri of uris) await this.publish(uri);
     } catch (error) {
@@ -111,7 +125,12 @@ export class DiagnosticsPublisher {
     if (!document || !model) return;
     // TextDocuments updates its documents in place: read the version now, with the text the findings come from.
     const version = document.version;
-    const findings = await this.settings.filter(uri, this.project.findings(uri));
+    await this.publishFindings(uri, version, this.project.findings(uri));
+  }
+
+  /** Publishes findings of `version` of `uri` (all of them, or the partial ones of a staged analysis). */
+  private async publishFindings(uri: string, version: number, found: readonly Finding[]): Promise<void> {
+    const findings = await this.settings.filter(uri, found);
     const diagnostics = findings.map(toDiagnostic);
     // A newer version arrived meanwhile: that version's run will publish.
     if (this.open.documents.get(uri)?.version !== version) return;

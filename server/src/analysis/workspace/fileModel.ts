@@ -2,6 +2,7 @@ import { parseYamlDocument, type ParsedDocument } from '../documents/parsedDocum
 import { resplitSegments } from '../documents/resplit';
 import { splitSegments, type Segment } from '../documents/segments';
 import { MARKER, scanSuppressions, type Suppressions } from '../documents/suppressions';
+import { StagedParse, type StagedProgress } from './stagedParse';
 
 /** A parsed document at its place in one version of a file. */
 export interface PlacedDocument {
@@ -14,7 +15,7 @@ export interface PlacedDocument {
 export interface FileModel {
   readonly uri: string;
   readonly documents: readonly PlacedDocument[];
-  /** How many documents were parsed for this version (the rest came from the previous version). */
+  /** How many documents this build parsed (the rest came from earlier versions, or were parsed ahead: `parseAhead`). */
   readonly parsedCount: number;
   readonly suppressions: Suppressions;
   /** Set when the file is not analysed (too large): why, in a sentence. */
@@ -41,11 +42,17 @@ interface Previous {
  */
 export class FileModelBuilder {
   private readonly previous = new Map<string, Previous>();
+  /** Versions whose documents are being parsed ahead of their build (`parseAhead`). */
+  private readonly staged = new Map<string, StagedParse>();
 
   build(uri: string, text: string): FileModel {
     const known = this.previous.get(uri);
-    const split = known ? resplitSegments(known, text) : undefined;
-    const segments = split?.segments ?? splitSegments(text);
+    const staged = this.staged.get(uri);
+    this.staged.delete(uri);
+    // Staged against this very version and base: its split and parses are this build's (a lookup by index).
+    const plan = staged && staged.text === text && staged.base === known ? staged : undefined;
+    const split = plan ? plan.split : known ? resplitSegments(known, text) : undefined;
+    const segments = plan?.segments ?? split?.segments ?? splitSegments(text);
     // The text map carries over, growing by the new texts; once the texts no longer in the file outnumber those in
     // it, it is rebuilt (parses of texts seen in earlier versions may be reused meanwhile: same text, same parse).
     const kept = split ? split.sameAs.reduce((n, j) => (j === -1 ? n : n + 1), 0) : 0;
@@ -57,7 +64,7 @@ export class FileModelBuilder {
       // An unchanged segment keeps its document (identical texts share one parse, so this is the one byText holds).
       const same = split?.sameAs[index] ?? -1;
       const before = same === -1 ? undefined : known?.documents[same];
-      let doc = before?.doc ?? byText.get(segment.text) ?? known?.byText.get(segment.text);
+      let doc = before?.doc ?? plan?.doc(index) ?? byText.get(segment.text) ?? known?.byText.get(segment.text) ?? staged?.byText.get(segment.text);
       if (!doc) {
         doc = parseYamlDocument(segment.text);
         parsedCount++;
@@ -71,8 +78,45 @@ export class FileModelBuilder {
     return { uri, documents, parsedCount, suppressions };
   }
 
+  /**
+   * Parses documents of `text`, the file's next version, ahead of its `build`, in file order, until `stop()` (asked
+   * after each parse) says so: a large file's first analysis can then run in slices. Nothing is parsed when the text
+   * is the last version built. A staging of another text of the file is replaced, its parses kept for reuse.
+   */
+  parseAhead(uri: string, text: string, stop: () => boolean): StagedProgress {
+    return this.built(uri, text) ?? this.stage(uri, text).parseUntil(stop);
+  }
+
+  /** How far `text` is parsed (planning its staging without parsing, the first time). */
+  progress(uri: string, text: string): StagedProgress {
+    return this.built(uri, text) ?? this.stage(uri, text).progress;
+  }
+
+  /** The documents of `text` that have their parse, placed, with the text's suppressions; undefined before planning. */
+  readyDocuments(uri: string, text: string): { readonly documents: readonly PlacedDocument[]; readonly suppressions: Suppressions } | undefined {
+    const known = this.previous.get(uri);
+    if (known?.text === text) return known;
+    const staged = this.staged.get(uri);
+    return staged?.text === text ? { documents: staged.readyDocuments(uri), suppressions: staged.suppressions } : undefined;
+  }
+
+  private built(uri: string, text: string): StagedProgress | undefined {
+    const known = this.previous.get(uri);
+    return known?.text === text ? { total: known.documents.length, ready: known.documents.length } : undefined;
+  }
+
+  private stage(uri: string, text: string): StagedParse {
+    const known = this.previous.get(uri);
+    const staged = this.staged.get(uri);
+    if (staged && staged.text === text && staged.base === known) return staged;
+    const fresh = new StagedParse(text, known, staged?.byText ?? new Map());
+    this.staged.set(uri, fresh);
+    return fresh;
+  }
+
   forget(uri: string): void {
     this.previous.delete(uri);
+    this.staged.delete(uri);
   }
 }
 

@@ -10,6 +10,7 @@ import { FileModelBuilder, type FileModel, type PlacedDocument } from './fileMod
 import { IncrementalWorkspaceFindings } from './incrementalFindings';
 import { PerDocument } from './perDocument';
 import { placeLocalFixes } from './placeFixes';
+import type { StagedProgress } from './stagedParse';
 import { wholeWorkspaceFindings } from './workspaceFindings';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -80,9 +81,36 @@ export class Project {
   }
 
   removeFile(uri: string): void {
-    if (!this.files.delete(uri)) return;
+    const wasSet = this.files.delete(uri);
+    // Also when it was never set: a staged first parse of it may be under way.
     this.forget(uri);
-    this.invalidate();
+    if (wasSet) this.invalidate();
+  }
+
+  /**
+   * Parses documents of `text`, the next version of `uri`, ahead of `setFile`, until `stop()` (asked after each
+   * parse) says so. A large file's first analysis runs in slices this way; `setFile` then reuses every parse.
+   */
+  parseAhead(uri: string, text: string, stop: () => boolean): StagedProgress {
+    return this.builder.parseAhead(uri, text, stop);
+  }
+
+  /** How many documents of `text` have their parse already (the rest `setFile` or `parseAhead` would parse). */
+  parseProgress(uri: string, text: string): StagedProgress {
+    return this.builder.progress(uri, text);
+  }
+
+  /**
+   * The findings of `text` (the next version of `uri`) known before all its documents are parsed: the document-local
+   * findings of those parsed so far, suppressions applied as in `findings` — each one of `findings` once the file is
+   * set. Workspace findings need every document (a Service's Endpoints may be further down), so there are none here.
+   */
+  partialFindings(uri: string, text: string): Finding[] {
+    const ready = this.builder.readyDocuments(uri, text);
+    if (!ready) return [];
+    const out: Finding[] = [];
+    for (const placed of ready.documents) out.push(...this.placeLocalFindings(placed));
+    return sortFindings(out.filter((f) => !isSuppressed(ready.suppressions, f.code, f.range.start.line)));
   }
 
   private forget(uri: string): void {

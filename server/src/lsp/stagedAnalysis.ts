@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+import type { Finding } from '../analysis/findings';
+import type { Project } from '../analysis/workspace/project';
+import type { OpenDocuments } from './openDocuments';
+
+/** How long one slice of a staged first analysis parses before requests waiting in the event loop get their turn. */
+export const SLICE_MS = 50;
+/** Files with fewer documents left to parse are analysed in one go: one publish, no added delay. */
+export const MIN_STAGED_DOCUMENTS = 300;
+/** Partial findings go out after the first slice, then every this many slices (each publish re-sends the whole list). */
+export const SLICES_PER_PARTIAL_PUBLISH = 10;
+
+export type StagingOutcome = 'parsed' | 'interrupted';
+
+/** Publishes a version's partial findings (the publisher filters, converts, checks the version and dedupes). */
+export type PartialPublisher = (uri: string, version: number, findings: readonly Finding[]) => Promise<void>;
+
+/**
+ * The first analysis of a large file, in slices: its documents are parsed ~50 ms at a time with a turn of the event
+ * loop in between, so completion, hover and the rest are answered meanwhile (a request that needs the file sets it
+ * at once, reusing every parse made so far). After the first slice, and every few slices, the document-local findings
+ * of the documents parsed so far are published with the version: they are final for those documents; workspace
+ * findings wait for the full publish, since a rule over part of the file could report what the rest disproves.
+ */
+export class StagedAnalysis {
+  /** Per file, the version last published partially and how many slices ran since. */
+  private readonly sincePublish = new Map<string, { readonly version: number; slices: number }>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly open: OpenDocuments,
+    private readonly publishPartial: PartialPublisher,
+    /** Whether new work is waiting (an edit, another file): the staging then stops, to resume in the next run. */
+    private readonly interrupted: () => boolean,
+  ) {}
+
+  /** Parses `uri`'s open version in slices when it has many documents left to parse; `parsed` once none are left. */
+  async parse(uri: string): Promise<StagingOutcome> {
+    const document = this.open.documents.get(uri);
+    if (!document) return 'parsed';
+    const version = document.version;
+    const text = document.getText();
+    // Over the size limit the file is skipped, never parsed (OpenDocuments decides).
+    if (text.length > this.open.maxBytes) return 'parsed';
+    const planned = this.project.parseProgress(uri, text);
+    if (planned.total - planned.ready < MIN_STAGED_DOCUMENTS) return 'parsed';
+    for (;;) {
+      const deadline = performance.now() + SLICE_MS;
+      const progress = this.project.parseAhead(uri, text, () => performance.now() >= deadline);
+      if (progress.ready === progress.total) {
+        this.sincePublish.delete(uri);
+        return 'parsed';
+      }
+      if (this.publishDue(uri, version)) await this.publishPartial(uri, version, this.project.partialFindings(uri, text));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.interrupted() || this.open.documents.get(uri)?.version !== version) return 'interrupted';
+    }
+  }
+
+  forget(uri: string): void {
+    this.sincePublish.delete(uri);
+  }
+
+  private publishDue(uri: string, version: number): boolean {
+    const last = this.sincePublish.get(uri);
+    if (last && last.version === version && ++last.slices < SLICES_PER_PARTIAL_PUBLISH) return false;
+    this.sincePublish.set(uri, { version, slices: 0 });
+    return true;
+  }
+}
