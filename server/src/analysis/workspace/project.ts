@@ -109,7 +109,7 @@ export class Project {
     const ready = this.builder.readyDocuments(uri, text);
     if (!ready) return [];
     const out: Finding[] = [];
-    for (const placed of ready.documents) out.push(...this.placeLocalFindings(placed));
+    for (const placed of ready.documents) appendAll(out, this.placeLocalFindings(placed));
     return sortFindings(out.filter((f) => !isSuppressed(ready.suppressions, f.code, f.range.start.line)));
   }
 
@@ -140,8 +140,8 @@ export class Project {
     if (!model) return [];
     const out: Finding[] = [];
     if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
-    for (const found of this.placedLocal.of(model)) out.push(...found);
-    out.push(...(this.workspaceFindings().get(uri) ?? []));
+    for (const found of this.placedLocal.of(model)) appendAll(out, found);
+    appendAll(out, this.workspaceFindings().get(uri) ?? []);
     return sortFindings(out.filter((f) => !isSuppressed(model.suppressions, f.code, f.range.start.line)));
   }
 
@@ -181,4 +181,9 @@ export class Project {
       : wholeWorkspaceFindings(this.files.values(), this.workspaceRules, this.optionsValue);
     return this.workspaceCache;
   }
+}
+
+/** Appends in a loop: `push(...items)` passes every item as an argument and overflows the stack on huge lists. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
