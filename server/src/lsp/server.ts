@@ -23,7 +23,7 @@ import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
 import { ProjectSettings } from './projectSettings';
 import { maxFileBytes, optionsFromSettings } from './settings';
-import { warmUp } from './warmUp';
+import { warmUp, warmUpInIdleTime } from './warmUp';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
 /** Starts the language server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
@@ -82,6 +82,7 @@ export function startServer(): void {
   };
 
   connection.onInitialized(() => {
+    void warmUpInIdleTime().catch((error: unknown) => connection.console.error(`warm-up failed: ${describe(error)}`));
     if (watchFiles) {
       void connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.istio-egress.yaml' }] })

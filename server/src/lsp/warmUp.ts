@@ -68,3 +68,18 @@ export async function warmUp(yaml: YamlService): Promise<void> {
   project.setFile('warm-up:/sample.yaml', `# edited\n${SAMPLE.replace('mode: DISABLE', 'mode: ISTIO_MUTUAL')}`);
   project.findings('warm-up:/sample.yaml');
 }
+
+/**
+ * After `initialized`, analyses distinct copies of the sample (no parse is reused) one per turn of the event loop, so
+ * V8 optimises the parser, the reader and the rules in idle time: files opened later run optimised code (a fresh
+ * 100-document file: ≈ 30 ms instead of ≈ 55 ms). Doing this before `initialize` instead would delay the first file by
+ * ≈ 120 ms; one round (≈ 3 ms) at a time delays nothing noticeably.
+ */
+export async function warmUpInIdleTime(rounds = 120): Promise<void> {
+  const project = new Project();
+  for (let i = 0; i < rounds; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    project.setFile('warm-up:/round.yaml', SAMPLE.replaceAll('warm-up', `warm-up-${i}`));
+    project.findings('warm-up:/round.yaml');
+  }
+}
