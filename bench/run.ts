@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Diagnostic, Position } from 'vscode-languageserver-protocol/node';
+import { measureActivation } from './activation';
 import { runCliCheck, type CliRun } from './cli';
 import { writeSingleFile, writeWorkspace, type Anchor, type GeneratedFile, type GeneratedWorkspace } from './generate';
 import { summariseProfile } from './profile';
@@ -147,7 +148,7 @@ function snapshotBuild(): Build | string {
   }
   const builtAt = statSync(path.join(DIST, 'server.js')).mtime;
   // The source maps come along so that the profile can name original files.
-  for (const name of ['server.js', 'server.js.map', 'cli.js', 'cli.js.map']) {
+  for (const name of ['server.js', 'server.js.map', 'cli.js', 'cli.js.map', 'client.js']) {
     if (existsSync(path.join(DIST, name))) copyFileSync(path.join(DIST, name), path.join(SNAPSHOT, name));
   }
   return { server: path.join(SNAPSHOT, 'server.js'), cli: path.join(SNAPSHOT, 'cli.js'), builtAt };
@@ -658,6 +659,17 @@ function cliRows(runs: readonly CliRun[], files: number): Row[] {
   ];
 }
 
+const ACTIVATION_TARGET_MS = 50;
+
+/** Extension activation (load `client.js` + `activate`), in fresh processes with a stand-in `vscode` module. */
+function activationRow(): Row {
+  const base = { metric: 'extension activation (load client.js + activate)', size: '', yls: 'n/a', ratio: '', target: `≤ ${ACTIVATION_TARGET_MS} ms` };
+  if (!existsSync(path.join(SNAPSHOT, 'client.js'))) return { ...base, ours: 'client.js not built', ok: '' };
+  const times = measureActivation(SNAPSHOT, 7);
+  const mid = median(times);
+  return { ...base, ours: `${formatMs(mid)} · p95 ${formatMs(percentile(times, 95))} (7 processes)`, ok: mid <= ACTIVATION_TARGET_MS ? '✓' : '✗' };
+}
+
 function vsixRow(): Row {
   const vsix = existsSync(VSIX) ? `${(statSync(VSIX).size / 1024).toFixed(0)} KiB` : 'not built';
   return { metric: '`.vsix` size', size: '', ours: vsix, yls: '', ratio: '', target: '', ok: '' };
@@ -828,6 +840,7 @@ async function main(): Promise<number> {
       ...rowsFor(results, SINGLE_LABELS, singleLabels, true),
       ...(wsScenario ? rowsFor(results, WORKSPACE_LABELS, [wsScenario.label], false) : []),
       ...(options.skipCli ? [] : cliRows(cli, options.workspaceFiles)),
+      activationRow(),
       vsixRow(),
     ];
     const sanity = sanityRows(results, inputs);
