@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isPair, isSeq, parseAllDocuments } from 'yaml';
-import { entryCount, nestingDepth, nestsDeeperThan } from '../../server/src/lsp/nestingDepth';
+import { entryCount, nestingDepth, nestsDeeperThan } from '../../server/src/analysis/documents/nestingDepth';
 import { MAX_YAML_SERVICE_DEPTH } from '../../server/src/schema/yamlService';
 import { PROJECT_ROOT } from '../support/paths';
 import { DEFAULT_GEN, deepBlock, deepFlow, generateDocument, loadCorpus, mutate, Random } from './generate';

@@ -13,7 +13,7 @@ import type {
 } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../analysis/documents/parsedDocument';
 import { LineIndex } from '../analysis/text';
-import { entryCount, nestsDeeperThan } from '../lsp/nestingDepth';
+import { entryCount, nestsDeeperThan } from '../analysis/documents/nestingDepth';
 import egressSchema from '../../../schemas/egress.schema.json';
 
 /** The bundled schema's id; nothing is ever fetched from it. */
