@@ -175,6 +175,16 @@ describe('completions and hovers that know the workspace', () => {
     assert.match(text, /Port 80 \(http\): TLS/);
   });
 
+  it('hovers an Endpoints name with the Service it serves, its addresses and the Kubernetes 1.33 deprecation', async () => {
+    const uri = 'file:///ws/endpoints.yaml';
+    await client.open(uri, 'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nsubsets:\n- addresses: [{ip: 91.198.174.192}]\n  ports: [{name: tls, port: 443}]\n');
+    const text = hoverText(await client.hover(uri, { line: 3, character: 10 }));
+    assert.match(text, /Serves Service `default\/my-wikipedia` \(services\.yaml:4\)/);
+    assert.match(text, /Addresses: 1 ready/);
+    assert.match(text, /deprecated from Kubernetes 1\.33[\s\S]*EndpointSlice[\s\S]*kubernetes\.io\/service-name: my-wikipedia/);
+    await client.close(uri);
+  });
+
   it('hovers an Endpoints IP with its address class', async () => {
     const text = hoverText(await client.hover(rules, { line: 30, character: 10 }));
     assert.match(text, /`10\.1\.2\.3` is a \*\*private\*\*/);

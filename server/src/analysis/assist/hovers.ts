@@ -1,7 +1,7 @@
 import { pathIs } from '../documents/locate';
 import { expandHost, serviceFqdn } from '../model/hosts';
 import { classifyIp, parseIp, type IpClass } from '../model/ip';
-import { namespaceOf, type DestinationRuleResource, type ServiceResource } from '../model/resources';
+import { namespaceOf, type DestinationRuleResource, type EndpointsResource, type ServiceResource } from '../model/resources';
 import { istioAtLeast } from '../options';
 import type { Range } from '../text';
 import { destinationOf, isExternalService } from '../workspace/destinations';
@@ -52,6 +52,25 @@ function serviceFacts(ctx: AssistContext, placed: PlacedResource<ServiceResource
   });
   if (rules.length) lines.push(`- DestinationRules: ${rules.map((r) => `\`${r.resource.name?.value ?? ''}\` (${whereResource(r)})`).join(', ')}`);
   return lines.join('\n');
+}
+
+function endpointsFacts(ctx: AssistContext, placed: PlacedResource<EndpointsResource>): string {
+  const endpoints = placed.resource;
+  const name = endpoints.name?.value ?? '';
+  const namespace = namespaceOf(endpoints);
+  const service = ctx.index.service(namespace, name);
+  const ready = endpoints.subsets.reduce((n, s) => n + s.addresses.length, 0);
+  const notReady = endpoints.subsets.reduce((n, s) => n + s.notReadyAddresses.length, 0);
+  return [
+    `**Endpoints** \`${name}\` in namespace \`${namespace}\``,
+    '',
+    service
+      ? `- Serves Service \`${namespace}/${name}\` (${whereResource(service)})${service.resource.selector ? ', which has a selector: Kubernetes replaces these addresses' : ''}`
+      : `- Serves the Service of the same name and namespace: **none known** in the workspace`,
+    `- Addresses: ${ready} ready${notReady ? `, ${notReady} not ready` : ''}`,
+    // RULES.md A12: a note, not a finding on every Endpoints of the task page.
+    `- Endpoints (core/v1) is deprecated from Kubernetes 1.33 (\`kubectl apply\` warns) but keeps working: the cluster mirrors a selector-less Service's Endpoints into EndpointSlices. New manifests can write an EndpointSlice (\`discovery.k8s.io/v1\`) labelled \`kubernetes.io/service-name: ${name}\` instead.`,
+  ].join('\n');
 }
 
 function ruleFacts(ctx: AssistContext, rule: PlacedResource<DestinationRuleResource>): string {
@@ -116,6 +135,9 @@ export function hoverFacts(ctx: AssistContext): HoverFacts | undefined {
   }
   if (resource.kindName === 'DestinationRule' && spot.kind === 'value' && pathIs(path, ['spec', 'host'])) {
     return { markdown: ruleFacts(ctx, { ...placed, resource }), range: spot.range };
+  }
+  if (resource.kindName === 'Endpoints' && (pathIs(path, ['metadata', 'name']) || pathIs(path, ['kind']))) {
+    return { markdown: endpointsFacts(ctx, { ...placed, resource }), range: spot.range };
   }
   if (resource.kindName === 'Endpoints' && spot.kind === 'value' && path[path.length - 1] === 'ip') {
     const ip = parseIp(spot.text);
