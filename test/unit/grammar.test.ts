@@ -10,18 +10,12 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import type { IGrammar, IOnigLib } from 'vscode-textmate';
+import type { IGrammar } from 'vscode-textmate';
+import { dump, loadGrammar as loadTextMate, rawGrammar, scopesOf, tokenizeLine as tokenizeLineWith, tokenizeLines as tokenizeWith, type Tok } from '../support/textmate';
 
-// Both packages are webpack bundles whose named exports Node's ESM loader cannot
-// see; require() works whether this file runs as CommonJS or as an ES module.
-const require = createRequire(import.meta.url);
-const oniguruma = require('vscode-oniguruma') as typeof import('vscode-oniguruma');
-const vsctm = require('vscode-textmate') as typeof import('vscode-textmate');
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INJECTION_PATH = `${ROOT}syntaxes/istio-egress.injection.json`;
-const WASM_PATH = `${ROOT}node_modules/vscode-oniguruma/release/onig.wasm`;
 
 const HOST_SCOPE = 'source.yaml';
 const INJECTION_SCOPE = 'source.yaml.istio-egress';
@@ -87,79 +81,25 @@ const STAND_IN_YAML = {
   },
 };
 
-interface Tok {
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-  readonly scopes: readonly string[];
-}
-
 let grammar: IGrammar;
 
 async function loadGrammar(): Promise<IGrammar> {
-  const wasm = readFileSync(WASM_PATH);
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const onigLib: IOnigLib = {
-    createOnigScanner: (sources) => new oniguruma.OnigScanner(sources),
-    createOnigString: (text) => new oniguruma.OnigString(text),
-  };
-  const registry = new vsctm.Registry({
-    onigLib: Promise.resolve(onigLib),
-    loadGrammar: async (scopeName) => {
-      if (scopeName === HOST_SCOPE) {
-        return vsctm.parseRawGrammar(JSON.stringify(STAND_IN_YAML), 'yaml-stand-in.json');
-      }
-      if (scopeName === INJECTION_SCOPE) {
-        return vsctm.parseRawGrammar(readFileSync(INJECTION_PATH, 'utf8'), INJECTION_PATH);
-      }
-      return null;
+  return loadTextMate(
+    HOST_SCOPE,
+    {
+      [HOST_SCOPE]: () => rawGrammar(JSON.stringify(STAND_IN_YAML), 'yaml-stand-in.json'),
+      [INJECTION_SCOPE]: () => rawGrammar(readFileSync(INJECTION_PATH, 'utf8'), INJECTION_PATH),
     },
-    getInjections: (scopeName) => (scopeName === HOST_SCOPE ? [INJECTION_SCOPE] : undefined),
-  });
-  const loaded = await registry.loadGrammar(HOST_SCOPE);
-  assert.ok(loaded, 'source.yaml grammar did not load');
-  return loaded;
+    { [HOST_SCOPE]: [INJECTION_SCOPE] },
+  );
 }
 
-/** Tokenizes consecutive lines, carrying the rule stack across them. */
 function tokenizeLines(lines: readonly string[]): Tok[][] {
-  let stack = vsctm.INITIAL;
-  const out: Tok[][] = [];
-  for (const line of lines) {
-    const result = grammar.tokenizeLine(line, stack);
-    stack = result.ruleStack;
-    out.push(
-      result.tokens.map((t) => ({
-        text: line.slice(t.startIndex, Math.min(t.endIndex, line.length)),
-        start: t.startIndex,
-        end: Math.min(t.endIndex, line.length),
-        scopes: [...t.scopes],
-      })),
-    );
-  }
-  return out;
+  return tokenizeWith(grammar, lines);
 }
 
 function tokenizeLine(line: string): Tok[] {
-  const [tokens] = tokenizeLines([line]);
-  assert.ok(tokens);
-  return tokens;
-}
-
-function dump(tokens: readonly Tok[]): string {
-  return tokens.map((t) => `  ${JSON.stringify(t.text)} -> ${t.scopes.join(' ')}`).join('\n');
-}
-
-/** Scopes of the single token that spans exactly `substring` (its `occurrence`-th match in the line). */
-function scopesOf(tokens: readonly Tok[], line: string, substring: string, occurrence = 0): readonly string[] {
-  let index = -1;
-  for (let i = 0; i <= occurrence; i++) {
-    index = line.indexOf(substring, index + 1);
-    assert.notEqual(index, -1, `${JSON.stringify(substring)} (#${occurrence}) not in ${JSON.stringify(line)}`);
-  }
-  const token = tokens.find((t) => t.start === index && t.end === index + substring.length);
-  assert.ok(token, `no single token spans ${JSON.stringify(substring)} in ${JSON.stringify(line)}:\n${dump(tokens)}`);
-  return token.scopes;
+  return tokenizeLineWith(grammar, line);
 }
 
 function scopesIn(line: string, substring: string, occurrence = 0): readonly string[] {
