@@ -19,7 +19,9 @@ const status = step('istio-egress check examples/', process.execPath, ['dist/cli
 console.log(`\nistio-egress check exited with ${status} (${status === 1 ? 'errors found, as examples/4 intends' : status === 0 ? 'no errors' : 'failure'})`);
 if (status !== 0 && status !== 1) process.exit(status);
 
-const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-if (step('package', process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', 'istio-egress.vsix']) !== 0) process.exit(1);
+// The package script of package.json, so `npm start` and `npm run package` make the same .vsix.
+const npm = process.env.npm_execpath;
+const packaged = npm ? step('package', process.execPath, [npm, 'run', 'package']) : step('package', 'npm', ['run', 'package']);
+if (packaged !== 0) process.exit(1);
 const size = statSync(path.join(root, 'istio-egress.vsix')).size;
 console.log(`\nistio-egress.vsix: ${(size / 1024).toFixed(0)} KiB. Install it with: code --install-extension istio-egress.vsix`);

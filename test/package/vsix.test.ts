@@ -35,7 +35,12 @@ describe('the packaged extension (.vsix)', () => {
     const build = await run(process.execPath, [path.join(PROJECT_ROOT, 'esbuild.js'), '--production', '--outdir', path.join(copy, 'dist')], { cwd: PROJECT_ROOT });
     assert.equal(build.code, 0, build.stderr + build.stdout);
     const vsce = path.join(PROJECT_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const result = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: copy });
+    // The flags of `npm run package` (package.json), so the test packages as the README's commands do.
+    const manifest: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    const script = typeof manifest === 'object' && manifest !== null && 'scripts' in manifest ? JSON.stringify(manifest.scripts) : '';
+    const flags = /vsce package ([^"]*?) --out /.exec(script)?.[1]?.split(' ') ?? [];
+    assert.ok(flags.includes('--no-dependencies'), `vsce flags read from the package script: ${script}`);
+    const result = await run(process.execPath, [vsce, 'package', ...flags, '--out', out], { cwd: copy });
     assert.equal(result.code, 0, result.stderr + result.stdout);
     const entries = await zipEntries(out);
     for (const expected of [
