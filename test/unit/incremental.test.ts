@@ -219,6 +219,23 @@ function countingRules(seen: number[]): Rule[] {
 }
 
 describe('incremental workspace findings', () => {
+  it('stay right in one Project when another renews the shared key registry', () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: ns\nspec:\n  ports:\n  - {name: tcp, port: 5432}\n';
+    const endpoints = 'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\n  namespace: ns\nsubsets:\n- addresses: [{ip: 192.0.2.11}]\n  ports: [{name: tcp, port: 5432}]\n';
+    const a = new Project();
+    a.setFile('file:///svc.yaml', service);
+    assert.deepEqual(a.findings('file:///svc.yaml').map((f) => f.code), ['EGR301']);
+    // Another Project hands out enough key ids (100 000 and more, mostly dead) for the registry to start afresh.
+    const b = new Project();
+    for (let round = 0; round < 7; round++) {
+      const docs = Array.from({ length: 10_000 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${round}-${i}\nspec:\n  selector: {a: b}\n`);
+      b.setFile('file:///b.yaml', docs.join('---\n'));
+      b.findings('file:///b.yaml');
+    }
+    a.setFile('file:///ep.yaml', endpoints);
+    assert.deepEqual([...a.findings('file:///svc.yaml'), ...a.findings('file:///ep.yaml')].map((f) => `${f.code} ${f.message}`), []);
+  });
+
   it('re-run the rules over the resources an edit touches, not over the workspace', () => {
     const seen: number[] = [];
     const project = new Project(DEFAULT_OPTIONS, countingRules(seen));

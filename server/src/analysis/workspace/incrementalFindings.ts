@@ -6,7 +6,7 @@ import type { FileModel, PlacedDocument } from './fileModel';
 import { partition } from './partition';
 import { PerDocument } from './perDocument';
 import { placeResource, type PlacedResource } from './placed';
-import { keysOf, renewKeyIds, type ResourceKeys } from './resourceKeys';
+import { keyGeneration, keysOf, renewKeyIds, type ResourceKeys } from './resourceKeys';
 import { addByUri, toFinding } from './workspaceFindings';
 import { isIndexed, WorkspaceIndex } from './workspaceIndex';
 
@@ -46,6 +46,8 @@ export class IncrementalWorkspaceFindings {
   /** Each document's indexed resource and its keys, for the cluster domain of `domain`. */
   private readonly keyed = new PerDocument((placed) => this.keyedResource(placed));
   private domain = '';
+  /** The key-id generation `keyed` was filled in: the registry is shared, and another instance may renew it. */
+  private generation = keyGeneration();
 
   constructor(private readonly rules: readonly WorkspaceRule[]) {}
 
@@ -62,6 +64,7 @@ export class IncrementalWorkspaceFindings {
   compute(files: Iterable<FileModel>, options: AnalysisOptions): Map<string, Finding[]> {
     if (options.clusterDomain !== this.domain) this.clear();
     this.domain = options.clusterDomain;
+    if (this.generation !== keyGeneration()) this.keyed.clear();
     const models = [...files];
     let { resources, keys } = this.resourcesOf(models);
     // Key ids renewed: every key must be looked up again.
@@ -69,6 +72,7 @@ export class IncrementalWorkspaceFindings {
       this.keyed.clear();
       ({ resources, keys } = this.resourcesOf(models));
     }
+    this.generation = keyGeneration();
     const { components, componentOf } = partition(resources, keys);
     const results = components.map((members) => this.reuse(members));
     const stale = results.map((r) => r === undefined);

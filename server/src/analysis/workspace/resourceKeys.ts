@@ -38,6 +38,11 @@ function keyId(key: string): number {
   return id;
 }
 
+/** Bumped by each renewal: key ids from another generation name other keys. */
+export function keyGeneration(): number {
+  return generation;
+}
+
 /** One more than the largest key id handed out. */
 export function keyIdCount(): number {
   return ids.size;
