@@ -71,6 +71,9 @@ describe('workspace index: files that are not open take part in cross-file rules
     const silenced = client.nextDiagnostics(uri, (p) => p.diagnostics.length === 0);
     await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 1 }]);
     await silenced;
+    // A finding the project file hides gets no quick fix and no "Suppress" action either.
+    const whole = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+    assert.deepEqual(((await client.codeActions(uri, whole, [])) ?? []).map((a) => a.title), []);
     writeFileSync(config, 'severity:\n  EGR304: warning\n');
     const warned = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 2));
     await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 2 }]);

@@ -23,26 +23,37 @@ function insertAt(uri: string, at: Position, newText: string): TextEdit {
  * The "suppress" quick fixes every finding gets, written in the comment syntax the analysis honours (see
  * documents/suppressions.ts): for the finding's line, a directive on the line above (or the code added to one that is
  * there); for the whole file, a file directive at the top (or the code added to the first one). Never preferred:
- * editors list them after the fixes that resolve the finding.
+ * editors list them after the fixes that resolve the finding. Made once per text: a request may ask for thousands of
+ * findings, and the line index and the file-directive scan serve them all.
  */
-export function suppressionFixes(finding: Pick<Finding, 'code' | 'uri' | 'range'>, text: string): Fix[] {
-  const { code, uri } = finding;
+export function suppressionFixer(text: string): (finding: Pick<Finding, 'code' | 'uri' | 'range'>) => Fix[] {
   const lines = new LineIndex(text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const line = Math.min(finding.range.start.line, lines.lineCount - 1);
-  const content = lineText(text, lines, line);
-  const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
-  const above = line > 0 ? extendDirective(uri, lineText(text, lines, line - 1), line - 1, code, false) : undefined;
-  const onLine = above ?? insertAt(uri, { line, character: 0 }, `${indent}# ${MARKER} ${code}${eol}`);
-
-  let inFile: TextEdit | undefined;
+  let fileDirective: { readonly line: number; readonly content: string } | undefined;
   if (text.includes(`${MARKER}-file`)) {
-    for (let i = 0; i < lines.lineCount && !inFile; i++) inFile = extendDirective(uri, lineText(text, lines, i), i, code, true);
+    for (let i = 0; i < lines.lineCount && !fileDirective; i++) {
+      const content = lineText(text, lines, i);
+      if (extendDirective('', content, i, 'X', true)) fileDirective = { line: i, content };
+    }
   }
-  inFile ??= insertAt(uri, { line: 0, character: 0 }, `# ${MARKER}-file ${code}${eol}`);
+  return (finding) => {
+    const { code, uri } = finding;
+    const line = Math.min(finding.range.start.line, lines.lineCount - 1);
+    const content = lineText(text, lines, line);
+    const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
+    const above = line > 0 ? extendDirective(uri, lineText(text, lines, line - 1), line - 1, code, false) : undefined;
+    const onLine = above ?? insertAt(uri, { line, character: 0 }, `${indent}# ${MARKER} ${code}${eol}`);
+    const inFile =
+      (fileDirective && extendDirective(uri, fileDirective.content, fileDirective.line, code, true)) ??
+      insertAt(uri, { line: 0, character: 0 }, `# ${MARKER}-file ${code}${eol}`);
+    return [
+      { title: `Suppress ${code} on this line`, edits: [onLine] },
+      { title: `Suppress ${code} in this file`, edits: [inFile] },
+    ];
+  };
+}
 
-  return [
-    { title: `Suppress ${code} on this line`, edits: [onLine] },
-    { title: `Suppress ${code} in this file`, edits: [inFile] },
-  ];
+/** The suppression fixes of one finding (see `suppressionFixer`). */
+export function suppressionFixes(finding: Pick<Finding, 'code' | 'uri' | 'range'>, text: string): Fix[] {
+  return suppressionFixer(text)(finding);
 }

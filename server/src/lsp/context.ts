@@ -2,6 +2,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { Project } from '../analysis/workspace/project';
 import type { YamlService } from '../schema/yamlService';
 import type { OpenDocuments } from './openDocuments';
+import type { ProjectSettings } from './projectSettings';
 
 /** What every feature handler works with. */
 export interface ServerContext {
@@ -9,4 +10,6 @@ export interface ServerContext {
   readonly project: Project;
   readonly open: OpenDocuments;
   readonly yaml: YamlService;
+  /** Project files and editor settings: which findings are shown. */
+  readonly settings: ProjectSettings;
 }

@@ -32,8 +32,8 @@ export function startServer(): void {
   const project = new Project();
   const open = new OpenDocuments(project);
   const yaml = new YamlService();
-  const ctx: ServerContext = { connection, project, open, yaml };
   const settings = new ProjectSettings(project);
+  const ctx: ServerContext = { connection, project, open, yaml, settings };
   const publisher = new DiagnosticsPublisher(connection, project, open, settings);
   let pullConfiguration = false;
   let watchFiles = false;

@@ -1,6 +1,6 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { Finding, Fix } from '../../analysis/findings';
-import { suppressionFixes } from '../../analysis/suppressionFixes';
+import { suppressionFixer } from '../../analysis/suppressionFixes';
 import { comparePositions, type Range } from '../../analysis/text';
 import type { ServerContext } from '../context';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from '../diagnostics';
@@ -12,8 +12,8 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 /**
- * The findings to act on: those the client says it shows under the range (so rules a project config turns off get no
- * actions), or, from a client that sends no diagnostics of ours, every finding under the range.
+ * The findings to act on: among those shown (the project config's filter applied), the ones the client says it shows
+ * under the range, or, from a client that sends no diagnostics of ours, every shown finding under the range.
  */
 function selectFindings(findings: readonly Finding[], range: Range, shown: readonly Diagnostic[]): Finding[] {
   const ours = shown.filter((d) => d.source === DIAGNOSTIC_SOURCE);
@@ -39,15 +39,17 @@ function toCodeAction(finding: Finding, fix: Fix): CodeAction {
  */
 export function registerCodeActions(ctx: ServerContext): void {
   ctx.connection.onCodeAction((params, token) =>
-    runSafe(ctx.connection, 'code actions', token, [], () => {
+    runSafe(ctx.connection, 'code actions', token, [], async () => {
       const uri = params.textDocument.uri;
       const text = ctx.open.model(uri) ? ctx.open.documents.get(uri)?.getText() : undefined;
       if (text === undefined) return [];
-      const findings = selectFindings(ctx.project.findings(uri), params.range, params.context.diagnostics);
+      const shown = await ctx.settings.filter(uri, ctx.project.findings(uri));
+      const findings = selectFindings(shown, params.range, params.context.diagnostics);
       const fixes = findings.flatMap((f) => (f.fixes ?? []).map((fix) => toCodeAction(f, fix)));
       const suppressions = new Map<string, CodeAction>();
+      const suppress = suppressionFixer(text);
       for (const finding of findings) {
-        for (const fix of suppressionFixes(finding, text)) {
+        for (const fix of suppress(finding)) {
           const key = `${fix.title} ${finding.range.start.line}`;
           if (!suppressions.has(key)) suppressions.set(key, toCodeAction(finding, fix));
         }
