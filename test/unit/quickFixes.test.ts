@@ -47,6 +47,30 @@ describe('Endpoints port naming (EGR303)', () => {
     project.setFile(URI, fixed);
     assert.deepEqual(project.findings(URI), []);
   });
+
+  it('offers no naming fix for a single-pair mapping inside a flow sequence, where no edit keeps it one port', () => {
+    const text =
+      'kind: Service\napiVersion: v1\nmetadata:\n  name: w\nspec:\n  ports:\n  - {name: https, port: 443}\n---\n' +
+      'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: w\nsubsets:\n- addresses: [{ip: 91.198.174.192}]\n  ports: [port: 443]\n';
+    const project = new Project();
+    project.setFile(URI, text);
+    const finding = project.findings(URI).find((f) => f.code === 'EGR303');
+    assert.ok(finding, 'the unnamed port is reported');
+    assert.deepEqual(finding.fixes ?? [], []);
+  });
+});
+
+describe('created resources (EGR301)', () => {
+  it('quote a name or namespace that would not read back as a string', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: "1234"\nspec:\n  ports:\n  - {name: tcp, port: 5432}\n';
+    const project = new Project();
+    project.setFile(URI, text);
+    const fix = project.findings(URI).find((f) => f.code === 'EGR301')?.fixes?.[0];
+    const fixed = apply(text, fix);
+    assert.match(fixed, /kind: Endpoints\nmetadata:\n {2}name: db\n {2}namespace: "1234"\n/);
+    project.setFile(URI, fixed);
+    assert.deepEqual(project.findings(URI).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code), []);
+  });
 });
 
 describe('exact rule against a wildcard ISTIO_MUTUAL (EGR402)', () => {

@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { range } from '../../text';
 import type { PlacedResource } from '../../workspace/placed';
 import type { RelativeEdit } from '../rule';
@@ -11,7 +12,17 @@ export function appendDocumentAfter(at: PlacedResource, yaml: string): RelativeE
   return { at, range: range(lastLine, lastLineLength, lastLine, lastLineLength), newText: `\n---\n${yaml.replace(/\n$/, '')}` };
 }
 
+/** A string as a YAML scalar: plain when it reads back as that string, quoted otherwise (`1234`, `true`, `null`). */
+export function yamlString(value: string): string {
+  try {
+    if (parse(value) === value) return value;
+  } catch {
+    // Not valid as a plain scalar: quoted below.
+  }
+  return JSON.stringify(value);
+}
+
 /** `metadata:` lines for a new resource: the namespace only when the resource it accompanies names one. */
 export function metadataLines(name: string, namespace: string | undefined): string[] {
-  return ['metadata:', `  name: ${name}`, ...(namespace ? [`  namespace: ${namespace}`] : [])];
+  return ['metadata:', `  name: ${yamlString(name)}`, ...(namespace ? [`  namespace: ${yamlString(namespace)}`] : [])];
 }

@@ -28,11 +28,17 @@ function intendedName(port: EndpointPort, service: ServiceResource): { name: str
   return byNumber.size === 0 && service.ports.length === 1 && name ? { name, byNumber: false } : undefined;
 }
 
-/** Adds `name: <name>` to a port mapping written without one, in flow (`{port: 443}`) or block style. */
-function insertName(endpoints: PlacedResource, port: EndpointPort, name: string): RelativeEdit {
-  const lines = new LineIndex(endpoints.doc.text);
+/**
+ * Adds `name: <name>` to a port mapping written without one, in flow (`{port: 443}`) or block style; undefined for a
+ * single-pair mapping inside a flow sequence (`[port: 443]`), where no text added before the pair stays in it.
+ */
+function insertName(endpoints: PlacedResource, port: EndpointPort, name: string): RelativeEdit | undefined {
+  const text = endpoints.doc.text;
+  const lines = new LineIndex(text);
   const start = port.range.start;
-  if (endpoints.doc.text.charAt(lines.offsetAt(start)) === '{') {
+  const offset = lines.offsetAt(start);
+  if (/[[,]\s*$/.test(text.slice(Math.max(0, offset - 200), offset))) return undefined;
+  if (text.charAt(offset) === '{') {
     const after = { line: start.line, character: start.character + 1 };
     return { at: endpoints, range: { start: after, end: after }, newText: `name: ${name}, ` };
   }
@@ -51,9 +57,10 @@ export function renameEndpointsPort(
 ): RelativeFix | undefined {
   const intended = intendedName(port, service);
   if (!intended || !isDns1123Label(intended.name) || subset.ports.some((p) => p !== port && p.name?.value === intended.name)) return undefined;
-  const edit: RelativeEdit = port.name
+  const edit: RelativeEdit | undefined = port.name
     ? { at: endpoints, range: port.name.range, newText: intended.name }
     : insertName(endpoints, port, intended.name);
+  if (!edit) return undefined;
   return {
     title: port.name ? `Rename Endpoints port '${port.name.value}' to '${intended.name}'` : `Name this Endpoints port '${intended.name}'`,
     edits: [edit],
