@@ -14,13 +14,17 @@ function toRefactorAction(fix: RelativeFix): CodeAction {
 export function refactorActions(ctx: ServerContext, params: CodeActionParams): CodeAction[] {
   const model = ctx.open.model(params.textDocument.uri);
   if (!model) return [];
+  const { start, end } = params.range;
+  // Cursor moves ask for code actions: find the Services under the range before anything costs.
+  const services = model.documents.filter((placedDoc, i) => {
+    const nextStart = model.documents[i + 1]?.startLine ?? Number.POSITIVE_INFINITY;
+    return placedDoc.startLine <= end.line && nextStart > start.line && placedDoc.doc.resource?.kindName === 'Service';
+  });
+  if (services.length === 0) return [];
   // The edits may reach other open files (the Endpoints, a DestinationRule): their models must be current.
   ctx.open.syncAll();
-  const { start, end } = params.range;
   const index = ctx.project.index();
-  return model.documents.flatMap((placedDoc, i) => {
-    const nextStart = model.documents[i + 1]?.startLine ?? Number.POSITIVE_INFINITY;
-    if (placedDoc.startLine > end.line || nextStart <= start.line) return [];
+  return services.flatMap((placedDoc) => {
     const placed = placeResource(placedDoc);
     if (placed?.resource.kindName !== 'Service') return [];
     const fix = serviceToServiceEntry({ ...placed, resource: placed.resource }, index, ctx.project.options);

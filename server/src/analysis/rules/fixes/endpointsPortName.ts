@@ -37,11 +37,11 @@ function insertName(endpoints: PlacedResource, port: EndpointPort, name: string)
   const lines = new LineIndex(text);
   const start = port.range.start;
   const offset = lines.offsetAt(start);
-  if (/[[,]\s*$/.test(text.slice(Math.max(0, offset - 200), offset))) return undefined;
   if (text.charAt(offset) === '{') {
     const after = { line: start.line, character: start.character + 1 };
     return { at: endpoints, range: { start: after, end: after }, newText: `name: ${name}, ` };
   }
+  if (/[[,]\s*$/.test(text.slice(Math.max(0, offset - 200), offset))) return undefined;
   return { at: endpoints, range: { start, end: start }, newText: `name: ${name}\n${' '.repeat(start.character)}` };
 }
 
