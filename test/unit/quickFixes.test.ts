@@ -61,6 +61,15 @@ describe('Endpoints port naming (EGR303)', () => {
 });
 
 describe('created resources (EGR301)', () => {
+  it('keep the line breaks of a CRLF file', () => {
+    const text = 'apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: db\r\nspec:\r\n  ports:\r\n  - {name: tcp, port: 5432}\r\n';
+    const project = new Project();
+    project.setFile(URI, text);
+    const fixed = apply(text, project.findings(URI).find((f) => f.code === 'EGR301')?.fixes?.[0]);
+    assert.match(fixed, /kind: Endpoints\r\n/);
+    assert.equal(/[^\r]\n/.test(fixed), false, 'no bare line feed');
+  });
+
   it('quote a name or namespace that would not read back as a string', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: "1234"\nspec:\n  ports:\n  - {name: tcp, port: 5432}\n';
     const project = new Project();

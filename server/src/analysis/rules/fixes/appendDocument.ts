@@ -3,13 +3,18 @@ import { range } from '../../text';
 import type { PlacedResource } from '../../workspace/placed';
 import type { RelativeEdit } from '../rule';
 
+/** `yaml` (written with `\n`) with the line breaks of `text`, so a fix keeps a CRLF file CRLF. */
+export function withLineBreaksOf(text: string, yaml: string): string {
+  return text.includes('\r\n') ? yaml.replace(/\r?\n/g, '\r\n') : yaml;
+}
+
 /** An edit that adds a YAML document (`yaml`, ending in a newline) right after the one `at` was read from. */
 export function appendDocumentAfter(at: PlacedResource, yaml: string): RelativeEdit {
   const text = at.doc.text;
   const lastLine = at.doc.lineCount - 1;
-  if (text.endsWith('\n')) return { at, range: range(lastLine, 0, lastLine, 0), newText: `---\n${yaml}` };
+  if (/\r?\n$/.test(text)) return { at, range: range(lastLine, 0, lastLine, 0), newText: withLineBreaksOf(text, `---\n${yaml}`) };
   const lastLineLength = text.length - (text.lastIndexOf('\n') + 1);
-  return { at, range: range(lastLine, lastLineLength, lastLine, lastLineLength), newText: `\n---\n${yaml.replace(/\n$/, '')}` };
+  return { at, range: range(lastLine, lastLineLength, lastLine, lastLineLength), newText: withLineBreaksOf(text, `\n---\n${yaml.replace(/\n$/, '')}`) };
 }
 
 /** A string as a YAML scalar: plain when it reads back as that string, quoted otherwise (`1234`, `true`, `null`). */

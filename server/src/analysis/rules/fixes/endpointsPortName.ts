@@ -3,6 +3,7 @@ import type { EndpointPort, EndpointSubset, ServicePort, ServiceResource } from 
 import { LineIndex } from '../../text';
 import type { PlacedResource } from '../../workspace/placed';
 import type { RelativeEdit, RelativeFix } from '../rule';
+import { withLineBreaksOf } from './appendDocument';
 
 /** The port a Service port reaches on a hand-written endpoint: a numeric targetPort, else the port itself. */
 function reaches(port: ServicePort): number | undefined {
@@ -42,7 +43,7 @@ function insertName(endpoints: PlacedResource, port: EndpointPort, name: string)
     return { at: endpoints, range: { start: after, end: after }, newText: `name: ${name}, ` };
   }
   if (/[[,]\s*$/.test(text.slice(Math.max(0, offset - 200), offset))) return undefined;
-  return { at: endpoints, range: { start, end: start }, newText: `name: ${name}\n${' '.repeat(start.character)}` };
+  return { at: endpoints, range: { start, end: start }, newText: withLineBreaksOf(text, `name: ${name}\n${' '.repeat(start.character)}`) };
 }
 
 /**
