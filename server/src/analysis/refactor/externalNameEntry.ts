@@ -1,4 +1,4 @@
-import { expandHost } from '../model/hosts';
+import { expandHost, plainHost } from '../model/hosts';
 import { namespaceOf, type ServiceResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import { externalNameProblem } from '../rules/externalNameHost';
@@ -31,7 +31,7 @@ export function externalNameToEntry(
   options: AnalysisOptions,
 ): RelativeFix | undefined {
   const r = service.resource;
-  const target = r.externalName?.value.replace(/\.$/, '').toLowerCase();
+  const target = (r.externalName ? plainHost(r.externalName.value) : undefined);
   if (!target || externalNameProblem(target)) return undefined;
   // A ServiceEntry registering the target already exists: the Service then only goes.
   const registered = index.hostRegistered(target);

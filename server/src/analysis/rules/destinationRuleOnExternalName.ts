@@ -1,3 +1,4 @@
+import { plainHost } from '../model/hosts';
 import { istioAtLeast } from '../options';
 import { destinationOf } from '../workspace/destinations';
 import type { DestinationRuleResource, ServiceResource } from '../model/resources';
@@ -39,7 +40,7 @@ export const destinationRuleOnExternalName: WorkspaceRule = {
           `'${host.value}' is the ExternalName Service '${service.name?.value ?? ''}', which Istio 1.21+ treats as an alias of ` +
           `'${externalName}': this DestinationRule has no effect. Register '${externalName}' with a ServiceEntry and put the rule on that host.`,
         related: where ? [{ at: target.service, range: where.range, message: `ExternalName target '${externalName}'` }] : [],
-        fixes: fixFor(rule, service, externalName.replace(/\.$/, '').toLowerCase(), index),
+        fixes: fixFor(rule, service, plainHost(externalName), index),
       });
     }
   },

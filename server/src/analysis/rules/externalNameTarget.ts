@@ -1,3 +1,4 @@
+import { plainHost } from '../model/hosts';
 import { namespaceOf, type ServiceResource } from '../model/resources';
 import { istioAtLeast } from '../options';
 import { externalNameProblem } from './externalNameHost';
@@ -6,7 +7,7 @@ import type { WorkspaceRule } from './rule';
 
 /** Whether a ServiceEntry in the workspace registers the host an ExternalName Service aliases. */
 export function targetRegistered(service: ServiceResource, index: WorkspaceIndex): boolean {
-  const target = service.externalName?.value.toLowerCase().replace(/\.$/, '');
+  const target = (service.externalName ? plainHost(service.externalName.value) : undefined);
   if (!target) return true;
   return index.hostRegistered(target);
 }

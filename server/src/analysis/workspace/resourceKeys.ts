@@ -1,4 +1,4 @@
-import { expandHost, serviceFqdn, serviceKey, serviceOfHost } from '../model/hosts';
+import { expandHost, plainHost, serviceFqdn, serviceKey, serviceOfHost } from '../model/hosts';
 import { namespaceOf, type Resource } from '../model/resources';
 
 /**
@@ -86,7 +86,7 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       exact.push(hostName(fqdn));
       hosts.push(fqdn);
       // targetRegistered: hostRegistered(the ExternalName target) (EGR401 fix, EGR408, EGR409).
-      const target = resource.externalName?.value.toLowerCase().replace(/\.$/, '');
+      const target = (resource.externalName ? plainHost(resource.externalName.value) : undefined);
       if (target) {
         exact.push(hostName(target));
         hosts.push(target);
