@@ -19,11 +19,15 @@ export interface FixtureCase {
 const EXPECT = /#\s*expect:\s*(.+)$/;
 const OPTIONS = /^#\s*fixture-options:\s*(.+)$/m;
 
+/** The YAML files of a fixture folder, its subfolders included (a chart's templates/, scenario folders). */
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => path.join(dir, f));
+    .flatMap((f) => {
+      const full = path.join(dir, f);
+      if (statSync(full).isDirectory()) return yamlFiles(full);
+      return /\.ya?ml$/.test(f) ? [full] : [];
+    });
 }
 
 function optionsOf(texts: readonly string[]): AnalysisOptions {

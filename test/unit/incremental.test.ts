@@ -13,7 +13,7 @@ import { partition, type Partition } from '../../server/src/analysis/workspace/p
 import type { PlacedResource } from '../../server/src/analysis/workspace/placed';
 import { keysOf } from '../../server/src/analysis/workspace/resourceKeys';
 import { Project } from '../../server/src/analysis/workspace/project';
-import { addByUri, toFinding, wholeWorkspaceFindings } from '../../server/src/analysis/workspace/workspaceFindings';
+import { addByUri, runWorkspaceRule, toFinding, wholeWorkspaceFindings } from '../../server/src/analysis/workspace/workspaceFindings';
 import { indexedResources, WorkspaceIndex } from '../../server/src/analysis/workspace/workspaceIndex';
 import { loadFixtureCases } from '../support/fixtures';
 import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';
@@ -135,7 +135,7 @@ function assertPartitionExact(files: Files, options: AnalysisOptions, where: str
   const perComponent = new Map<string, Finding[]>();
   for (const component of partitionOf(indexedResources(models), options.clusterDomain).components) {
     const index = WorkspaceIndex.fromResources(component);
-    for (const rule of WORKSPACE_RULES) rule.check(index, options, (f) => addByUri(perComponent, toFinding(rule, f)));
+    for (const rule of WORKSPACE_RULES) runWorkspaceRule(rule, index, options, (f) => addByUri(perComponent, toFinding(rule, f)));
   }
   const whole = wholeWorkspaceFindings(models, WORKSPACE_RULES, options);
   assert.deepEqual(sortedByUri(perComponent, files.keys()), sortedByUri(whole, files.keys()), where);

@@ -3,11 +3,14 @@ import { schemaErrors, type SchemaError } from '../schema/schemaErrors';
 import type { Resource } from '../model/resources';
 import { LineIndex, type Range } from '../text';
 import { readResource } from './readResource';
+import { firstTemplateAction, standInText } from './templates';
 import { YamlReader } from './yamlReader';
 
 export interface SyntaxError {
   readonly message: string;
   readonly range: Range;
+  /** Set on the line that stands for the errors past the first `MAX_SYNTAX_ERRORS`. */
+  readonly more?: number;
 }
 
 /**
@@ -21,12 +24,19 @@ export interface ParsedDocument {
   readonly syntaxErrors: readonly SyntaxError[];
   /** Mismatches with the bundled schema (unknown fields, wrong types, values outside enums); our kinds only. */
   readonly schemaErrors: readonly SchemaError[];
+  /**
+   * Set when the document holds Go/Helm template actions: the range of the first. Such a document is read through a
+   * stand-in text (`templates.ts`) for its names and hosts only; it has no syntax or schema errors and no findings.
+   */
+  readonly template?: Range;
 }
 
 /** Aliases are followed one level at a time by the reader and never expanded, so alias bombs cost nothing. */
 export function parseYamlDocument(text: string): ParsedDocument {
   const lines = new LineIndex(text);
   try {
+    const action = firstTemplateAction(text);
+    if (action) return parseTemplate(text, lines, lines.rangeOf(action.start, action.end));
     return parseWith(text, lines);
   } catch (error) {
     // The parser recurses: a document nested thousands of levels deep overflows the stack. Say so, analyse nothing.
@@ -41,19 +51,33 @@ export function parseYamlDocument(text: string): ParsedDocument {
   }
 }
 
+/** A template read through its stand-in text (same length, so every range is the original's); nothing is reported. */
+function parseTemplate(text: string, lines: LineIndex, template: Range): ParsedDocument {
+  const doc = parseYaml(standInText(text), false);
+  let resource: Resource | undefined;
+  try {
+    resource = readResource(new YamlReader(doc, lines));
+  } catch {
+    resource = undefined;
+  }
+  return { text, lineCount: lines.lineCount, resource, syntaxErrors: [], schemaErrors: [], template };
+}
+
+function parseYaml(text: string, uniqueKeys: boolean): Document {
+  return parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys, keepSourceTokens: false });
+}
+
 function parseWith(text: string, lines: LineIndex): ParsedDocument {
-  const doc = parseDocument(text, {
-    lineCounter: new LineCounter(),
-    prettyErrors: false,
-    uniqueKeys: true,
-    keepSourceTokens: false,
-  });
+  const doc = parseYaml(text, true);
   // Errors at the very end (an unclosed bracket) are pulled back onto the document's last line, not the next one's.
   const contentEnd = text.replace(/[\r\n]+$/, '').length;
-  const syntaxErrors = doc.errors.map((error) => {
-    const start = Math.min(error.pos[0], contentEnd);
-    return { message: firstLine(error.message), range: lines.rangeOf(start, Math.min(Math.max(error.pos[1], start + 1), contentEnd)) };
-  });
+  const syntaxErrors = firstSyntaxErrors(
+    doc.errors.map((error) => {
+      const start = Math.min(error.pos[0], contentEnd);
+      return { message: firstLine(error.message), start, end: Math.min(Math.max(error.pos[1], start + 1), contentEnd) };
+    }),
+    lines,
+  );
   let resource: Resource | undefined;
   try {
     resource = readResource(new YamlReader(doc, lines));
@@ -62,6 +86,29 @@ function parseWith(text: string, lines: LineIndex): ParsedDocument {
     resource = undefined;
   }
   return { text, lineCount: lines.lineCount, resource, syntaxErrors, schemaErrors: checkSchema(doc, resource, lines) };
+}
+
+/**
+ * Syntax errors reported per document. After the first few, the parser's errors are knock-on effects of the same
+ * mistake (a broken 200 KB line gave 133 000), which help nobody and would flood the editor and the protocol.
+ */
+export const MAX_SYNTAX_ERRORS = 10;
+
+/** The parser's errors, each place and message once, the first `MAX_SYNTAX_ERRORS`, then one line saying how many more. */
+function firstSyntaxErrors(errors: readonly { message: string; start: number; end: number }[], lines: LineIndex): SyntaxError[] {
+  const seen = new Set<string>();
+  const out: SyntaxError[] = [];
+  let more = 0;
+  for (const error of errors) {
+    const key = `${error.start} ${error.end} ${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (out.length < MAX_SYNTAX_ERRORS) out.push({ message: error.message, range: lines.rangeOf(error.start, error.end) });
+    else if (more++ === 0) out.push({ message: '', range: lines.rangeOf(error.start, error.end) });
+  }
+  const last = out[MAX_SYNTAX_ERRORS];
+  if (last) out[MAX_SYNTAX_ERRORS] = { ...last, more };
+  return out;
 }
 
 /** Aliases expanded beyond this count make the document too costly to validate; it is left unvalidated. */

@@ -1,7 +1,6 @@
 import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
-import { namespaceOf, type DestinationRuleResource } from '../model/resources';
+import { namespaceOf } from '../model/resources';
 import type { AnalysisOptions } from '../options';
-import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
@@ -59,40 +58,6 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
           at: rule,
           range: written.range,
           message: `No ServiceEntry in the workspace registers '${host}': without one, Istio has no cluster for this host and the rule does not apply${options.outboundTrafficPolicy === 'REGISTRY_ONLY' ? ' (and REGISTRY_ONLY blocks the traffic)' : ' (traffic passes through unmanaged)'}.`,
-        });
-      }
-    }
-  },
-};
-
-export const destinationRuleDuplicateHost: WorkspaceRule = {
-  code: 'EGR305',
-  name: 'dr-duplicate-host',
-  title: 'Two DestinationRules for the same host in one namespace',
-  severity: 'warning',
-  scope: 'workspace',
-  check(index, options, report) {
-    const groups = new Map<string, PlacedResource<DestinationRuleResource>[]>();
-    for (const rule of index.destinationRules) {
-      const written = rule.resource.host?.value;
-      if (!written) continue;
-      const namespace = namespaceOf(rule.resource);
-      // Istio merges only rules that also share their workloadSelector and exportTo.
-      const scope = JSON.stringify([rule.resource.workloadSelector?.value ?? null, rule.resource.exportTo.map((e) => e.value).sort()]);
-      const key = `${namespace} ${expandHost(written, namespace, options.clusterDomain)} ${scope}`;
-      groups.set(key, [...(groups.get(key) ?? []), rule]);
-    }
-    for (const [key, rules] of groups) {
-      if (rules.length < 2) continue;
-      const host = key.split(' ')[1] ?? '';
-      for (const rule of rules) {
-        if (!rule.resource.host) continue;
-        const others = rules.filter((r) => r !== rule);
-        report({
-          at: rule,
-          range: rule.resource.host.range,
-          message: `${rules.length} DestinationRules configure '${host}' in namespace '${namespaceOf(rule.resource)}': Istio merges them, and when both set a traffic policy only the first rule's applies. Keep one rule per host.`,
-          related: others.flatMap((o) => (o.resource.host ? [{ at: o, range: o.resource.host.range, message: `DestinationRule '${o.resource.name?.value ?? ''}'` }] : [])),
         });
       }
     }

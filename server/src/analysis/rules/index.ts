@@ -1,7 +1,8 @@
 import { credentialWithoutSelector, insecureSkipVerify, missingCaCertificates } from './certificateVerification';
 import { deprecatedApiVersion } from './deprecatedApiVersion';
 import { destinationRuleHost } from './destinationRuleHost';
-import { destinationRuleDuplicateHost, destinationRuleHostUnknown, destinationRulePartialHost } from './destinationRuleHosts';
+import { destinationRuleHostUnknown, destinationRulePartialHost } from './destinationRuleHosts';
+import { destinationRuleMergeConflict } from './destinationRuleMerge';
 import { destinationRuleOnExternalName } from './destinationRuleOnExternalName';
 import { doubleTls } from './doubleTls';
 import { endpointsAddress } from './endpointsAddress';
@@ -17,6 +18,7 @@ import { externalNamePortNames, portProtocolSelection } from './portProtocols';
 import { redundantDisable } from './redundantDisable';
 import type { Rule, RuleInfo } from './rule';
 import { fileSkipped } from './fileSkipped';
+import { templateFile } from './templateFile';
 import { schemaRule } from './schema';
 import { resourceName } from './serviceName';
 import { serviceEntryValidation } from './serviceEntryValidation';
@@ -44,7 +46,7 @@ export const RULES: readonly Rule[] = [
   endpointsWithoutService,
   endpointsPortNames,
   destinationRuleHostUnknown,
-  destinationRuleDuplicateHost,
+  destinationRuleMergeConflict,
   destinationRulePartialHost,
   destinationRuleOnExternalName,
   istioMutualToExternal,
@@ -60,4 +62,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** The catalogue the docs and `--list-rules` read: the analysis rules plus schema validation, by code. */
-export const CATALOGUE: readonly RuleInfo[] = [...RULES, fileSkipped].sort((a, b) => a.code.localeCompare(b.code));
+export const CATALOGUE: readonly RuleInfo[] = [...RULES, fileSkipped, templateFile].sort((a, b) => a.code.localeCompare(b.code));

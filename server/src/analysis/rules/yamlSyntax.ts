@@ -7,6 +7,11 @@ export const yamlSyntax: DocumentRule = {
   severity: 'error',
   scope: 'document',
   check(doc, _options, report) {
-    for (const error of doc.syntaxErrors) report({ message: `YAML syntax error: ${error.message}.`, range: error.range });
+    for (const error of doc.syntaxErrors) {
+      const message = error.more
+        ? `${error.more} more YAML syntax errors in this document, from here on; most follow from the ones above, so fix those first.`
+        : `YAML syntax error: ${error.message}.`;
+      report({ message, range: error.range });
+    }
   },
 };

@@ -7,7 +7,7 @@ import { partition } from './partition';
 import { PerDocument } from './perDocument';
 import { placeResource, type PlacedResource } from './placed';
 import { keyGeneration, keysOf, renewKeyIds, type ResourceKeys } from './resourceKeys';
-import { addByUri, toFinding } from './workspaceFindings';
+import { addByUri, runWorkspaceRule, toFinding } from './workspaceFindings';
 import { isIndexed, WorkspaceIndex } from './workspaceIndex';
 
 /** Where a finding points, as positions in its component's member list (stable while the members are). */
@@ -137,7 +137,7 @@ export class IncrementalWorkspaceFindings {
     const index = WorkspaceIndex.fromResources(staleResources);
     const found = new Map<number, AnchoredFinding[]>();
     for (const rule of this.rules) {
-      rule.check(index, options, (finding) => {
+      runWorkspaceRule(rule, index, options, (finding) => {
         const { component, ordinal } = locate.find(finding.at);
         const within = (at: PlacedResource): number => locate.ordinalIn(component, at);
         const anchors: Anchors = {

@@ -1,11 +1,13 @@
 import type { ParsedDocument } from '../documents/parsedDocument';
+import { placeholderAt } from '../documents/templates';
 import { isSuppressed, NO_SUPPRESSIONS } from '../documents/suppressions';
 import { sortFindings, type Finding } from '../findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../options';
 import { RULES } from '../rules';
 import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/rule';
-import { range, shiftRange } from '../text';
+import { range, shiftRange, type Range } from '../text';
 import { fileSkipped } from '../rules/fileSkipped';
+import { templateFile, templateNote } from '../rules/templateFile';
 import { FileModelBuilder, type FileModel, type PlacedDocument } from './fileModel';
 import { IncrementalWorkspaceFindings } from './incrementalFindings';
 import { PerDocument } from './perDocument';
@@ -141,7 +143,15 @@ export class Project {
     const out: Finding[] = [];
     if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
     for (const found of this.placedLocal.of(model)) appendAll(out, found);
-    appendAll(out, this.workspaceFindings().get(uri) ?? []);
+    const templates = templateSpans(model);
+    const fromWorkspace = this.workspaceFindings().get(uri) ?? [];
+    if (templates.length === 0) appendAll(out, fromWorkspace);
+    else {
+      // Findings on an unrendered template would judge text that is not YAML yet: one note per file instead.
+      for (const f of fromWorkspace) if (!inSpans(templates, f.range.start.line)) out.push(f);
+      const first = templates[0];
+      if (first) out.push({ code: templateFile.code, severity: templateFile.severity, message: templateNote(), uri, range: first.action, related: [] });
+    }
     return sortFindings(out.filter((f) => !isSuppressed(model.suppressions, f.code, f.range.start.line)));
   }
 
@@ -164,10 +174,13 @@ export class Project {
 
   private localFindings(doc: ParsedDocument): readonly CachedLocal[] {
     let cached = this.localCache.get(doc);
+    if (!cached && doc.template) cached = [];
     if (!cached) {
       const found: CachedLocal[] = [];
       for (const rule of this.documentRules) {
-        rule.check(doc, this.optionsValue, (finding) => found.push({ rule, finding }));
+        rule.check(doc, this.optionsValue, (finding) => {
+          if (!placeholderAt(doc.text, finding.range)) found.push({ rule, finding });
+        });
       }
       cached = found;
       this.localCache.set(doc, cached);
@@ -181,6 +194,35 @@ export class Project {
       : wholeWorkspaceFindings(this.files.values(), this.workspaceRules, this.optionsValue);
     return this.workspaceCache;
   }
+}
+
+interface TemplateSpan {
+  readonly start: number;
+  readonly end: number;
+  /** The document's first template action, in file lines. */
+  readonly action: Range;
+}
+
+const spansOfModel = new WeakMap<FileModel, readonly TemplateSpan[]>();
+
+/** The line spans of a file's template documents, in file order (cached with the model). */
+function templateSpans(model: FileModel): readonly TemplateSpan[] {
+  let spans = spansOfModel.get(model);
+  if (!spans) {
+    const found: TemplateSpan[] = [];
+    model.documents.forEach((placed, i) => {
+      const action = placed.doc.template;
+      const end = model.documents[i + 1]?.startLine ?? Number.MAX_SAFE_INTEGER;
+      if (action) found.push({ start: placed.startLine, end, action: shiftRange(action, placed.startLine) });
+    });
+    spans = found;
+    spansOfModel.set(model, spans);
+  }
+  return spans;
+}
+
+function inSpans(spans: readonly TemplateSpan[], line: number): boolean {
+  return spans.some((s) => line >= s.start && line < s.end);
 }
 
 /** Appends in a loop: `push(...items)` passes every item as an argument and overflows the stack on huge lists. */

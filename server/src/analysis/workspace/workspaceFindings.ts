@@ -2,9 +2,20 @@ import type { Finding } from '../findings';
 import type { AnalysisOptions } from '../options';
 import type { WorkspaceFinding, WorkspaceRule } from '../rules/rule';
 import type { FileModel } from './fileModel';
+import { placeholderAt } from '../documents/templates';
 import { fileRange } from './placed';
 import { placeRelativeFixes } from './placeFixes';
 import { WorkspaceIndex } from './workspaceIndex';
+
+/**
+ * Runs a workspace rule, keeping its findings off values still to be filled in (`$TEAM-back`, a template's stand-in):
+ * those judge text that is not final. Every run of a workspace rule goes through here.
+ */
+export function runWorkspaceRule(rule: WorkspaceRule, index: WorkspaceIndex, options: AnalysisOptions, report: (finding: WorkspaceFinding) => void): void {
+  rule.check(index, options, (f) => {
+    if (!placeholderAt(f.at.doc.text, f.range)) report(f);
+  });
+}
 
 /** A workspace rule's finding placed in the files of the resources it points at. */
 export function toFinding(rule: WorkspaceRule, f: WorkspaceFinding): Finding {
@@ -32,6 +43,6 @@ export function addByUri(byUri: Map<string, Finding[]>, finding: Finding): void 
 export function wholeWorkspaceFindings(files: Iterable<FileModel>, rules: readonly WorkspaceRule[], options: AnalysisOptions): Map<string, Finding[]> {
   const byUri = new Map<string, Finding[]>();
   const index = WorkspaceIndex.build(files);
-  for (const rule of rules) rule.check(index, options, (f) => addByUri(byUri, toFinding(rule, f)));
+  for (const rule of rules) runWorkspaceRule(rule, index, options, (f) => addByUri(byUri, toFinding(rule, f)));
   return byUri;
 }
