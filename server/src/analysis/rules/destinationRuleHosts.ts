@@ -47,7 +47,8 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
       const key = serviceOfHost(host, options.clusterDomain);
       if (registered(host)) continue;
       if (key) {
-        if (index.service(key.namespace, key.name)) continue;
+        const found = written.value.includes('.') ? index.serviceNamedBy(key.namespace, key.name, rule) : index.service(key.namespace, key.name);
+        if (found) continue;
         report({
           at: rule,
           range: written.range,

@@ -1,7 +1,7 @@
 import { carriesTls } from '../model/protocols';
 import { tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
-import { destinationOf } from '../workspace/destinations';
+import { destinationOf, isExternalService } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
 import { setTlsMode } from './fixes/tlsMode';
 import type { WorkspaceRule } from './rule';
@@ -17,6 +17,9 @@ export const doubleTls: WorkspaceRule = {
     for (const rule of index.destinationRules) {
       const target = destinationOf(rule, index, options);
       if (target?.kind !== 'service') continue;
+      // A Service with pods: an ingress gateway that ended the client's TLS re-encrypts toward the app's own TLS port
+      // with SIMPLE, which is right; the files do not show a client speaking TLS there.
+      if (!isExternalService(target.service.resource)) continue;
       // From 1.21 a rule on an ExternalName Service has no effect at all (EGR401).
       if (target.service.resource.type?.value === 'ExternalName' && istioAtLeast(options.istioVersion, '1.21')) continue;
       const ports = target.service.resource.ports;

@@ -1,3 +1,4 @@
+import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type EndpointsResource, type Located, type ServiceResource } from '../model/resources';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -16,7 +17,7 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
   title: 'A Service without selector needs an Endpoints of the same name',
   severity: 'warning',
   scope: 'workspace',
-  check(index, _options, report) {
+  check(index, options, report) {
     for (const list of index.services.values()) {
       for (const placed of list) {
         const service = placed.resource;
@@ -24,6 +25,10 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
         const namespace = namespaceOf(service);
         // Hand-written EndpointSlices labelled with the Service's name serve it as well as Endpoints do.
         if (index.endpointsOf(namespace, service.name.value).length || index.endpointSlicesOf(namespace, service.name.value).length) continue;
+        // A ServiceEntry for the Service's own cluster name with endpoints (or workloads) gives mesh clients addresses:
+        // Istio joins the endpoints of one host in one namespace.
+        const entry = index.entryWithHost(serviceFqdn(service.name.value, namespace, options.clusterDomain), placed);
+        if (entry && (entry.resource.endpoints.length > 0 || entry.resource.workloadSelectorKey)) continue;
         const fix = createEndpointsFor(placed);
         report({
           at: placed,

@@ -15,16 +15,24 @@ export function destinationOf(
   options: AnalysisOptions,
 ): Destination | undefined {
   const written = rule.resource.host?.value;
-  return written ? destinationOfHost(written, namespaceOf(rule.resource), index, options) : undefined;
+  return written ? destinationOfHost(written, namespaceOf(rule.resource), index, options, rule) : undefined;
 }
 
 /** What a host written in `namespace` (a DR's host, a route's destination) names among the resources known. */
-export function destinationOfHost(written: string, namespace: string, index: WorkspaceIndex, options: AnalysisOptions): Destination | undefined {
+export function destinationOfHost(
+  written: string,
+  namespace: string,
+  index: WorkspaceIndex,
+  options: AnalysisOptions,
+  from?: PlacedResource,
+): Destination | undefined {
   const host = expandHost(written, namespace, options.clusterDomain);
   const key = serviceOfHost(host, options.clusterDomain);
-  const service = key && index.service(key.namespace, key.name);
+  // A host that names the namespace may mean a Service written without one; among versions, the nearest the asker.
+  const namesNamespace = written.includes('.');
+  const service = key && (namesNamespace ? index.serviceNamedBy(key.namespace, key.name, from) : index.service(key.namespace, key.name, from));
   if (service) return { kind: 'service', host, service };
-  const entry = index.entryWithHost(host);
+  const entry = index.entryWithHost(host, from);
   return entry ? { kind: 'serviceEntry', host, entry } : undefined;
 }
 

@@ -21,6 +21,8 @@ export interface ResourceKeys {
 
 const serviceName = (namespace: string, name: string): number => keyId(`s ${serviceKey(namespace, name)}`);
 const hostName = (host: string): number => keyId(`h ${host}`);
+/** A Service name in any namespace: a Service written without one answers `index.service` lookups from every namespace. */
+const anyNamespace = (name: string): number => keyId(`n ${name}`);
 
 /**
  * Key strings as small numbers, so partitioning indexes arrays instead of hashing strings. Keys of documents long
@@ -81,10 +83,13 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       if (!resource.name) break;
       // index.service / endpointsOf (EGR301–303, destinationOf, EGR306, EGR409).
       exact.push(serviceName(namespace, resource.name.value));
+      if (!resource.namespace?.value) exact.push(anyNamespace(resource.name.value));
       // EGR402 asks which rule applies to the Service's FQDN.
       const fqdn = serviceFqdn(resource.name.value, namespace, clusterDomain);
       exact.push(hostName(fqdn));
       hosts.push(fqdn);
+      // EGR301 asks for a ServiceEntry listing the FQDN, and entries are indexed by lower-case host.
+      if (fqdn.toLowerCase() !== fqdn) exact.push(hostName(fqdn.toLowerCase()));
       // targetRegistered: hostRegistered(the ExternalName target) (EGR401 fix, EGR408, EGR409).
       const target = (resource.externalName ? plainHost(resource.externalName.value) : undefined);
       if (target) {
@@ -113,6 +118,8 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       exact.push(hostName(host));
       const key = serviceOfHost(host, clusterDomain);
       if (key) exact.push(serviceName(key.namespace, key.name));
+      // serviceNamedBy: a host naming its namespace may find a Service written without one.
+      if (key && written.includes('.')) exact.push(anyNamespace(key.name));
       if (host.startsWith('*')) {
         wildcardRule = true;
         // hostMatches: `*` matches everything, `*.suffix` by suffix, any other `*…` only itself (an exact key above).

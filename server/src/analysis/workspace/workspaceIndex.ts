@@ -11,6 +11,7 @@ import {
 } from '../model/resources';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
+import { nearest } from './together';
 
 /** Every egress resource known, by the names the rules look them up with. */
 export class WorkspaceIndex {
@@ -21,6 +22,8 @@ export class WorkspaceIndex {
   readonly destinationRules: PlacedResource<DestinationRuleResource>[] = [];
   readonly serviceEntries: PlacedResource<ServiceEntryResource>[] = [];
   readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
+  /** Services written without `metadata.namespace`, by name: applied with `-n`, their namespace is not in the files. */
+  private readonly servicesWithoutNamespace = new Map<string, PlacedResource<ServiceResource>[]>();
   /** ServiceEntries by each exact host they declare (lower case). */
   private readonly entriesByHost = new Map<string, PlacedResource<ServiceEntryResource>[]>();
   /** ServiceEntries' wildcard hosts (`*.example.com`, `*`), checked by suffix. */
@@ -41,7 +44,11 @@ export class WorkspaceIndex {
     const r: Resource = placed.resource;
     switch (r.kindName) {
       case 'Service':
-        if (r.name) push(this.services, serviceKey(namespaceOf(r), r.name.value), { ...placed, resource: r });
+        if (r.name) {
+          const service = { ...placed, resource: r };
+          push(this.services, serviceKey(namespaceOf(r), r.name.value), service);
+          if (!r.namespace?.value) push(this.servicesWithoutNamespace, r.name.value, service);
+        }
         break;
       case 'Endpoints':
         if (r.name) push(this.endpoints, serviceKey(namespaceOf(r), r.name.value), { ...placed, resource: r });
@@ -70,13 +77,29 @@ export class WorkspaceIndex {
     }
   }
 
-  service(namespace: string, name: string): PlacedResource<ServiceResource> | undefined {
-    return this.services.get(serviceKey(namespace, name))?.[0];
+  /**
+   * The Service `name` in `namespace` (a Service written without a namespace counts as `default`); among versions of
+   * it, the one nearest `from` (same file, same folder, …), the one applied with it.
+   */
+  service(namespace: string, name: string, from?: PlacedResource): PlacedResource<ServiceResource> | undefined {
+    const candidates = this.services.get(serviceKey(namespace, name));
+    return from && candidates ? nearest(from, candidates) : candidates?.[0];
   }
 
-  /** The first ServiceEntry declaring exactly this host. */
-  entryWithHost(host: string): PlacedResource<ServiceEntryResource> | undefined {
-    return this.entriesByHost.get(host.toLowerCase())?.[0];
+  /**
+   * The Service a host that names its namespace (`name.ns.svc.cluster.local`, `name.ns`) points at: one written in
+   * that namespace, else one written without any, which is applied with `-n` and may well land there (all such
+   * Services of one name are versions of one object).
+   */
+  serviceNamedBy(namespace: string, name: string, from?: PlacedResource): PlacedResource<ServiceResource> | undefined {
+    const candidates = this.services.get(serviceKey(namespace, name)) ?? this.servicesWithoutNamespace.get(name);
+    return from && candidates ? nearest(from, candidates) : candidates?.[0];
+  }
+
+  /** The ServiceEntry declaring exactly this host: the one nearest `from` when given, else the first. */
+  entryWithHost(host: string, from?: PlacedResource): PlacedResource<ServiceEntryResource> | undefined {
+    const candidates = this.entriesByHost.get(host.toLowerCase());
+    return from && candidates ? nearest(from, candidates) : candidates?.[0];
   }
 
   /** Whether a ServiceEntry registers the host, exactly or through a wildcard host. */
