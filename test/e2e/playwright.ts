@@ -7,6 +7,16 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
+/**
+ * The few DOM members the page-side functions given to `evaluate` use (the project compiles without the DOM lib;
+ * those functions run in the page, never in Node).
+ */
+export interface DomElement {
+  readonly innerText: string;
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
 export interface Locator {
   first(): Locator;
   last(): Locator;
@@ -25,6 +35,11 @@ export interface Locator {
   allTextContents(): Promise<string[]>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   isVisible(): Promise<boolean>;
+  /**
+   * Runs `fn` in the page on the (first matching) element: one snapshot of the DOM, with no rendering in between.
+   * `fn` is serialized, so it must not use anything outside its own body.
+   */
+  evaluate<R>(fn: (element: DomElement) => R): Promise<R>;
 }
 
 export interface FrameLocator {

@@ -11,13 +11,36 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../support/paths';
 
-/** The prefixes of every snippet the extension contributes. */
-function snippetPrefixes(): string[] {
+function contributedSnippets(): { prefix: string; body: string }[] {
   const snippets: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'snippets', 'yaml.json'), 'utf8'));
   if (typeof snippets !== 'object' || snippets === null) return [];
-  return Object.values(snippets).flatMap((s: unknown) =>
-    typeof s === 'object' && s !== null && 'prefix' in s && typeof s.prefix === 'string' ? [s.prefix] : [],
-  );
+  return Object.values(snippets).flatMap((s: unknown) => {
+    if (typeof s !== 'object' || s === null || !('prefix' in s) || typeof s.prefix !== 'string' || !('body' in s)) return [];
+    const body: unknown = s.body;
+    const lines = typeof body === 'string' ? [body] : Array.isArray(body) ? body.filter((l): l is string => typeof l === 'string') : [];
+    return [{ prefix: s.prefix, body: lines.join('\n') }];
+  });
+}
+
+/** The prefixes of every snippet the extension contributes. */
+function snippetPrefixes(): string[] {
+  return contributedSnippets().map((s) => s.prefix);
+}
+
+/**
+ * The text the snippet `prefix` of snippets/yaml.json inserts when every placeholder keeps its default: `${1:x}` and
+ * its mirrors `$1` become `x`, a choice `${1|a,b|}` its first option, `$0` nothing.
+ */
+function snippetExpansion(prefix: string): string {
+  const snippet = contributedSnippets().find((s) => s.prefix === prefix);
+  if (!snippet) throw new Error(`no snippet ${prefix} in snippets/yaml.json`);
+  const defaults = new Map<string, string>();
+  const first = snippet.body.replace(/\$\{(\d+)(?::([^}]*)|\|([^|]*)\|)?\}/g, (_all, n: string, value: string | undefined, choices: string | undefined) => {
+    const text = value ?? choices?.split(',')[0] ?? defaults.get(n) ?? '';
+    if (!defaults.has(n)) defaults.set(n, text);
+    return text;
+  });
+  return first.replace(/\$(\d+)/g, (_all, n: string) => defaults.get(n) ?? '');
 }
 
 export const KUBE_CONTEXT = 'kind-egress';
@@ -202,7 +225,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: '4-snippets',
     title: 'Snippets: egress- lists every snippet of snippets/yaml.json, egress-selectorless inserts a manifest without errors',
-    timeoutMs: 60_000,
+    timeoutMs: 100_000,
     page: 'main',
     async run({ main: wb }) {
       await wb.openFile('7-snippet.yaml');
@@ -221,11 +244,14 @@ export const SCENARIOS: readonly Scenario[] = [
       await wb.suggest((r) => r[0]?.label === 'egress-selectorless' && r[0].focused);
       await wb.page.keyboard.press('Enter');
       await wb.page.keyboard.press('Escape'); // leave the snippet's placeholders
-      // The editor renders the inserted lines over a few frames: wait for the whole manifest, not its first lines.
-      const text = await eventually('inserted snippet', () => wb.editorText(), (t) => /kind: Endpoints\nmetadata:\n {2}name: my-external-db/.test(t));
-      assert.match(text, /^apiVersion: v1\nkind: Service\nmetadata:\n {2}name: my-external-db\n/);
-      assert.match(text, /kind: Endpoints\nmetadata:\n {2}name: my-external-db/);
+      // The editor renders the insertion over several frames (and the CodeLens above line 2 arrives later and pushes
+      // the lines down): wait until it shows exactly the whole expansion, then check that it stays so.
+      const expected = snippetExpansion('egress-selectorless');
+      assert.match(expected, /^apiVersion: v1\nkind: Service\nmetadata:\n {2}name: my-external-db\n[\s\S]*kind: Endpoints\nmetadata:\n {2}name: my-external-db\n/);
+      const text = await eventually('the inserted snippet, whole', () => wb.editorText(), (t) => t === expected, 45_000);
       assert.doesNotMatch(text, /egress-selectorless|replace\.me/);
+      await sleep(1000);
+      assert.equal(await wb.editorText(), expected, 'the inserted manifest stays as inserted');
 
       const filter = '**/7-snippet.yaml';
       const after = await eventually('no error for the snippet', () => wb.problems(filter), (r) => r.every((p) => p.severity !== 'error'));
@@ -288,15 +314,19 @@ export const SCENARIOS: readonly Scenario[] = [
 
       // The output channel, shown by the command, with the transcript.
       await wb.toggleMaximizedPanel();
-      const output = await eventually('output channel transcript', () => wb.output(), (o) => /Result: PASS/.test(o.text), 15_000);
+      // The Output panel wraps long lines, and where it wraps depends on the length of the paths (the kubectl under the
+      // checkout, the kubeconfig under the temp folder): compare the command lines with every whitespace removed, so
+      // a wrap anywhere (between words or after a '/' inside a path) does not matter.
+      const compact = (text: string): string => text.replace(/\s+/g, '');
+      const configured = compact(`$ ${kubectl} --kubeconfig=${kubeconfig} --context=${KUBE_CONTEXT}`);
+      const output = await eventually('output channel transcript', () => wb.output(), (o) => /Result: PASS/.test(o.text) && compact(o.text).includes(configured), 30_000);
       assert.match(output.channel, /Istio Egress Probe/);
       assert.match(output.text, new RegExp(`From ${SIDECAR_POD.namespace}/${SIDECAR_POD.name} \\(with sidecar`));
       assert.match(output.text, new RegExp(`From ${PLAIN_POD.namespace}/${PLAIN_POD.name} \\(without sidecar`));
       assert.equal(output.text.match(/^\s*\[PASS\]/gm)?.length, 2, output.text);
       assert.match(output.text, /Result: PASS \(exit 0\)/);
       // The commands ran with the kubectl and kubeconfig of the settings (Remote settings in this window).
-      const squeezed = output.text.replace(/\s+/g, ' ');
-      assert.ok(squeezed.includes(`$ ${kubectl} --kubeconfig=${kubeconfig} --context=${KUBE_CONTEXT}`), `the transcript shows the configured kubectl: ${output.text}`);
+      assert.ok(compact(output.text).includes(configured), `the transcript shows the configured kubectl: ${output.text}`);
       // The panel stays maximized, scrolled to the verdicts: that is what the screenshot (and the README) shows.
       await wb.page.locator('.part.panel .output-view .view-lines').first().click();
       await wb.page.keyboard.press('Control+End');

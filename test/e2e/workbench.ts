@@ -119,23 +119,32 @@ export class Workbench {
     await this.page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 5000 });
   }
 
-  /** The active editor's rendered lines by line number (only those on screen). */
+  /**
+   * The active editor's rendered lines by line number (only those on screen), read in one go inside the page: line
+   * numbers and line texts come from the same frame, even while the editor re-renders (an edit, a scroll, a CodeLens
+   * appearing above a line and pushing the rest down).
+   */
   async editorLines(): Promise<Map<number, string>> {
-    const editor = this.activeEditor();
-    const tops = async (selector: string): Promise<Map<number, string>> => {
-      const out = new Map<number, string>();
-      for (const element of await editor.locator(selector).all()) {
-        const top = /top:\s*(-?\d+(?:\.\d+)?)px/.exec((await element.getAttribute('style')) ?? '')?.[1];
-        if (top !== undefined) out.set(Number(top), plain(await element.innerText()));
+    // Serialized into the page: no helpers from outside, no named inner functions (tsx would wrap them in __name).
+    const pairs = await this.activeEditor().evaluate((editor) => {
+      const numbers: Record<string, string> = {};
+      const margins = editor.querySelectorAll('.margin-view-overlays > div');
+      for (let i = 0; i < margins.length; i++) {
+        const top = /top:\s*(-?\d+(?:\.\d+)?)px/.exec(margins[i]?.getAttribute('style') ?? '')?.[1];
+        if (top !== undefined) numbers[String(Number(top))] = margins[i]?.innerText ?? '';
+      }
+      const out: [string, string][] = [];
+      const views = editor.querySelectorAll('.view-lines > .view-line');
+      for (let i = 0; i < views.length; i++) {
+        const top = /top:\s*(-?\d+(?:\.\d+)?)px/.exec(views[i]?.getAttribute('style') ?? '')?.[1];
+        if (top !== undefined) out.push([numbers[String(Number(top))] ?? '', views[i]?.innerText ?? '']);
       }
       return out;
-    };
-    const numbers = await tops('.margin-view-overlays > div');
-    const texts = await tops('.view-lines > .view-line');
+    });
     const lines = new Map<number, string>();
-    for (const [top, text] of texts) {
-      const number = Number(numbers.get(top)?.trim());
-      if (Number.isInteger(number) && number > 0) lines.set(number, text);
+    for (const [numberText, text] of pairs) {
+      const number = Number(numberText.trim());
+      if (numberText.trim() !== '' && Number.isInteger(number) && number > 0) lines.set(number, plain(text));
     }
     return lines;
   }

@@ -143,11 +143,33 @@ function checkSchema(doc: Document, resource: Resource | undefined, lines: LineI
     return [{ message: 'A mapping key must be a plain value, not a list or a mapping: no Kubernetes field is named that way.', range: at }];
   }
   try {
-    return schemaErrors(doc, doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), lines, resource.kind.range);
+    return schemaErrors(doc, withoutNullFields(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })), lines, resource.kind.range);
   } catch {
     // An alias bomb or an unresolvable node: the syntax errors (or nothing) are all we say about it.
     return [];
   }
+}
+
+/**
+ * The value with every mapping entry whose value is null left out: `annotations:` with nothing after it is unset for
+ * the API server (JSON null clears a field), not a value of the wrong type. A required field left empty is then
+ * reported as missing. Nulls inside lists stay (an empty list item is an error there). Iterative: no recursion on
+ * deep documents.
+ */
+function withoutNullFields(value: unknown): unknown {
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const node = pending.pop();
+    if (Array.isArray(node)) for (const item of node) pending.push(item);
+    else if (node !== null && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        if (record[key] === null) delete record[key];
+        else pending.push(record[key]);
+      }
+    }
+  }
+  return value;
 }
 
 function firstLine(message: string): string {

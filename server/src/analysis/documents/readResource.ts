@@ -203,6 +203,7 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
     kindName: 'VirtualService',
     ...base,
     hosts: y.strings(spec, 'hosts'),
+    gateways: y.strings(spec, 'gateways'),
     destinations,
     exportTo: y.strings(spec, 'exportTo'),
   };

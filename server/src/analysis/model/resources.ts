@@ -79,6 +79,8 @@ export interface RouteDestination {
 export interface VirtualServiceResource extends ResourceBase {
   readonly kindName: 'VirtualService';
   readonly hosts: readonly Located<string>[];
+  /** `spec.gateways`: `mesh` (the sidecars, also when empty) and Gateways the routes bind to. */
+  readonly gateways: readonly Located<string>[];
   readonly destinations: readonly RouteDestination[];
   readonly exportTo: readonly Located<string>[];
 }

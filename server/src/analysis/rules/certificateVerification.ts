@@ -1,6 +1,9 @@
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
-import type { DocumentRule } from './rule';
+import { expandHost } from '../model/hosts';
+import { namespaceOf } from '../model/resources';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { DocumentRule, WorkspaceRule } from './rule';
 
 /** RULES.md F4: `insecureSkipVerify: true` turns off verification of the server's certificate. */
 export const insecureSkipVerify: DocumentRule = {
@@ -52,23 +55,36 @@ export const missingCaCertificates: DocumentRule = {
 };
 
 /** RULES.md B5, F7: a Secret credentialName in a sidecar's DR needs a workloadSelector, or no TLS context is built. */
-export const credentialWithoutSelector: DocumentRule = {
+/** Whether a VirtualService sends traffic for `host` through a Gateway (an egress gateway's routes bind to one). */
+function routedThroughGateway(host: string, index: WorkspaceIndex): boolean {
+  return index.virtualServices.some(
+    (vs) => vs.resource.hosts.some((h) => h.value.toLowerCase() === host) && vs.resource.gateways.some((g) => g.value !== 'mesh'),
+  );
+}
+
+export const credentialWithoutSelector: WorkspaceRule = {
   code: 'EGR406',
   name: 'credential-without-workload-selector',
   title: 'credentialName on a DestinationRule without workloadSelector',
   severity: 'warning',
-  scope: 'document',
-  check(doc, _options, report) {
-    const rule = doc.resource;
-    // Rules in istio-system usually serve the egress gateway, where credentialName works without a selector.
-    if (rule?.kindName !== 'DestinationRule' || rule.workloadSelector || rule.namespace?.value === 'istio-system') return;
-    for (const placement of tlsPlacements(rule)) {
-      const credential = placement.tls.credentialName;
-      if (!credential || (placement.mode?.value !== 'SIMPLE' && placement.mode?.value !== 'MUTUAL')) continue;
-      report({
-        message: `Sidecars use credentialName '${credential.value}' only when the rule has a workloadSelector; without one they silently originate no TLS (gateways are not affected).`,
-        range: credential.keyRange ?? credential.range,
-      });
+  scope: 'workspace',
+  check(index, options, report) {
+    for (const at of index.destinationRules) {
+      const rule = at.resource;
+      // Rules in istio-system usually serve the egress gateway, where credentialName works without a selector.
+      if (rule.workloadSelector || rule.namespace?.value === 'istio-system' || !rule.host) continue;
+      // An egress gateway's set-up: a VirtualService binds the host to a Gateway, and the gateway dials it with this
+      // credential; sidecars only reach the gateway (RULES.md F4).
+      if (routedThroughGateway(expandHost(rule.host.value, namespaceOf(rule), options.clusterDomain).toLowerCase(), index)) continue;
+      for (const placement of tlsPlacements(rule)) {
+        const credential = placement.tls.credentialName;
+        if (!credential || (placement.mode?.value !== 'SIMPLE' && placement.mode?.value !== 'MUTUAL')) continue;
+        report({
+          at,
+          message: `Sidecars use credentialName '${credential.value}' only when the rule has a workloadSelector; without one they silently originate no TLS (gateways are not affected).`,
+          range: credential.keyRange ?? credential.range,
+        });
+      }
     }
   },
 };

@@ -9,9 +9,9 @@ import { targetRegistered } from './externalNameTarget';
 import { moveRuleToTarget } from './fixes/serviceEntryForTarget';
 import type { RelativeFix, WorkspaceRule } from './rule';
 
-function fixFor(rule: PlacedResource<DestinationRuleResource>, service: ServiceResource, target: string, index: WorkspaceIndex): RelativeFix[] {
+function fixFor(rule: PlacedResource<DestinationRuleResource>, service: ServiceResource, target: string, index: WorkspaceIndex, clusterDomain: string): RelativeFix[] {
   if (!target || externalNameProblem(target)) return [];
-  const fix = moveRuleToTarget(rule, service, target, targetRegistered(service, index));
+  const fix = moveRuleToTarget(rule, service, target, targetRegistered(service, index, clusterDomain));
   return fix ? [fix] : [];
 }
 
@@ -40,7 +40,7 @@ export const destinationRuleOnExternalName: WorkspaceRule = {
           `'${host.value}' is the ExternalName Service '${service.name?.value ?? ''}', which Istio 1.21+ treats as an alias of ` +
           `'${externalName}': this DestinationRule has no effect. Register '${externalName}' with a ServiceEntry and put the rule on that host.`,
         related: where ? [{ at: target.service, range: where.range, message: `ExternalName target '${externalName}'` }] : [],
-        fixes: fixFor(rule, service, plainHost(externalName), index),
+        fixes: fixFor(rule, service, plainHost(externalName), index, options.clusterDomain),
       });
     }
   },

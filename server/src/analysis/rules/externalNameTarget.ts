@@ -5,10 +5,16 @@ import { externalNameProblem } from './externalNameHost';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
-/** Whether a ServiceEntry in the workspace registers the host an ExternalName Service aliases. */
-export function targetRegistered(service: ServiceResource, index: WorkspaceIndex): boolean {
-  const target = (service.externalName ? plainHost(service.externalName.value) : undefined);
+/**
+ * Whether Istio's registry knows the host an ExternalName Service aliases: a ServiceEntry in the workspace registers
+ * it, or it is a Service of the cluster itself (`name.ns.svc`, `name.ns.svc.<cluster domain>`), which every sidecar
+ * knows without one.
+ */
+export function targetRegistered(service: ServiceResource, index: WorkspaceIndex, clusterDomain: string): boolean {
+  const target = service.externalName ? plainHost(service.externalName.value) : undefined;
   if (!target) return true;
+  const domain = clusterDomain.toLowerCase();
+  if (target.endsWith('.svc') || target.endsWith(`.svc.${domain}`)) return true;
   return index.hostRegistered(target);
 }
 
@@ -26,7 +32,7 @@ export const externalNameTargetUnregistered: WorkspaceRule = {
     for (const list of index.services.values()) {
       for (const placed of list) {
         const service = placed.resource;
-        if (service.type?.value !== 'ExternalName' || !service.externalName || targetRegistered(service, index)) continue;
+        if (service.type?.value !== 'ExternalName' || !service.externalName || targetRegistered(service, index, options.clusterDomain)) continue;
         // A malformed target is EGR101's finding; registering it would not help.
         if (externalNameProblem(service.externalName.value)) continue;
         report({
@@ -61,7 +67,7 @@ export const routeToUnregisteredAlias: WorkspaceRule = {
         const [name = '', ns = namespace] = parts;
         const fqdnMatch = parts.length === 1 || host.value.replace(/\.$/, '') === `${name}.${ns}.svc.${options.clusterDomain}`;
         const service = fqdnMatch ? index.service(ns, name) : undefined;
-        if (!service || service.resource.type?.value !== 'ExternalName' || targetRegistered(service.resource, index)) continue;
+        if (!service || service.resource.type?.value !== 'ExternalName' || targetRegistered(service.resource, index, options.clusterDomain)) continue;
         report({
           at: vs,
           range: host.range,

@@ -110,7 +110,18 @@ export function schemaErrors(doc: Document, value: unknown, lines: LineIndex, fa
     let range: Range | undefined;
     if (error.keyword === 'additionalProperties') {
       range = rangeOf(lines, locate(doc, [...path, String(error.params.additionalProperty)]).pair);
-    } else if (error.keyword === 'required' || error.keyword === 'oneOf') {
+    } else if (error.keyword === 'required') {
+      // A required key written without a value (left out of the validated value as unset) is reported on that key.
+      const written = locate(doc, [...path, String(error.params.missingProperty)]).pair;
+      range = rangeOf(lines, written) ?? rangeOf(lines, at.pair) ?? rangeOf(lines, at.node);
+      if (written) {
+        const message = `'${String(error.params.missingProperty)}' is required and has no value.`;
+        const key = `${error.instancePath} ${message}`;
+        if (!seen.has(key)) out.push({ message, range: range ?? fallback });
+        seen.add(key);
+        continue;
+      }
+    } else if (error.keyword === 'oneOf') {
       range = rangeOf(lines, at.pair) ?? rangeOf(lines, at.node);
     } else {
       range = rangeOf(lines, at.node) ?? rangeOf(lines, at.pair);

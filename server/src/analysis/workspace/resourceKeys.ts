@@ -143,6 +143,11 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       }
       break;
     case 'VirtualService':
+      // EGR406: a DestinationRule's host that a VirtualService lists and binds to a Gateway.
+      for (const host of resource.hosts) {
+        const h = host.value.toLowerCase();
+        if (!h.includes('*')) exact.push(hostName(h));
+      }
       // EGR409: a route's destination host, as `name` or `name.ns…`, is looked up with index.service.
       for (const destination of resource.destinations) {
         const value = destination.host?.value;
