@@ -1,5 +1,5 @@
-import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type EndpointsResource, type Located, type ServiceResource } from '../model/resources';
+import { entryServingService } from '../workspace/destinations';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { createEndpointsFor } from './fixes/endpointsForService';
@@ -27,8 +27,7 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
         if (index.endpointsOf(namespace, service.name.value).length || index.endpointSlicesOf(namespace, service.name.value).length) continue;
         // A ServiceEntry for the Service's own cluster name with endpoints (or workloads) gives mesh clients addresses:
         // Istio joins the endpoints of one host in one namespace.
-        const entry = index.entryWithHost(serviceFqdn(service.name.value, namespace, options.clusterDomain), placed);
-        if (entry && (entry.resource.endpoints.length > 0 || entry.resource.workloadSelectorKey)) continue;
+        if (entryServingService(placed, index, options.clusterDomain)) continue;
         const fix = createEndpointsFor(placed);
         report({
           at: placed,

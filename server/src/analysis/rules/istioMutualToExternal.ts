@@ -2,7 +2,7 @@ import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
-import { isMeshExternalEntry } from '../workspace/destinations';
+import { entryServingService, isMeshExternalEntry } from '../workspace/destinations';
 import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -36,6 +36,9 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
         // From 1.21 a rule on the alias is dead (EGR401); the target is covered through its ServiceEntry, if any.
         if (oldExternalName) out.push({ host, namespace, at: placed, anchor, description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
       } else if (service.selector === undefined) {
+        // Workloads with sidecars (a MESH_INTERNAL entry selecting VMs) behind the Service's name take mesh mTLS.
+        const entry = entryServingService(placed, index, options.clusterDomain);
+        if (entry && !isMeshExternalEntry(entry.resource)) continue;
         out.push({ host, namespace, at: placed, anchor, description: `the Service '${name}', whose hand-written Endpoints have no sidecar` });
       }
     }

@@ -1,4 +1,4 @@
-import { expandHost, serviceOfHost } from '../model/hosts';
+import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource, type ServiceEntryResource, type ServiceResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from './placed';
@@ -44,4 +44,20 @@ export function isExternalService(service: ServiceResource): boolean {
 export function isMeshExternalEntry(entry: ServiceEntryResource): boolean {
   // MESH_EXTERNAL is the default location.
   return (entry.location?.value ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL';
+}
+
+/**
+ * A ServiceEntry that gives a selector-less Service's cluster name endpoints of its own (addresses, or workloads by
+ * selector): Istio joins the endpoints of one host in one namespace, so mesh clients reach those. Lookups go by the
+ * lower-case FQDN (partition keys: resourceKeys.ts, Service).
+ */
+export function entryServingService(
+  placed: PlacedResource<ServiceResource>,
+  index: WorkspaceIndex,
+  clusterDomain: string,
+): PlacedResource<ServiceEntryResource> | undefined {
+  const name = placed.resource.name?.value;
+  if (!name) return undefined;
+  const entry = index.entryWithHost(serviceFqdn(name, namespaceOf(placed.resource), clusterDomain), placed);
+  return entry && (entry.resource.endpoints.length > 0 || entry.resource.workloadSelectorKey) ? entry : undefined;
 }
