@@ -132,6 +132,8 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       break;
     }
     case 'ServiceEntry':
+      // EGR402 compares the versions of one entry (same namespace and name), whatever hosts each lists.
+      if (resource.name) exact.push(keyId(`o ServiceEntry ${namespace}/${resource.name.value}`));
       for (const written of resource.hosts) {
         const host = written.value.toLowerCase();
         // As WorkspaceIndex stores them: `*…` hosts are matched by suffix, the others exactly.
