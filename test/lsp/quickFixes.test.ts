@@ -254,7 +254,6 @@ apiVersion: v1
 metadata:
   name: my-wikipedia
 spec:
-  selector: {app: wiki}
   ports:
   - {name: https, port: 443}
 ---

@@ -92,3 +92,40 @@ describe('workspace index: files that are not open take part in cross-file rules
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['EGR304']);
   });
 });
+
+describe('workspace index: kustomizations on disk change the resources they build', () => {
+  let client: LspTestClient;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-kust-'));
+    mkdirSync(path.join(dir, 'overlay'));
+    // The Service says staging; the overlay that builds it says prod, and kustomize's namespace wins.
+    writeFileSync(path.join(dir, 'overlay', 'kustomization.yaml'), 'namespace: prod\nresources:\n- service.yaml\n- rule.yaml\n');
+    writeFileSync(path.join(dir, 'overlay', 'service.yaml'), EXTERNAL_NAME.replace('name: my-httpbin', 'name: web\n  namespace: staging'));
+    client = new LspTestClient();
+    await client.initialize([pathToFileURL(dir).toString()]);
+  });
+
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts a Service in the overlay namespace, so a rule on its prod name finds it', async () => {
+    const uri = pathToFileURL(path.join(dir, 'overlay', 'rule.yaml')).toString();
+    await client.open(uri, RULE.replace('host: my-httpbin', 'host: web.prod.svc.cluster.local'));
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['EGR401']);
+  });
+
+  it('follows the kustomization when it changes on disk', async () => {
+    const uri = pathToFileURL(path.join(dir, 'overlay', 'rule.yaml')).toString();
+    const kustomization = path.join(dir, 'overlay', 'kustomization.yaml');
+    writeFileSync(kustomization, 'namespace: qa\nresources:\n- service.yaml\n- rule.yaml\n');
+    const next = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304'));
+    await client.watchedFilesChanged([{ uri: pathToFileURL(kustomization).toString(), type: 2 }]);
+    const published = await next;
+    assert.match(String(published.diagnostics.find((d) => d.code === 'EGR304')?.message), /No Service 'web' in namespace 'prod'/);
+  });
+});

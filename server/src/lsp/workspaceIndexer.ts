@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
+import { isKustomizationFile } from '../analysis/kustomize/kustomization';
 import type { Project } from '../analysis/workspace/project';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
@@ -76,7 +77,8 @@ export class WorkspaceIndexer {
       const text = await fs.readFile(file, 'utf8');
       // The editor may have opened the file while it was being read.
       if (this.open.documents.get(uri)) return false;
-      if (!RELEVANT_KIND.test(text)) return this.forget(uri);
+      // Kustomizations change the namespace and selectors of the resources they build (analysis/kustomize).
+      if (!RELEVANT_KIND.test(text) && !isKustomizationFile(uri)) return this.forget(uri);
       this.project.setFile(uri, text);
       this.indexed.add(uri);
       return true;

@@ -29,6 +29,12 @@ export interface ParsedDocument {
    * stand-in text (`templates.ts`) for its names and hosts only; it has no syntax or schema errors and no findings.
    */
   readonly template?: Range;
+  /**
+   * Set when a kustomization changes this document when it builds (`kustomize/effective.ts`): `patch` for a patch
+   * file's partial object (no resource, no schema), `changed` for a resource that a patch, a rename or per-build
+   * namespaces change in ways not modelled. Neither gets findings.
+   */
+  readonly overlay?: 'patch' | 'changed';
 }
 
 /** Aliases are followed one level at a time by the reader and never expanded, so alias bombs cost nothing. */

@@ -19,6 +19,7 @@ import { redundantDisable } from './redundantDisable';
 import type { Rule, RuleInfo } from './rule';
 import { fileSkipped } from './fileSkipped';
 import { templateFile } from './templateFile';
+import { kustomizeBuild } from './kustomizeBuild';
 import { schemaRule } from './schema';
 import { resourceName } from './serviceName';
 import { serviceEntryValidation } from './serviceEntryValidation';
@@ -62,4 +63,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** The catalogue the docs and `--list-rules` read: the analysis rules plus schema validation, by code. */
-export const CATALOGUE: readonly RuleInfo[] = [...RULES, fileSkipped, templateFile].sort((a, b) => a.code.localeCompare(b.code));
+export const CATALOGUE: readonly RuleInfo[] = [...RULES, fileSkipped, templateFile, kustomizeBuild].sort((a, b) => a.code.localeCompare(b.code));

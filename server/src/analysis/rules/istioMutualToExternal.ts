@@ -121,7 +121,7 @@ export const istioMutualToExternal: WorkspaceRule = {
       { finding: Omit<WorkspaceFinding, 'message' | 'related'>; placement: string; port: number | undefined; wildcard?: string; hits: ExternalDestination[] }
     >();
     for (const destination of externalDestinations(index, options)) {
-      const applied = appliedRule(destination.host, destination.namespace, index, options);
+      const applied = appliedRule(destination.host, destination.namespace, index, options, undefined, undefined, destination.at);
       if (!applied) continue;
       // Versions of one object (a tutorial's alternatives): the rule meets the version applied with it, the nearest.
       if (!nearestVersion(destination.at, applied.rule, index)) continue;

@@ -2,6 +2,7 @@ import { expandHost } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from './placed';
+import { nearest } from './together';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Istio's root namespace, whose DestinationRules apply mesh-wide as the last resort. */
@@ -42,6 +43,7 @@ export function appliedRule(
   options: AnalysisOptions,
   clientNamespace?: string,
   exclude?: PlacedResource<DestinationRuleResource>,
+  near?: PlacedResource,
 ): AppliedRule | undefined {
   const byNamespace = rulesByNamespace(index, options.clusterDomain);
   const order = [clientNamespace, destinationNamespace, ROOT_NAMESPACE].filter((ns): ns is string => ns !== undefined);
@@ -50,11 +52,12 @@ export function appliedRule(
     if (!rules) continue;
     let best: AppliedRule | undefined;
     // Exact hosts first (an exact match beats any wildcard), then the longest matching wildcard.
-    for (const candidate of rules.exact.get(host) ?? []) {
-      if (candidate.rule === exclude || !visibleTo(candidate.rule.resource, namespace, clientNamespace)) continue;
-      best = { ...candidate, exact: true };
-      break;
-    }
+    const exact = (rules.exact.get(host) ?? []).filter((c) => c.rule !== exclude && visibleTo(c.rule.resource, namespace, clientNamespace));
+    // Several rules for one host: versions of one rule in sibling files, or rules Istio merges. The one nearest the
+    // destination is the one applied with it; without a destination, the first.
+    const chosen = near && exact.length > 1 ? nearest(near, exact.map((c) => c.rule)) : exact[0]?.rule;
+    const found = exact.find((c) => c.rule === chosen);
+    if (found) best = { ...found, exact: true };
     if (!best) {
       for (const candidate of rules.wildcards) {
         if (candidate.rule === exclude || !hostMatches(candidate.host, host) || !visibleTo(candidate.rule.resource, namespace, clientNamespace)) continue;

@@ -8,6 +8,10 @@ import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/r
 import { range, shiftRange, type Range } from '../text';
 import { fileSkipped } from '../rules/fileSkipped';
 import { templateFile, templateNote } from '../rules/templateFile';
+import { kustomizeBuild, kustomizeNote } from '../rules/kustomizeBuild';
+import { withOverlay } from '../kustomize/effective';
+import { ProjectOverlays } from '../kustomize/projectOverlays';
+import { isIndexed } from './workspaceIndex';
 import { FileModelBuilder, type FileModel, type PlacedDocument } from './fileModel';
 import { IncrementalWorkspaceFindings } from './incrementalFindings';
 import { PerDocument } from './perDocument';
@@ -34,6 +38,9 @@ interface CachedLocal {
  */
 export class Project {
   private readonly files = new Map<string, FileModel>();
+  /** The files as written, before kustomize's changes (`files` holds them as built). */
+  private readonly raw = new Map<string, FileModel>();
+  private readonly overlays = new ProjectOverlays();
   private readonly builder = new FileModelBuilder();
   private localCache = new WeakMap<ParsedDocument, readonly CachedLocal[]>();
   /** Each document's findings placed in its file: the same objects while the document stays where it is. */
@@ -67,8 +74,7 @@ export class Project {
   }
 
   setFile(uri: string, text: string): FileModel {
-    const model = this.builder.build(uri, text);
-    this.files.set(uri, model);
+    const model = this.place(this.builder.build(uri, text), this.overlays.update(uri, text));
     this.invalidate();
     return model;
   }
@@ -76,17 +82,34 @@ export class Project {
   /** Keeps a file out of the analysis (too large to analyse as you type), with a finding that says why. */
   setSkipped(uri: string, reason: string): FileModel {
     this.forget(uri);
-    const model: FileModel = { uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS, skipped: reason };
-    this.files.set(uri, model);
+    const model = this.place({ uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS, skipped: reason }, this.overlays.update(uri, ''));
     this.invalidate();
     return model;
   }
 
   removeFile(uri: string): void {
+    this.raw.delete(uri);
     const wasSet = this.files.delete(uri);
     // Also when it was never set: a staged first parse of it may be under way.
     this.forget(uri);
+    if (this.overlays.update(uri, undefined)) this.placeAll();
     if (wasSet) this.invalidate();
+  }
+
+  /**
+   * Stores a file's model as the analysis sees it: as kustomize builds it (`kustomize/`), which for most files is
+   * the model itself. A change to a kustomization or a patch file places every file again.
+   */
+  private place(raw: FileModel, relayout: boolean): FileModel {
+    this.raw.set(raw.uri, raw);
+    if (relayout) this.placeAll();
+    else this.files.set(raw.uri, withOverlay(raw, this.overlays.contextOf(raw.uri)));
+    return this.files.get(raw.uri) ?? raw;
+  }
+
+  private placeAll(): void {
+    this.overlays.recompute(this.raw);
+    for (const [uri, raw] of this.raw) this.files.set(uri, withOverlay(raw, this.overlays.contextOf(uri)));
   }
 
   /**
@@ -143,16 +166,23 @@ export class Project {
     const out: Finding[] = [];
     if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
     for (const found of this.placedLocal.of(model)) appendAll(out, found);
-    const templates = templateSpans(model);
+    const quiet = quietSpans(model);
     const fromWorkspace = this.workspaceFindings().get(uri) ?? [];
-    if (templates.length === 0) appendAll(out, fromWorkspace);
-    else {
-      // Findings on an unrendered template would judge text that is not YAML yet: one note per file instead.
-      for (const f of fromWorkspace) if (!inSpans(templates, f.range.start.line)) out.push(f);
-      const first = templates[0];
-      if (first) out.push({ code: templateFile.code, severity: templateFile.severity, message: templateNote(), uri, range: first.action, related: [] });
+    // Findings on an unrendered template judge text that is not YAML yet, and on what an overlay changes a resource
+    // that is not built as written: neither is reported, nor is one that leans on such a document elsewhere.
+    for (const f of fromWorkspace) if (!inSpans(quiet, f.range.start.line) && !f.related.some((r) => this.isQuiet(r.uri, r.range.start.line))) out.push(f);
+    const template = quiet.find((s) => s.template)?.template;
+    if (template) out.push({ code: templateFile.code, severity: templateFile.severity, message: templateNote(), uri, range: template, related: [] });
+    const build = this.overlays.buildOf(uri);
+    if (build && build.some((file) => this.files.get(file)?.documents.some((d) => d.doc.resource && isIndexed(d.doc.resource)))) {
+      out.push({ code: kustomizeBuild.code, severity: kustomizeBuild.severity, message: kustomizeNote(uri), uri, range: range(0, 0, 0, 0), related: [] });
     }
     return sortFindings(out.filter((f) => !isSuppressed(model.suppressions, f.code, f.range.start.line)));
+  }
+
+  private isQuiet(uri: string, line: number): boolean {
+    const model = this.files.get(uri);
+    return model !== undefined && inSpans(quietSpans(model), line);
   }
 
   private invalidate(): void {
@@ -174,7 +204,8 @@ export class Project {
 
   private localFindings(doc: ParsedDocument): readonly CachedLocal[] {
     let cached = this.localCache.get(doc);
-    if (!cached && doc.template) cached = [];
+    // A template or a resource an overlay changes gets no document findings; a patch only its syntax errors.
+    if (!cached && (doc.template || doc.overlay === 'changed')) cached = [];
     if (!cached) {
       const found: CachedLocal[] = [];
       for (const rule of this.documentRules) {
@@ -196,24 +227,28 @@ export class Project {
   }
 }
 
-interface TemplateSpan {
+/** A document whose findings are withheld: a template, or a resource an overlay changes (or a patch). */
+interface QuietSpan {
   readonly start: number;
   readonly end: number;
-  /** The document's first template action, in file lines. */
-  readonly action: Range;
+  /** For a template: its first action, in file lines. */
+  readonly template?: Range;
 }
 
-const spansOfModel = new WeakMap<FileModel, readonly TemplateSpan[]>();
+const spansOfModel = new WeakMap<FileModel, readonly QuietSpan[]>();
 
-/** The line spans of a file's template documents, in file order (cached with the model). */
-function templateSpans(model: FileModel): readonly TemplateSpan[] {
+/** The line spans of a file's quiet documents, in file order (cached with the model). */
+function quietSpans(model: FileModel): readonly QuietSpan[] {
   let spans = spansOfModel.get(model);
   if (!spans) {
-    const found: TemplateSpan[] = [];
+    const found: QuietSpan[] = [];
     model.documents.forEach((placed, i) => {
-      const action = placed.doc.template;
+      const { template, overlay, resource } = placed.doc;
+      if (!template && !overlay) return;
       const end = model.documents[i + 1]?.startLine ?? Number.MAX_SAFE_INTEGER;
-      if (action) found.push({ start: placed.startLine, end, action: shiftRange(action, placed.startLine) });
+      // The note is for documents the rules would check: not a ConfigMap holding an Argo or Prometheus template.
+      const noted = template && resource?.kindName !== 'Other';
+      found.push({ start: placed.startLine, end, ...(noted ? { template: shiftRange(template, placed.startLine) } : {}) });
     });
     spans = found;
     spansOfModel.set(model, spans);
@@ -221,7 +256,7 @@ function templateSpans(model: FileModel): readonly TemplateSpan[] {
   return spans;
 }
 
-function inSpans(spans: readonly TemplateSpan[], line: number): boolean {
+function inSpans(spans: readonly QuietSpan[], line: number): boolean {
   return spans.some((s) => line >= s.start && line < s.end);
 }
 
