@@ -1,4 +1,4 @@
-import { serviceFqdn, serviceKey } from '../model/hosts';
+import { expandHost, serviceFqdn, serviceKey } from '../model/hosts';
 import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
@@ -16,6 +16,8 @@ import type { RelativeFix, WorkspaceFinding, WorkspaceRule } from './rule';
 
 /** A destination outside the mesh: its host as Istio matches it, and what to point at. */
 interface ExternalDestination {
+  /** Whether the files show where it leads (hand-written Endpoints, an entry's addresses): then a break is proven. */
+  readonly proven: boolean;
   readonly host: string;
   readonly namespace: string;
   readonly description: string;
@@ -35,12 +37,22 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
       const anchor = service.type ?? service.name ?? service.kind;
       if (service.type?.value === 'ExternalName') {
         // From 1.21 a rule on the alias is dead (EGR401); the target is covered through its ServiceEntry, if any.
-        if (oldExternalName) out.push({ host, namespace, at: placed, anchor, description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
+        if (oldExternalName) out.push({ proven: true, host, namespace, at: placed, anchor, description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
       } else if (service.selector === undefined) {
         // Workloads with sidecars (a MESH_INTERNAL entry selecting VMs) behind the Service's name take mesh mTLS.
         const entry = entryServingService(placed, index, options.clusterDomain);
         if (entry && !isMeshExternalEntry(entry.resource)) continue;
-        out.push({ host, namespace, at: placed, anchor, description: `the Service '${name}', whose hand-written Endpoints have no sidecar` });
+        // A VirtualService that sends the Service's traffic to other hosts: its rule never meets that traffic.
+        if (routedElsewhere(host, index, options)) continue;
+        const endpoints = index.endpointsOf(namespace, name).length > 0 || index.endpointSlicesOf(namespace, name).length > 0;
+        out.push({
+          proven: endpoints || entry !== undefined,
+          host,
+          namespace,
+          at: placed,
+          anchor,
+          description: endpoints || entry ? `the Service '${name}', whose hand-written Endpoints have no sidecar` : `the Service '${name}', which has no selector (its Endpoints are not in these files)`,
+        });
       }
     }
   }
@@ -49,6 +61,7 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
     for (const host of placed.resource.hosts) {
       if (host.value.startsWith('*')) continue;
       out.push({
+        proven: true,
         host: host.value.toLowerCase(),
         namespace: namespaceOf(placed.resource),
         at: placed,
@@ -58,6 +71,16 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
     }
   }
   return out;
+}
+
+/** Whether a VirtualService for `host` routes all of it to other hosts. */
+function routedElsewhere(host: string, index: WorkspaceIndex, options: AnalysisOptions): boolean {
+  return index.virtualServices.some((vs) => {
+    const ns = namespaceOf(vs.resource);
+    const expand = (h: string): string => expandHost(h, ns, options.clusterDomain).toLowerCase();
+    const destinations = vs.resource.destinations.flatMap((d) => (d.host ? [expand(d.host.value)] : []));
+    return vs.resource.hosts.some((h) => expand(h.value) === host) && destinations.length > 0 && destinations.every((d) => d !== host);
+  });
 }
 
 function asDestination(hit: ExternalDestination): Destination | undefined {
@@ -150,6 +173,9 @@ export const istioMutualToExternal: WorkspaceRule = {
       const except = local.length ? ` (clients in namespace${local.length > 1 ? 's' : ''} ${local.join(', ')} apply their own namespace's rule instead)` : '';
       report({
         ...finding,
+        // Error only when the files show the destination outside the mesh; a Service whose addresses are not in
+        // them (other files, a route elsewhere) may still be served by workloads with sidecars.
+        ...(hits.some((h) => h.proven) ? {} : { severity: 'warning' as const }),
         message: `ISTIO_MUTUAL${placement} applies to ${first.description}${more}${via}${except}: an external server cannot terminate Istio mutual TLS, so connections fail. Use DISABLE, or SIMPLE to originate TLS.`,
         related: hits.slice(0, 10).map((h) => ({ at: h.at, range: h.anchor.range, message: `${describe(h.at.resource)}: ${h.host}` })),
         fixes: fixesFor(finding, hits, port, wildcard, index),

@@ -145,10 +145,14 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       }
       break;
     case 'VirtualService':
-      // EGR406: a DestinationRule's host that a VirtualService lists and binds to a Gateway.
+      // EGR406: a DestinationRule's host that a VirtualService lists and binds to a Gateway; EGR402: a Service's
+      // cluster name that it routes elsewhere (hosts expanded in its namespace).
       for (const host of resource.hosts) {
         const h = host.value.toLowerCase();
-        if (!h.includes('*')) exact.push(hostName(h));
+        if (h.includes('*')) continue;
+        exact.push(hostName(h));
+        const expanded = expandHost(h, namespace, clusterDomain).toLowerCase();
+        if (expanded !== h) exact.push(hostName(expanded));
       }
       // EGR409: a route's destination host, as `name` or `name.ns…`, is looked up with index.service.
       for (const destination of resource.destinations) {

@@ -24,6 +24,8 @@ export class WorkspaceIndex {
   readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
   /** Services written without `metadata.namespace`, by name: applied with `-n`, their namespace is not in the files. */
   private readonly servicesWithoutNamespace = new Map<string, PlacedResource<ServiceResource>[]>();
+  /** ServiceEntries by namespace and name: the versions of one entry. */
+  private readonly entriesByName = new Map<string, PlacedResource<ServiceEntryResource>[]>();
   /** ServiceEntries by each exact host they declare (lower case). */
   private readonly entriesByHost = new Map<string, PlacedResource<ServiceEntryResource>[]>();
   /** ServiceEntries' wildcard hosts (`*.example.com`, `*`), checked by suffix. */
@@ -62,6 +64,7 @@ export class WorkspaceIndex {
       case 'ServiceEntry': {
         const entry = { ...placed, resource: r };
         this.serviceEntries.push(entry);
+        if (r.name) push(this.entriesByName, serviceKey(namespaceOf(r), r.name.value), entry);
         for (const host of r.hosts) {
           const h = host.value.toLowerCase();
           if (h.startsWith('*')) this.wildcardEntries.push({ suffix: h.slice(1), entry });
@@ -99,7 +102,15 @@ export class WorkspaceIndex {
   /** The ServiceEntry declaring exactly this host: the one nearest `from` when given, else the first. */
   entryWithHost(host: string, from?: PlacedResource): PlacedResource<ServiceEntryResource> | undefined {
     const candidates = this.entriesByHost.get(host.toLowerCase());
-    return from && candidates ? nearest(from, candidates) : candidates?.[0];
+    if (!from || !candidates) return candidates?.[0];
+    // An entry another version of which (same namespace and name, other hosts) sits nearer is not the one applied.
+    return nearest(from, candidates.filter((c) => this.nearestVersion(c, from)));
+  }
+
+  private nearestVersion(entry: PlacedResource<ServiceEntryResource>, from: PlacedResource): boolean {
+    const name = entry.resource.name?.value;
+    const versions = name === undefined ? undefined : this.entriesByName.get(serviceKey(namespaceOf(entry.resource), name));
+    return !versions || versions.length < 2 || nearest(from, versions) === entry;
   }
 
   /** Whether a ServiceEntry registers the host, exactly or through a wildcard host. */
