@@ -1,5 +1,6 @@
 import { namespaceOf, type EndpointsResource, type Located, type ServiceResource } from '../model/resources';
-import { entryServingService } from '../workspace/destinations';
+import { entryServingService, routedElsewhere } from '../workspace/destinations';
+import { serviceFqdn } from '../model/hosts';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { createEndpointsFor } from './fixes/endpointsForService';
@@ -28,6 +29,8 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
         // A ServiceEntry for the Service's own cluster name with endpoints (or workloads) gives mesh clients addresses:
         // Istio joins the endpoints of one host in one namespace.
         if (entryServingService(placed, index, options.clusterDomain)) continue;
+        // Mesh clients sent to other hosts by a VirtualService never use this Service's endpoints.
+        if (routedElsewhere(serviceFqdn(service.name.value, namespace, options.clusterDomain).toLowerCase(), index, options)) continue;
         const fix = createEndpointsFor(placed);
         report({
           at: placed,

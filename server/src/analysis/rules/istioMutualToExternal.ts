@@ -1,8 +1,8 @@
-import { expandHost, serviceFqdn, serviceKey } from '../model/hosts';
+import { serviceFqdn, serviceKey } from '../model/hosts';
 import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
-import { entryServingService, isMeshExternalEntry } from '../workspace/destinations';
+import { entryServingService, isMeshExternalEntry, routedElsewhere } from '../workspace/destinations';
 import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
 import { nearest, sameObject } from '../workspace/together';
@@ -43,7 +43,7 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
         const entry = entryServingService(placed, index, options.clusterDomain);
         if (entry && !isMeshExternalEntry(entry.resource)) continue;
         // A VirtualService that sends the Service's traffic to other hosts: its rule never meets that traffic.
-        if (routedElsewhere(host, index, options)) continue;
+        if (routedElsewhere(host.toLowerCase(), index, options)) continue;
         const endpoints = index.endpointsOf(namespace, name).length > 0 || index.endpointSlicesOf(namespace, name).length > 0;
         out.push({
           proven: endpoints || entry !== undefined,
@@ -71,16 +71,6 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
     }
   }
   return out;
-}
-
-/** Whether a VirtualService for `host` routes all of it to other hosts. */
-function routedElsewhere(host: string, index: WorkspaceIndex, options: AnalysisOptions): boolean {
-  return index.virtualServices.some((vs) => {
-    const ns = namespaceOf(vs.resource);
-    const expand = (h: string): string => expandHost(h, ns, options.clusterDomain).toLowerCase();
-    const destinations = vs.resource.destinations.flatMap((d) => (d.host ? [expand(d.host.value)] : []));
-    return vs.resource.hosts.some((h) => expand(h.value) === host) && destinations.length > 0 && destinations.every((d) => d !== host);
-  });
 }
 
 function asDestination(hit: ExternalDestination): Destination | undefined {

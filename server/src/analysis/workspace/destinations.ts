@@ -61,3 +61,17 @@ export function entryServingService(
   const entry = index.entryWithHost(serviceFqdn(name, namespaceOf(placed.resource), clusterDomain), placed);
   return entry && (entry.resource.endpoints.length > 0 || entry.resource.workloadSelectorKey) ? entry : undefined;
 }
+
+/**
+ * Whether a VirtualService for `host` (a Service's cluster name) routes all of its traffic to other hosts: mesh
+ * clients then never use the Service's own endpoints, nor a DestinationRule on its name. Partition keys: a
+ * VirtualService's hosts, expanded in its namespace (resourceKeys.ts).
+ */
+export function routedElsewhere(host: string, index: WorkspaceIndex, options: AnalysisOptions): boolean {
+  return index.virtualServices.some((vs) => {
+    const ns = namespaceOf(vs.resource);
+    const expand = (h: string): string => expandHost(h, ns, options.clusterDomain).toLowerCase();
+    const destinations = vs.resource.destinations.flatMap((d) => (d.host ? [expand(d.host.value)] : []));
+    return vs.resource.hosts.some((h) => expand(h.value) === host) && destinations.length > 0 && destinations.every((d) => d !== host);
+  });
+}
