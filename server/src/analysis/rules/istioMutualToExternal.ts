@@ -1,11 +1,10 @@
-import { serviceFqdn, serviceKey } from '../model/hosts';
+import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
 import { entryServingService, isMeshExternalEntry, routedElsewhere } from '../workspace/destinations';
 import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
-import { nearest, sameObject } from '../workspace/together';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { AnalysisOptions } from '../options';
 import type { Destination } from '../workspace/destinations';
@@ -103,17 +102,6 @@ function fixesFor(
   return guard ? [guard] : [];
 }
 
-/** Whether `at` is, among the versions of its object in the index, the one nearest `from`. */
-function nearestVersion(at: PlacedResource, from: PlacedResource, index: WorkspaceIndex): boolean {
-  const r = at.resource;
-  const candidates: readonly PlacedResource[] =
-    r.kindName === 'Service' && r.name ? (index.services.get(serviceKey(namespaceOf(r), r.name.value)) ?? []) : r.kindName === 'ServiceEntry' ? index.serviceEntries : [];
-  const versions = candidates.filter((c) => sameObject(c.resource, r));
-  if (versions.length < 2) return true;
-  const best = nearest(from, versions);
-  return best === undefined || (best.uri === at.uri && best.startLine === at.startLine);
-}
-
 function describe(resource: Resource): string {
   return `${resource.kind.value} '${resource.name?.value ?? ''}'`;
 }
@@ -137,7 +125,7 @@ export const istioMutualToExternal: WorkspaceRule = {
       const applied = appliedRule(destination.host, destination.namespace, index, options, undefined, undefined, destination.at);
       if (!applied) continue;
       // Versions of one object (a tutorial's alternatives): the rule meets the version applied with it, the nearest.
-      if (!nearestVersion(destination.at, applied.rule, index)) continue;
+      if (!index.isNearestVersion(destination.at, applied.rule)) continue;
       for (const placement of tlsPlacements(applied.rule.resource)) {
         const mode = placement.mode;
         if (mode?.value !== 'ISTIO_MUTUAL') continue;

@@ -35,6 +35,8 @@ export function sameObject(a: Resource, b: Resource): boolean {
  */
 export function distance(from: PlacedResource, candidate: PlacedResource): number {
   if (from.uri === candidate.uri) return 0;
+  const folder = folderOf(from.uri);
+  if (folder === folderOf(candidate.uri)) return 1;
   const a = folderOf(from.uri).split('/');
   const b = folderOf(candidate.uri).split('/');
   let common = 0;
@@ -49,6 +51,8 @@ export function nearest<R extends PlacedResource>(from: PlacedResource, candidat
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     const d = distance(from, candidate);
+    // Nothing is nearer than the same file.
+    if (d === 0) return candidate;
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

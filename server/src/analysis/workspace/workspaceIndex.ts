@@ -107,6 +107,20 @@ export class WorkspaceIndex {
     return nearest(from, candidates.filter((c) => this.nearestVersion(c, from)));
   }
 
+  /**
+   * Whether `at` (a Service or ServiceEntry of the index) is, among the versions of its object (same kind, namespace
+   * and name), the one nearest `from`: the one applied with it.
+   */
+  isNearestVersion(at: PlacedResource, from: PlacedResource): boolean {
+    const r = at.resource;
+    if (!r.name) return true;
+    const key = serviceKey(namespaceOf(r), r.name.value);
+    const versions: readonly PlacedResource[] | undefined = r.kindName === 'Service' ? this.services.get(key) : r.kindName === 'ServiceEntry' ? this.entriesByName.get(key) : undefined;
+    if (!versions || versions.length < 2) return true;
+    const best = nearest(from, versions);
+    return best === undefined || (best.uri === at.uri && best.startLine === at.startLine);
+  }
+
   private nearestVersion(entry: PlacedResource<ServiceEntryResource>, from: PlacedResource): boolean {
     const name = entry.resource.name?.value;
     const versions = name === undefined ? undefined : this.entriesByName.get(serviceKey(namespaceOf(entry.resource), name));
