@@ -119,3 +119,40 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
     assert.ok(!seen.some((f) => f.includes('EGR402')));
   });
 });
+
+describe('istio-egress check on charts, overlays and piped streams', () => {
+  it('gives a chart folder one note per template file and no error from the templates', async () => {
+    const result = await cli(['check', '--format', 'json', 'test/fixtures/EGR005/chart']);
+    // The one error is the plain (action-free) document the fixture puts in service.yaml on purpose.
+    assert.equal(result.code, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const templates = findings.filter((f) => f.code === 'EGR005').map((f) => path.basename(f.file));
+    assert.deepEqual(templates, ['destinationrule.yaml', 'service.yaml', 'serviceentry.yaml']);
+    assert.deepEqual(findings.filter((f) => f.severity === 'error').map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`), ['service.yaml:24 EGR101']);
+  });
+
+  it('checks a kustomize tree as built: namespaces, selector labels and patches, with one note per build', async () => {
+    const result = await cli(['check', 'test/fixtures/EGR006']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n').filter((l) => !/ EGR003 /.test(l));
+    assert.deepEqual(
+      lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
+      [
+        'test/fixtures/EGR006/overlay/overlays/prod/kustomization.yaml:1:1 info EGR006',
+        'test/fixtures/EGR006/tenants/a/kustomization.yaml:1:1 info EGR006',
+        'test/fixtures/EGR006/tenants/b/kustomization.yaml:1:1 info EGR006',
+      ],
+    );
+  });
+
+  it('names the document of each finding in a long piped stream', async () => {
+    const doc = (i: number): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: alias-${i}\n  namespace: ns-${i}\nspec:\n  type: ExternalName\n  externalName: https://host-${i}.example.com\n`;
+    const input = Array.from({ length: 3000 }, (_, i) => doc(i)).join('---\n');
+    const result = await cli(['check', '--format', 'json', '-'], { input });
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const errors = findings.filter((f) => f.code === 'EGR101');
+    assert.equal(errors.length, 3000);
+    assert.deepEqual(errors[2999]?.document, { kind: 'Service', name: 'alias-2999', namespace: 'ns-2999' });
+    assert.deepEqual(errors[1234]?.document, { kind: 'Service', name: 'alias-1234', namespace: 'ns-1234' });
+  });
+});
