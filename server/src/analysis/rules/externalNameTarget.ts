@@ -66,7 +66,8 @@ export const routeToUnregisteredAlias: WorkspaceRule = {
         const parts = host.value.replace(/\.$/, '').split('.');
         const [name = '', ns = namespace] = parts;
         const fqdnMatch = parts.length === 1 || host.value.replace(/\.$/, '') === `${name}.${ns}.svc.${options.clusterDomain}`;
-        const service = fqdnMatch ? index.service(ns, name) : undefined;
+        // A host naming its namespace may mean a Service written without one (applied with -n), as for rules.
+        const service = !fqdnMatch ? undefined : parts.length === 1 ? index.service(ns, name, vs) : index.serviceNamedBy(ns, name, vs);
         if (!service || service.resource.type?.value !== 'ExternalName' || targetRegistered(service.resource, index, options.clusterDomain)) continue;
         report({
           at: vs,

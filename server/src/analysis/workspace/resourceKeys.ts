@@ -158,8 +158,11 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       for (const destination of resource.destinations) {
         const value = destination.host?.value;
         if (value === undefined) continue;
-        const [name = '', ns = namespace] = value.replace(/\.$/, '').split('.');
+        const parts = value.replace(/\.$/, '').split('.');
+        const [name = '', ns = namespace] = parts;
         exact.push(serviceName(ns, name));
+        // serviceNamedBy for a host naming its namespace.
+        if (parts.length > 1) exact.push(anyNamespace(name));
       }
       break;
     case 'Other':
