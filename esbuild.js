@@ -2,7 +2,14 @@
 // the bundles elsewhere than dist/ (the package test builds a production copy without touching the dist/ others use).
 const path = require('node:path');
 const esbuild = require('esbuild');
-const { version } = require('./package.json');
+const { version, repository } = require('./package.json');
+
+/** Where the rule pages are published, from package.json's repository (GitHub): SARIF links rules there. */
+function ruleDocsBase() {
+  const url = typeof repository === 'string' ? repository : repository?.url;
+  const match = /github\.com[/:]([^/]+\/[^/.]+)/.exec(url ?? '');
+  return match ? `https://github.com/${match[1]}/blob/main/docs/rules/` : undefined;
+}
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -20,7 +27,7 @@ const common = {
   // jsonc-parser's UMD build breaks when bundled; its ES module build does not.
   mainFields: ['module', 'main'],
   logLevel: 'warning',
-  define: { ISTIO_EGRESS_VERSION: JSON.stringify(version) },
+  define: { ISTIO_EGRESS_VERSION: JSON.stringify(version), ISTIO_EGRESS_RULE_DOCS: JSON.stringify(ruleDocsBase()) ?? 'undefined' },
 };
 
 const entries = [

@@ -23,6 +23,7 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
     const result = await cli(['check', 'examples']);
     assert.equal(result.code, 1, result.stderr);
     const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.pop(), 'Checked 4 files, 12 documents: 3 errors, 1 warning, 1 hint.');
     assert.deepEqual(
       lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
       [
@@ -34,6 +35,12 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
       ],
     );
     assert.match(lines[0] ?? '', /alias of 'httpbin\.org'/);
+  });
+
+  it('says what it checked when nothing is found', async () => {
+    const result = await cli(['check', 'examples/2-externalname-current.yaml']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'Checked 1 file, 3 documents: no findings.\n');
   });
 
   it('exits 0 when only warnings are found', async () => {
@@ -85,6 +92,7 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
     const result = await cli(['check', dir], { cwd: dir });
     assert.equal(result.code, 1);
     const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.pop(), 'Checked 1 file, 1 document: 1 error, 1 warning.');
     assert.deepEqual([...new Set(lines.map((l) => l.split(':')[0]))], ['nested/deeper/e.yml'], 'only the walked file reports');
     assert.ok(lines.some((l) => l.startsWith('nested/deeper/e.yml:7:9 error EGR110')), result.stdout);
   });
@@ -93,8 +101,8 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
     for (const args of [[], ['lint', 'x'], ['check'], ['check', '--format', 'xml', 'x'], ['check', '--bogus', 'x']]) {
       const result = await cli(args);
       if (args.length === 0) {
-        assert.equal(result.code, 0, 'no arguments prints help');
-        assert.match(result.stdout, /Usage: istio-egress check/);
+        assert.equal(result.code, 2, 'no arguments is a usage error');
+        assert.match(result.stderr, /no command given[\s\S]*Usage: istio-egress check/);
         continue;
       }
       assert.equal(result.code, 2, `args ${args.join(' ')}`);
@@ -134,7 +142,7 @@ describe('istio-egress check on charts, overlays and piped streams', () => {
   it('checks a kustomize tree as built: namespaces, selector labels and patches, with one note per build', async () => {
     const result = await cli(['check', 'test/fixtures/EGR006']);
     assert.equal(result.code, 0, result.stderr);
-    const lines = result.stdout.trim().split('\n').filter((l) => !/ EGR003 /.test(l));
+    const lines = result.stdout.trim().split('\n').filter((l) => !/ EGR003 /.test(l) && !l.startsWith('Checked '));
     assert.deepEqual(
       lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
       [

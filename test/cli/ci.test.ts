@@ -50,7 +50,7 @@ describe('istio-egress check in CI: formats, thresholds, suppression, project fi
   });
 
   it('writes SARIF 2.1.0 that validates against the SARIF schema, with rules, doc URIs and 1-based regions', async () => {
-    const result = await cli(['check', '--format', 'sarif', 'team-a/wikipedia.yaml'], { cwd: dir });
+    const result = await cli(['check', '--format', 'sarif', '--docs-url', 'https://docs.example.test/egress/rules', 'team-a/wikipedia.yaml'], { cwd: dir });
     assert.equal(result.code, 1);
     const log = JSON.parse(result.stdout) as Log;
     const require = createRequire(__filename);
@@ -61,12 +61,22 @@ describe('istio-egress check in CI: formats, thresholds, suppression, project fi
     const run0 = log.runs[0];
     assert.ok(run0);
     const rules = run0.tool.driver.rules ?? [];
-    assert.ok(rules.some((r) => r.id === 'EGR402' && /docs\/rules\/EGR402\.md$/.test(r.helpUri ?? '')));
+    assert.equal(rules.find((r) => r.id === 'EGR402')?.helpUri, 'https://docs.example.test/egress/rules/EGR402.md');
     const error = run0.results?.find((r) => r.ruleId === 'EGR110');
     assert.equal(error?.level, 'error');
     assert.deepEqual(error?.locations?.[0]?.physicalLocation?.region, { startLine: 14, startColumn: 20, endLine: 14, endColumn: 29 });
     assert.equal(error?.locations?.[0]?.physicalLocation?.artifactLocation?.uri, 'team-a/wikipedia.yaml');
     assert.equal(error?.ruleIndex !== undefined ? rules[error.ruleIndex]?.id : undefined, 'EGR110');
+  });
+
+  it('links no rule page on the machine that ran the check: SARIF travels, file:// paths do not', async () => {
+    const result = await cli(['check', '--format', 'sarif', 'team-a/wikipedia.yaml'], { cwd: dir });
+    const rules = (JSON.parse(result.stdout) as Log).runs[0]?.tool.driver.rules ?? [];
+    assert.ok(rules.length > 30);
+    for (const rule of rules) {
+      assert.doesNotMatch(rule.helpUri ?? '', /^file:/, rule.id);
+      assert.match(rule.help?.text ?? '', new RegExp(`docs/rules/${rule.id}\\.md`));
+    }
   });
 
   it('writes GitHub annotations', async () => {

@@ -14,6 +14,8 @@ export interface CheckArgs {
   readonly clusterDomain?: string;
   readonly istioVersion?: string;
   readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** Where the rule pages are published (`<url>EGR402.md`): SARIF links each rule there. */
+  readonly docsUrl?: string;
 }
 
 export type ParsedArgs =
@@ -35,6 +37,7 @@ Options:
   --format text|json|sarif|github   output format (default: text)
   --fail-on error|warning|info|hint exit 1 when a finding of this severity or worse exists (default: error)
   --disable EGR001[,EGR002...]      do not report these rules
+  --docs-url URL                    where the rule pages are published (SARIF links <URL>EGR402.md)
   --cluster-domain DOMAIN           cluster DNS domain (default: cluster.local)
   --istio-version X.Y               Istio version whose behaviour to assume (default: newest)
   --outbound-traffic-policy ALLOW_ANY|REGISTRY_ONLY
@@ -44,7 +47,7 @@ Options:
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
-type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable';
+type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--format': 'format',
@@ -53,10 +56,12 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--outbound-traffic-policy': 'outboundTrafficPolicy',
   '--fail-on': 'failOn',
   '--disable': 'disable',
+  '--docs-url': 'docsUrl',
 };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
+  if (argv.length === 0) return { command: 'error', message: 'no command given' };
+  if (argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
   if (argv[0] === '--version') return { command: 'version' };
   const listRules = argv[0] === '--list-rules' || argv[0] === 'rules';
   if (argv[0] !== 'check' && !listRules) return { command: 'error', message: `unknown command '${argv[0] ?? ''}'` };
@@ -109,5 +114,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(values.clusterDomain ? { clusterDomain: values.clusterDomain } : {}),
     ...(values.istioVersion ? { istioVersion: values.istioVersion } : {}),
     ...(policy ? { outboundTrafficPolicy: policy } : {}),
+    ...(values.docsUrl ? { docsUrl: values.docsUrl.replace(/\/?$/, '/') } : {}),
   };
 }

@@ -27,6 +27,9 @@ export interface ReportedFinding extends Finding {
 
 export interface CheckResult {
   readonly findings: readonly ReportedFinding[];
+  /** How many inputs (files, stdin) and YAML documents were checked: the summary line's figures. */
+  readonly files: number;
+  readonly documents: number;
   /** Inputs that could not be read, with why. */
   readonly unreadable: readonly string[];
   /** Problems in project files, with the file's path. */
@@ -118,6 +121,8 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
   }
   const findings: ReportedFinding[] = [];
   const configProblems: string[] = [];
+  let files = 0;
+  let documents = 0;
   for (const { found, inputs } of groups.values()) {
     if (found.file) configProblems.push(...found.problems.map((p) => `${displayPath(pathToFileURL(found.file ?? '').toString(), io.cwd)}: ${p}`));
     const project = new Project(optionsOf(args, found));
@@ -125,11 +130,13 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     for (const input of inputs) {
       const own = applyConfig(project.findings(input.uri), found.config, args.disable);
       const docs = project.file(input.uri)?.documents ?? [];
+      files++;
+      documents += docs.length;
       for (const finding of own) {
         const document = finding.uri === input.uri ? documentName(docs, finding) : undefined;
         findings.push({ ...finding, file: displayPath(finding.uri, io.cwd), ...(document ? { document } : {}) });
       }
     }
   }
-  return { findings, unreadable, configProblems };
+  return { findings, files, documents, unreadable, configProblems };
 }

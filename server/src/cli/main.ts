@@ -7,7 +7,7 @@ import { parseProbeArgs, PROBE_USAGE } from './probeArgs';
 import { formatGithub } from './formats/github';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
-import { formatText } from './formats/text';
+import { formatText, summaryLine } from './formats/text';
 
 declare const ISTIO_EGRESS_VERSION: string;
 
@@ -66,10 +66,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         args.format === 'json'
           ? formatJson(result.findings)
           : args.format === 'sarif'
-            ? formatSarif(result.findings, cwd, ISTIO_EGRESS_VERSION)
+            ? formatSarif(result.findings, cwd, ISTIO_EGRESS_VERSION, args.docsUrl)
             : args.format === 'github'
               ? formatGithub(result.findings)
-              : formatText(result.findings);
+              : [formatText(result.findings), summaryLine(result.files, result.documents, result.findings)].filter(Boolean).join('\n');
       if (output) process.stdout.write(`${output}\n`);
       if (result.unreadable.length) return 2;
       const threshold = SEVERITY_ORDER[args.failOn];

@@ -7,20 +7,31 @@ import type { ReportedFinding } from '../check';
 
 const LEVEL: Readonly<Record<Severity, Result.level>> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-/** The rule pages ship beside the bundle (`docs/rules/`); SARIF wants absolute URIs. */
-function ruleDocUri(code: string): string {
-  return pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${code}.md`)).toString();
+/**
+ * Where a rule's page is published: `--docs-url`, else the repository named in package.json (at build time), else
+ * nowhere. A path on the machine that ran the check means nothing where the SARIF file is read (a code-scanning page),
+ * so then the rule carries only its help text.
+ */
+declare const ISTIO_EGRESS_RULE_DOCS: string | undefined;
+
+function ruleDocUri(code: string, docsUrl: string | undefined): string | undefined {
+  const base = docsUrl ?? (typeof ISTIO_EGRESS_RULE_DOCS === 'string' ? ISTIO_EGRESS_RULE_DOCS : undefined);
+  return base ? `${base}${code}.md` : undefined;
 }
 
 /** SARIF 2.1.0: the catalogue as the tool's rules, each finding a result with a 1-based region. */
-export function formatSarif(findings: readonly ReportedFinding[], cwd: string, version: string): string {
-  const rules: ReportingDescriptor[] = CATALOGUE.map((r) => ({
-    id: r.code,
-    name: r.name,
-    shortDescription: { text: r.title },
-    helpUri: ruleDocUri(r.code),
-    defaultConfiguration: { level: LEVEL[r.severity] },
-  }));
+export function formatSarif(findings: readonly ReportedFinding[], cwd: string, version: string, docsUrl?: string): string {
+  const rules: ReportingDescriptor[] = CATALOGUE.map((r) => {
+    const helpUri = ruleDocUri(r.code, docsUrl);
+    return {
+      id: r.code,
+      name: r.name,
+      shortDescription: { text: r.title },
+      ...(helpUri ? { helpUri } : {}),
+      help: { text: `${r.title}. See docs/rules/${r.code}.md in the istio-egress package.` },
+      defaultConfiguration: { level: LEVEL[r.severity] },
+    };
+  });
   const index = new Map(CATALOGUE.map((r, i) => [r.code, i]));
   const results: Result[] = findings.map((f) => ({
     ruleId: f.code,

@@ -9,3 +9,12 @@ export function formatText(findings: readonly ReportedFinding[]): string {
     })
     .join('\n');
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The last line of a text run: what was checked and what was found, so a clean run says so. */
+export function summaryLine(files: number, documents: number, findings: readonly ReportedFinding[]): string {
+  const count = (severity: string): number => findings.filter((f) => f.severity === severity).length;
+  const found = (['error', 'warning', 'info', 'hint'] as const).flatMap((s) => (count(s) ? [plural(count(s), s)] : []));
+  return `Checked ${plural(files, 'file')}, ${plural(documents, 'document')}: ${found.length ? found.join(', ') : 'no findings'}.`;
+}
