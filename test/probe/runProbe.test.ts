@@ -217,7 +217,7 @@ describe('runProbe: cluster problems', () => {
     });
     assert.equal(report.exitCode, 2);
     assert.equal(report.error?.code, 'cluster-error');
-    assert.match(report.error?.message ?? '', /Unable to connect to the server/);
+    assert.match(report.error?.message ?? '', /^The cluster at https:\/\/127\.0\.0\.1:40123 \(context kind-dev\) cannot be reached: the connection timed out\. Likely causes: /);
   });
 
   it('DestinationRules that cannot be listed cost a note, not the probe', async () => {

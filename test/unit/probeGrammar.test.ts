@@ -147,10 +147,11 @@ describe('the heading: Service, namespace and kube context', () => {
     assert.deepEqual(l.at('kind-egress'), [...ROOT, PROBE_HEADING, CONTEXT]);
   });
 
-  it('scopes the context when the namespace could not be read (`?`)', () => {
-    const l = line('Probe of Service ?/my-httpbin (context staging-eu)');
+  it('scopes the Service and the context when the namespace could not be known (no `NS/`)', () => {
+    const l = line('Probe of Service my-httpbin (context staging-eu)');
     assert.deepEqual(l.at('staging-eu'), [...ROOT, PROBE_HEADING, CONTEXT]);
-    assert.deepEqual(l.at('?'), [...ROOT, PROBE_HEADING, NAMESPACE]);
+    assert.deepEqual(l.at('my-httpbin'), [...ROOT, PROBE_HEADING, SERVICE]);
+    assert.deepEqual(l.textsWith(NAMESPACE), []);
   });
 
   it('scopes the ExternalName target host and the cluster IP of the Service line', () => {

@@ -31,7 +31,9 @@ function formatResult(result: StepResult): string[] {
 
 export function formatReportText(report: ProbeReport): string {
   const out: string[] = [];
-  const target = `${report.target.namespace ?? '?'}/${report.target.name}`;
+  // Without a namespace (a kubeconfig kubectl could not read, a context it could not find), the name alone.
+  const namespace = report.target.namespace ?? report.namespace;
+  const target = namespace ? `${namespace}/${report.target.name}` : report.target.name;
   out.push(`Probe of Service ${target}${report.context ? ` (context ${report.context})` : ''}`);
   if (report.target.type) {
     const shape = report.target.type === 'ExternalName' ? `ExternalName → ${report.target.externalName ?? '?'}` : `${report.target.type}, cluster IP ${report.target.clusterIP ?? 'none'}`;

@@ -173,9 +173,14 @@ export const readDestinationRules = (json: unknown): LiveDestinationRule[] => re
 export const readServiceEntries = (json: unknown): LiveServiceEntry[] => readList(json, readServiceEntry);
 
 /** The current context's name and default namespace, from `kubectl config view --minify -o json`. */
-export function readKubeconfigContext(json: unknown): { context?: string; namespace?: string } {
+export function readKubeconfigContext(json: unknown): { context?: string; namespace?: string; server?: string } {
   const context = stringAt(json, 'current-context');
   const first = arrayAt(json, 'contexts')[0];
   const namespace = stringAt(first, 'context', 'namespace');
-  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}) };
+  // `--minify` keeps the context's cluster alone; look it up by name all the same.
+  const clusterName = stringAt(first, 'context', 'cluster');
+  const clusters = arrayAt(json, 'clusters');
+  const cluster = clusters.find((c) => stringAt(c, 'name') === clusterName) ?? (clusters.length === 1 ? clusters[0] : undefined);
+  const server = stringAt(cluster, 'cluster', 'server');
+  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(server ? { server } : {}) };
 }

@@ -1,9 +1,10 @@
 /**
- * The only module of the probe that starts processes. kubectl is spawned without a shell, with an argument array,
- * in its own process group, so a timeout or an abort kills kubectl and everything it started (auth plugins,
- * a hung exec stream) at once.
+ * The only module of the probe that starts processes (or looks at the machine at all). kubectl is spawned without a
+ * shell, with an argument array, in its own process group, so a timeout or an abort kills kubectl and everything it
+ * started (auth plugins, a hung exec stream) at once.
  */
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 
 export interface KubectlRequest {
   /** The kubectl executable (the `istioEgress.kubectlPath` setting): a name looked up on PATH, or a path. */
@@ -140,4 +141,18 @@ export function runKubectl(request: KubectlRequest): Promise<KubectlResult> {
     });
     child.on('close', finish);
   });
+}
+
+/**
+ * Whether a kubeconfig path exists: kubectl's `config view` treats a missing file like an empty one, so the probe
+ * asks this to tell the two apart. Only called after kubectl found no current context.
+ */
+export async function fileExists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    // Anything but "not there" (a permission problem): kubectl will say what is wrong with it.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR';
+  }
 }

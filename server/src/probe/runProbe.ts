@@ -3,14 +3,25 @@
  * curl steps one by one and judges them. Processes are started only through the injected `run` (the runner in
  * production, canned outputs in tests); nothing starts before every input has been validated.
  */
+import { delimiter } from 'node:path';
 import { attributeCauses, type StepResult } from './causes';
+import {
+  connectionFailure,
+  describeConnectionFailure,
+  describeKubeconfigProblem,
+  kubeconfigPaths,
+  kubeconfigProblem,
+  kubeconfigSource,
+  kubectlStderrLines,
+  type KubeconfigProblem,
+} from './clusterErrors';
 import { detectDrift, driftHeadline, type Drift } from './drift';
 import { classifyKubectlError } from './evidence/execOutcome';
 import type { ProbeFileModel } from './fileModel';
 import { parseJson } from './json';
 import { judgeStep } from './judgeStep';
 import { globalFlags, readCommands, type ClusterConnection, type ReadCommand } from './kubectlCommands';
-import type { KubectlResult, RunKubectl } from './kubectlRunner';
+import { fileExists, type KubectlResult, type RunKubectl } from './kubectlRunner';
 import { readKubeconfigContext, readPods, readService } from './kubeObjects';
 import { planProbe } from './plan';
 import type { ProbePlan, ProbeStep } from './planTypes';
@@ -46,12 +57,21 @@ export interface ProbeDeps {
   readonly onEvent?: (event: ProbeEvent) => void;
   /** Clock for timings (default Date.now). */
   readonly now?: () => number;
+  /** Whether a kubeconfig file exists, asked only when kubectl found no context (default: `fileExists` of kubectlRunner.ts). */
+  readonly fileExists?: (file: string) => Promise<boolean>;
 }
 
 /** Stops the probe with a report-level error; caught once in runProbe. */
 class ProbeStop extends Error {
   constructor(readonly code: ReportErrorCode, message: string, readonly field?: string) {
     super(message);
+  }
+}
+
+/** The cluster cannot be reached or has no context: stops the probe even where a read was optional. */
+class ClusterUnusable extends ProbeStop {
+  constructor(message: string) {
+    super('cluster-error', message);
   }
 }
 
@@ -69,10 +89,36 @@ interface Session {
   readonly kubectl: string;
   readonly commands: CommandRecord[];
   readonly notes: string[];
+  /** What the kube context told: its name and API server, for the message when the server cannot be reached. */
+  readonly cluster: { server?: string; context?: string };
 }
 
+/** kubectl's stderr for the transcript: klog's repeated discovery lines folded into kubectl's own summary. */
 function stderrExcerpt(stderr: string): string {
-  return redactSecrets(stderr.split(/\r?\n/).filter((l) => l.trim()).slice(0, 5).join('\n'));
+  return redactSecrets(kubectlStderrLines(stderr).slice(0, 5).join('\n'));
+}
+
+function environment(session: Session): NodeJS.ProcessEnv {
+  return session.options.env ?? process.env;
+}
+
+/** The message for a kubeconfig that gives kubectl no cluster, with a missing file told apart from an empty one. */
+async function kubeconfigMessage(session: Session, problem: KubeconfigProblem): Promise<string> {
+  const source = kubeconfigSource(session.options.kubeconfig, environment(session), delimiter);
+  const exists = session.deps.fileExists ?? fileExists;
+  const missing: string[] = [];
+  for (const file of kubeconfigPaths(source)) if (!(await exists(file))) missing.push(file);
+  return redactSecrets(describeKubeconfigProblem(problem, source, missing));
+}
+
+/** A failed read that says the cluster is out of reach or undefined: one message for it, else undefined. */
+async function unusableCluster(session: Session, result: KubectlResult): Promise<ClusterUnusable | undefined> {
+  const problem = kubeconfigProblem(result.stderr);
+  if (problem) return new ClusterUnusable(await kubeconfigMessage(session, problem));
+  const failure = result.timedOut ? 'timeout' : connectionFailure(result.stderr);
+  if (!failure) return undefined;
+  const { server, context } = session.cluster;
+  return new ClusterUnusable(redactSecrets(describeConnectionFailure({ kind: failure, stderr: result.stderr, ...(server ? { server } : {}), ...(context ? { context } : {}) })));
 }
 
 async function runCommand(session: Session, purpose: string, args: readonly string[], kind: 'read' | 'exec'): Promise<KubectlResult> {
@@ -110,6 +156,8 @@ async function readJson(session: Session, command: ReadCommand, notFoundIsFine: 
   if (error.reason === 'not-found' && notFoundIsFine) return undefined;
   if (error.reason === 'cancelled') throw new ProbeStop('cancelled', 'cancelled');
   if (error.reason === 'spawn') throw new ProbeStop('kubectl-unavailable', error.message);
+  const unusable = await unusableCluster(session, result);
+  if (unusable) throw unusable;
   throw new ProbeStop(error.reason === 'not-found' ? 'service-not-found' : 'cluster-error', `${command.purpose}: ${redactSecrets(error.message)}`);
 }
 
@@ -118,7 +166,7 @@ async function readOptionalJson(session: Session, command: ReadCommand, conseque
   try {
     return await readJson(session, command, true);
   } catch (error) {
-    if (error instanceof ProbeStop && error.code === 'cluster-error') {
+    if (error instanceof ProbeStop && error.code === 'cluster-error' && !(error instanceof ClusterUnusable)) {
       session.notes.push(`${error.message}; ${consequence}`);
       return undefined;
     }
@@ -141,7 +189,7 @@ async function readNamespaceJson(session: Session, namespace: string): Promise<u
     return json ?? 'missing';
   } catch (error) {
     // Namespace-scoped users often may not read Namespace objects: only ambient detection is lost.
-    if (!(error instanceof ProbeStop) || error.code !== 'cluster-error') throw error;
+    if (!(error instanceof ProbeStop) || error.code !== 'cluster-error' || error instanceof ClusterUnusable) throw error;
     session.notes.push(`${error.message}; ambient mode is not detected there.`);
     return undefined;
   }
@@ -152,17 +200,29 @@ function firstRefusal(options: ProbeOptions, settings: ProbeSettings): ProbeStop
   return refused && new ProbeStop('invalid-input', describeValidationError(refused), refused.field);
 }
 
-async function resolveNamespace(session: Session): Promise<{ context?: string; namespace: string }> {
+/**
+ * The context, its namespace and API server from `kubectl config view --minify`. Without a current context kubectl
+ * itself uses the namespace `default`, so that is the namespace reported; the probe stops there, except in a pod
+ * (in-cluster credentials, no kubeconfig) when the namespace was given.
+ */
+async function resolveNamespace(session: Session, resolved: { namespace?: string }): Promise<{ context?: string; namespace: string }> {
   const given = session.options.target.namespace;
   const command = readCommands.currentContext();
   const result = await runCommand(session, command.purpose, command.args, 'read');
   if (result.spawnError) throw new ProbeStop('kubectl-unavailable', result.spawnError);
   if (result.cancelled) throw new ProbeStop('cancelled', 'cancelled');
   const found = result.exitCode === 0 ? readKubeconfigContext(parseJson(result.stdout)) : {};
-  if (result.exitCode !== 0 && given === undefined) {
-    throw new ProbeStop('cluster-error', `no usable kube context: ${redactSecrets(classifyKubectlError(result).message)}`);
+  if (result.exitCode !== 0) {
+    const problem = kubeconfigProblem(result.stderr);
+    // kubectl's namespace when it has no context at all; unknown when the kubeconfig is broken or the context missing.
+    if (problem?.kind === 'no-current-context' || problem?.kind === 'file-missing') resolved.namespace = given ?? 'default';
+    const inCluster = !session.options.kubeconfig && !session.options.context && environment(session).KUBERNETES_SERVICE_HOST !== undefined;
+    if (problem && !(inCluster && given !== undefined && problem.kind === 'no-current-context')) throw new ClusterUnusable(await kubeconfigMessage(session, problem));
+    if (given === undefined) throw new ProbeStop('cluster-error', `no usable kube context: ${redactSecrets(classifyKubectlError(result).message)}`);
   }
   const context = session.options.context ?? found.context;
+  if (found.server) session.cluster.server = found.server;
+  if (context) session.cluster.context = context;
   const namespace = given ?? found.namespace ?? 'default';
   const refused = checkDnsLabel('namespace (from the kube context)', namespace);
   if (refused) throw new ProbeStop('invalid-input', describeValidationError(refused), refused.field);
@@ -233,7 +293,7 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps): Promise<
   const now = deps.now ?? Date.now;
   const started = now();
   const settings = probeSettings(options.settings);
-  const session: Session = { options, deps, settings, kubectl: options.kubectlPath ?? 'kubectl', commands: [], notes: [] };
+  const session: Session = { options, deps, settings, kubectl: options.kubectlPath ?? 'kubectl', commands: [], notes: [], cluster: {} };
   const file = options.target.file;
   let context: string | undefined = options.context;
   let namespace: string | undefined = options.target.namespace;
@@ -248,7 +308,11 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps): Promise<
     if (refused) throw refused;
     if (options.signal?.aborted) throw new ProbeStop('cancelled', 'cancelled');
     phase('context', 'Reading the kube context');
-    const resolved = await resolveNamespace(session);
+    const partly: { namespace?: string } = {};
+    const resolved = await resolveNamespace(session, partly).catch((stop: unknown) => {
+      namespace ??= partly.namespace;
+      throw stop;
+    });
     context = resolved.context;
     namespace = resolved.namespace;
     phase('fetch', `Reading Service ${namespace}/${options.target.name} and source pods`);

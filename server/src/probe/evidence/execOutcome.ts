@@ -3,6 +3,7 @@
  * (kubectl passes it on and prints `command terminated with exit code N`), a missing curl, or kubectl failing
  * before curl ran.
  */
+import { connectionFailure, kubectlStderrLines } from '../clusterErrors';
 import type { KubectlResult } from '../kubectlRunner';
 
 export type ClusterErrorReason = 'not-found' | 'unauthorized' | 'forbidden' | 'unreachable' | 'exec-failed' | 'other';
@@ -14,11 +15,12 @@ export type ExecOutcome =
   | { readonly kind: 'cluster-error'; readonly reason: ClusterErrorReason; readonly message: string }
   | { readonly kind: 'runner'; readonly reason: 'spawn' | 'timeout' | 'cancelled'; readonly message: string };
 
-const CLUSTER_ERRORS: readonly { readonly pattern: RegExp; readonly reason: ClusterErrorReason }[] = [
+const CLUSTER_ERRORS: readonly { readonly pattern: { test(stderr: string): boolean }; readonly reason: ClusterErrorReason }[] = [
   { pattern: /Error from server \(NotFound\)/, reason: 'not-found' },
   { pattern: /\bUnauthorized\b|You must be logged in/, reason: 'unauthorized' },
   { pattern: /Error from server \(Forbidden\)|\bforbidden\b/i, reason: 'forbidden' },
-  { pattern: /Unable to connect to the server|connection to the server .* was refused|dial tcp .*: (?:i\/o timeout|connect: )/, reason: 'unreachable' },
+  // Connection, DNS, timeout and TLS failures toward the API server (see clusterErrors.ts).
+  { pattern: { test: (stderr: string) => connectionFailure(stderr) !== undefined }, reason: 'unreachable' },
   { pattern: /error: unable to upgrade connection|error dialing backend|container not found|cannot exec into a container/i, reason: 'exec-failed' },
 ];
 
@@ -26,12 +28,10 @@ const NO_CURL = /executable file not found|"curl": not found|\bcurl: not found|n
 const CURL_ERROR = /^curl: \((\d+)\) ?(.*)$/m;
 const TERMINATED = /command terminated with exit code (\d+)/;
 
-/** The first meaningful stderr line, without kubectl's deprecation warnings. */
+/** The first meaningful stderr line, without kubectl's deprecation warnings and klog prefixes. */
 export function firstErrorLine(stderr: string): string {
   return (
-    stderr
-      .split(/\r?\n/)
-      .map((l) => l.trim())
+    kubectlStderrLines(stderr)
       .find((l) => l && !l.startsWith('Warning:') && !l.startsWith('* ') && !l.startsWith('> ') && !l.startsWith('< ') && !/^[{}]/.test(l)) ?? ''
   );
 }
