@@ -91,7 +91,16 @@ function parseWith(text: string, lines: LineIndex): ParsedDocument {
     // A document too broken to read is still reported through its syntax errors.
     resource = undefined;
   }
-  return { text, lineCount: lines.lineCount, resource, syntaxErrors, schemaErrors: checkSchema(doc, resource, lines) };
+  // A tab in the indentation moves every key under it; what the parser says about columns after it, and what the
+  // schema says about the moved keys, only repeat the tab.
+  const tabbed = syntaxErrors.some((e) => isTabIndentation(e.message));
+  return {
+    text,
+    lineCount: lines.lineCount,
+    resource,
+    syntaxErrors: tabbed ? syntaxErrors.filter((e) => isTabIndentation(e.message) || !/same column|indent/i.test(e.message)) : syntaxErrors,
+    schemaErrors: tabbed ? [] : checkSchema(doc, resource, lines),
+  };
 }
 
 /**
@@ -115,6 +124,11 @@ function firstSyntaxErrors(errors: readonly { message: string; start: number; en
   const last = out[MAX_SYNTAX_ERRORS];
   if (last) out[MAX_SYNTAX_ERRORS] = { ...last, more };
   return out;
+}
+
+/** Whether a parser error is about a tab in the indentation (YAML indents with spaces only). */
+export function isTabIndentation(message: string): boolean {
+  return /^Tabs are not allowed as indentation/.test(message);
 }
 
 /** Aliases expanded beyond this count make the document too costly to validate; it is left unvalidated. */

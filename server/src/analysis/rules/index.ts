@@ -20,6 +20,7 @@ import type { Rule, RuleInfo } from './rule';
 import { fileSkipped } from './fileSkipped';
 import { templateFile } from './templateFile';
 import { kustomizeBuild } from './kustomizeBuild';
+import { notText } from './notText';
 import { schemaRule } from './schema';
 import { resourceName } from './serviceName';
 import { serviceEntryValidation } from './serviceEntryValidation';
@@ -63,4 +64,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** The catalogue the docs and `--list-rules` read: the analysis rules plus schema validation, by code. */
-export const CATALOGUE: readonly RuleInfo[] = [...RULES, fileSkipped, templateFile, kustomizeBuild].sort((a, b) => a.code.localeCompare(b.code));
+export const CATALOGUE: readonly RuleInfo[] = [...RULES, fileSkipped, templateFile, kustomizeBuild, notText].sort((a, b) => a.code.localeCompare(b.code));

@@ -18,8 +18,10 @@ export interface FileModel {
   /** How many documents this build parsed (the rest came from earlier versions, or were parsed ahead: `parseAhead`). */
   readonly parsedCount: number;
   readonly suppressions: Suppressions;
-  /** Set when the file is not analysed (too large): why, in a sentence. */
+  /** Set when the file is not analysed (too large, not text): why, in a sentence. */
   readonly skipped?: string;
+  /** The rule that says so (EGR004 too large, EGR007 not text). */
+  readonly skippedCode?: string;
 }
 
 /** What the builder keeps of a file's last version. */

@@ -7,6 +7,7 @@ import { RULES } from '../rules';
 import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/rule';
 import { range, shiftRange, type Range } from '../text';
 import { fileSkipped } from '../rules/fileSkipped';
+import { notText, notTextReason } from '../rules/notText';
 import { templateFile, templateNote } from '../rules/templateFile';
 import { kustomizeBuild, kustomizeNote } from '../rules/kustomizeBuild';
 import { withOverlay } from '../kustomize/effective';
@@ -74,15 +75,17 @@ export class Project {
   }
 
   setFile(uri: string, text: string): FileModel {
+    const binary = notTextReason(text);
+    if (binary) return this.setSkipped(uri, binary, notText.code);
     const model = this.place(this.builder.build(uri, text), this.overlays.update(uri, text));
     this.invalidate();
     return model;
   }
 
   /** Keeps a file out of the analysis (too large to analyse as you type), with a finding that says why. */
-  setSkipped(uri: string, reason: string): FileModel {
+  setSkipped(uri: string, reason: string, code: string = fileSkipped.code): FileModel {
     this.forget(uri);
-    const model = this.place({ uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS, skipped: reason }, this.overlays.update(uri, ''));
+    const model = this.place({ uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS, skipped: reason, skippedCode: code }, this.overlays.update(uri, ''));
     this.invalidate();
     return model;
   }
@@ -164,7 +167,10 @@ export class Project {
     const model = this.files.get(uri);
     if (!model) return [];
     const out: Finding[] = [];
-    if (model.skipped) out.push({ code: fileSkipped.code, severity: fileSkipped.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
+    if (model.skipped) {
+      const rule = model.skippedCode === notText.code ? notText : fileSkipped;
+      out.push({ code: rule.code, severity: rule.severity, message: model.skipped, uri, range: range(0, 0, 0, 0), related: [] });
+    }
     for (const found of this.placedLocal.of(model)) appendAll(out, found);
     const quiet = quietSpans(model);
     const fromWorkspace = this.workspaceFindings().get(uri) ?? [];
