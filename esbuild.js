@@ -22,7 +22,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  // The package ships no maps (.vscodeignore), so its bundles name none; development builds keep them.
+  sourcemap: !production,
   minify: production,
   // jsonc-parser's UMD build breaks when bundled; its ES module build does not.
   mainFields: ['module', 'main'],
