@@ -129,3 +129,30 @@ describe('workspace index: kustomizations on disk change the resources they buil
     assert.match(String(published.diagnostics.find((d) => d.code === 'EGR304')?.message), /No Service 'web' in namespace 'prod'/);
   });
 });
+
+describe('workspace index: cross-file findings wait for the first walk of the workspace', () => {
+  let client: LspTestClient;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-walk-'));
+    // Enough files that the walk takes a while; the Service the rule names is read last.
+    for (let i = 0; i < 400; i++) writeFileSync(path.join(dir, `a-${String(i).padStart(3, '0')}.yaml`), EXTERNAL_NAME.replace('my-httpbin', `filler-${i}`));
+    writeFileSync(path.join(dir, 'z-httpbin.yaml'), EXTERNAL_NAME);
+    client = new LspTestClient();
+    await client.initialize([pathToFileURL(dir).toString()]);
+  });
+
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never says "no Service defines this host" about a Service the walk had not read yet', async () => {
+    const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
+    await client.open(uri, RULE);
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'), 30_000);
+    const seen = client.publications(uri).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
+    assert.ok(!seen.includes('EGR304'), `published: ${seen.join(', ')}`);
+  });
+});

@@ -68,6 +68,11 @@ export class DiagnosticsPublisher {
   private running = false;
   private readonly published = new Map<string, readonly Diagnostic[]>();
   private readonly staged: StagedAnalysis;
+  /**
+   * False while the first walk of the workspace folders is under way: cross-file findings then would say "no Service
+   * defines this host" about a Service the walk has not read yet, and take it back a moment later.
+   */
+  private workspaceKnown = true;
 
   constructor(
     private readonly connection: Connection,
@@ -125,7 +130,13 @@ export class DiagnosticsPublisher {
     if (!document || !model) return;
     // TextDocuments updates its documents in place: read the version now, with the text the findings come from.
     const version = document.version;
-    await this.publishFindings(uri, version, this.project.findings(uri));
+    await this.publishFindings(uri, version, this.project.findings(uri, this.workspaceKnown ? 'all' : 'document'));
+  }
+
+  /** The workspace walk started (false) or ended (true); at its end every open document is published again. */
+  setWorkspaceKnown(known: boolean): void {
+    this.workspaceKnown = known;
+    if (known) this.schedule();
   }
 
   /** Publishes findings of `version` of `uri` (all of them, or the partial ones of a staged analysis). */

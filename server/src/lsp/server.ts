@@ -88,9 +88,14 @@ export function startServer(): void {
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.istio-egress.yaml' }] })
         .catch(() => undefined);
     }
+    publisher.setWorkspaceKnown(false);
     runNotification(connection, 'workspace indexing', async () => {
-      await settings.reload();
-      await indexer.indexAll();
+      try {
+        await settings.reload();
+        await indexer.indexAll();
+      } finally {
+        publisher.setWorkspaceKnown(true);
+      }
     });
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' }).catch(() => undefined);

@@ -161,9 +161,10 @@ export class Project {
   }
 
   /**
-   * All findings of one file, sorted by position, suppression comments applied.
+   * All findings of one file, sorted by position, suppression comments applied; with `document`, only those its own
+   * documents show (no cross-file rules).
    */
-  findings(uri: string): Finding[] {
+  findings(uri: string, scope: 'all' | 'document' = 'all'): Finding[] {
     const model = this.files.get(uri);
     if (!model) return [];
     const out: Finding[] = [];
@@ -173,7 +174,8 @@ export class Project {
     }
     for (const found of this.placedLocal.of(model)) appendAll(out, found);
     const quiet = quietSpans(model);
-    const fromWorkspace = this.workspaceFindings().get(uri) ?? [];
+    // `document`: what the file alone shows, for when the rest of the workspace is not known yet.
+    const fromWorkspace = scope === 'all' ? (this.workspaceFindings().get(uri) ?? []) : [];
     // Findings on an unrendered template judge text that is not YAML yet, and on what an overlay changes a resource
     // that is not built as written: neither is reported, nor is one that leans on such a document elsewhere.
     for (const f of fromWorkspace) if (!inSpans(quiet, f.range.start.line) && !f.related.some((r) => this.isQuiet(r.uri, r.range.start.line))) out.push(f);
