@@ -50,6 +50,7 @@ const HELP = `node --import tsx bench/run.ts [flags]
   --requests N          completion and hover requests per run (default 30)
   --edits N             one-line edits per run (default 6)
   --workspace-files N   files of 5 documents in the workspace folder (default 2000; --quick: 200)
+  --stream-mb N         the CLI on one N MB stream against the same documents in files (default 20; --quick: 2)
   --servers LIST        ours,yaml-language-server (default both)
   --skip-workspace      no workspace (indexing, edit in a workspace file) runs
   --skip-cli            no CLI runs
@@ -67,6 +68,7 @@ interface Options {
   readonly requests: number;
   readonly edits: number;
   readonly workspaceFiles: number;
+  readonly streamMb: number;
   readonly servers: readonly string[];
   readonly skipWorkspace: boolean;
   readonly skipCli: boolean;
@@ -93,6 +95,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       requests: { type: 'string' },
       edits: { type: 'string' },
       'workspace-files': { type: 'string' },
+      'stream-mb': { type: 'string' },
       servers: { type: 'string' },
       'skip-workspace': { type: 'boolean', default: false },
       'skip-cli': { type: 'boolean', default: false },
@@ -122,6 +125,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     requests: positiveInt(values.requests, 30, '--requests'),
     edits: positiveInt(values.edits, 6, '--edits'),
     workspaceFiles: positiveInt(values['workspace-files'], quick ? 200 : 2000, '--workspace-files'),
+    streamMb: positiveInt(values['stream-mb'], quick ? 2 : 20, '--stream-mb'),
     servers,
     skipWorkspace: values['skip-workspace'] === true,
     skipCli: values['skip-cli'] === true,
@@ -626,6 +630,76 @@ function rowsFor(results: readonly ServerRun[], labels: Partial<Record<Metric, s
   return rows;
 }
 
+/** One stream against the same documents in files: the CLI must not slow down with the documents of one file. */
+interface StreamRuns {
+  readonly bytes: number;
+  readonly files: number;
+  readonly documents: number;
+  readonly single: readonly CliRun[];
+  readonly split: readonly CliRun[];
+}
+
+const STREAM_RATIO_TARGET = 1.5;
+
+async function measureStream(cliPath: string, workspace: GeneratedWorkspace, options: Options, log: (line: string) => void): Promise<StreamRuns> {
+  const perFile = workspace.bytes / workspace.files;
+  const files = Math.max(1, Math.ceil((options.streamMb * 1024 * 1024) / perFile));
+  const splitDir = path.join(OUT, 'stream-files');
+  const generated = writeWorkspace(splitDir, files, WORKSPACE_PER_FILE);
+  const streamFile = path.join(OUT, 'stream.yaml');
+  const texts: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else texts.push(readFileSync(full, 'utf8').replace(/\n?$/, '\n'));
+    }
+  };
+  walk(splitDir);
+  writeFileSync(streamFile, texts.join('---\n'));
+  log(`input: ${path.relative(ROOT, streamFile)} — ${generated.documents} documents in one file (${formatBytes(statSync(streamFile).size)}), and the same in ${files} files`);
+  const single: CliRun[] = [];
+  const split: CliRun[] = [];
+  const limit = Math.max(options.timeoutMs, 600_000);
+  for (let run = 1; run <= options.runs; run++) {
+    // Alternate which goes first, so a load change on the machine falls on both.
+    const order = run % 2 === 1 ? (['single', 'split'] as const) : (['split', 'single'] as const);
+    for (const which of order) {
+      const r = await runCliCheck(cliPath, which === 'single' ? streamFile : splitDir, ROOT, limit);
+      (which === 'single' ? single : split).push(r);
+      log(`cli ${which} run ${run}/${options.runs}: ${formatMs(r.wallMs)}, maxRSS ${formatMiB(r.maxRssKiB ?? Number.NaN)}, ${r.findings ?? '?'} findings${r.failure ? ` [${r.failure}]` : ''}`);
+    }
+  }
+  return { bytes: statSync(streamFile).size, files, documents: generated.documents, single, split };
+}
+
+function streamRows(stream: StreamRuns): Row[] {
+  const size = `${formatBytes(stream.bytes)}: 1 file vs ${stream.files.toLocaleString('en-US')}`;
+  const wall = (runs: readonly CliRun[]): number => median(runs.filter((r) => !r.failure).map((r) => r.wallMs));
+  const rss = (runs: readonly CliRun[]): number => median(runs.flatMap((r) => (r.failure || r.maxRssKiB === undefined ? [] : [r.maxRssKiB])));
+  const ratio = wall(stream.single) / wall(stream.split);
+  return [
+    {
+      metric: 'CLI on one stream vs the same documents in files: wall time',
+      size,
+      ours: `${formatMs(wall(stream.single))} vs ${formatMs(wall(stream.split))}`,
+      yls: 'n/a (no CLI)',
+      ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '',
+      target: `≤ ${STREAM_RATIO_TARGET}×`,
+      ok: Number.isFinite(ratio) ? (ratio <= STREAM_RATIO_TARGET ? '✓' : '✗') : '',
+    },
+    {
+      metric: 'CLI on one stream vs the same documents in files: peak RSS',
+      size,
+      ours: `${formatMiB(rss(stream.single))} vs ${formatMiB(rss(stream.split))}`,
+      yls: 'n/a (no CLI)',
+      ratio: '',
+      target: '',
+      ok: '',
+    },
+  ];
+}
+
 function cliRows(runs: readonly CliRun[], files: number): Row[] {
   const size = `${files.toLocaleString('en-US')} files × ${WORKSPACE_PER_FILE}`;
   const targeted = files === 2000;
@@ -814,6 +888,8 @@ async function main(): Promise<number> {
     }
   }
 
+  const stream = workspace && !options.skipCli ? await measureStream(build.cli, workspace, options, log) : undefined;
+
   let profile: { text: string; markdown: string } | undefined;
   if (options.profile) {
     const file = files.get(Math.max(...options.sizes));
@@ -840,6 +916,7 @@ async function main(): Promise<number> {
       ...rowsFor(results, SINGLE_LABELS, singleLabels, true),
       ...(wsScenario ? rowsFor(results, WORKSPACE_LABELS, [wsScenario.label], false) : []),
       ...(options.skipCli ? [] : cliRows(cli, options.workspaceFiles)),
+      ...(stream ? streamRows(stream) : []),
       activationRow(),
       vsixRow(),
     ];
