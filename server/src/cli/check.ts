@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { applyConfig, isIgnored, optionsWithConfig } from '../analysis/config/projectConfig';
 import type { Finding } from '../analysis/findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
-import type { PlacedDocument } from '../analysis/workspace/fileModel';
+import { documentAtLine, type FileModel } from '../analysis/workspace/fileModel';
 import { Project } from '../analysis/workspace/project';
 import { findYamlFiles } from '../files/walk';
 import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
@@ -63,19 +63,9 @@ export function displayPath(uri: string, cwd: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-/** The resource a finding sits in: the last document starting at or before its line (a binary search, not a scan). */
-function documentName(docs: readonly PlacedDocument[], finding: Finding): DocumentName | undefined {
-  let low = 0;
-  let high = docs.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if ((docs[mid]?.startLine ?? 0) <= finding.range.start.line) {
-      found = mid;
-      low = mid + 1;
-    } else high = mid - 1;
-  }
-  const resource = docs[found]?.doc.resource;
+/** The resource a finding sits in. */
+function documentName(model: FileModel | undefined, finding: Finding): DocumentName | undefined {
+  const resource = model && documentAtLine(model, finding.range.start.line)?.doc.resource;
   if (!resource) return undefined;
   return {
     kind: resource.kind.value,
@@ -129,11 +119,11 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     for (const input of inputs) project.setFile(input.uri, input.text);
     for (const input of inputs) {
       const own = applyConfig(project.findings(input.uri), found.config, args.disable);
-      const docs = project.file(input.uri)?.documents ?? [];
+      const model = project.file(input.uri);
       files++;
-      documents += docs.length;
+      documents += model?.documents.length ?? 0;
       for (const finding of own) {
-        const document = finding.uri === input.uri ? documentName(docs, finding) : undefined;
+        const document = finding.uri === input.uri ? documentName(model, finding) : undefined;
         findings.push({ ...finding, file: displayPath(finding.uri, io.cwd), ...(document ? { document } : {}) });
       }
     }

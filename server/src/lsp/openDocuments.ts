@@ -1,5 +1,5 @@
 import { TextDocuments } from 'vscode-languageserver/node';
-import type { FileModel, PlacedDocument } from '../analysis/workspace/fileModel';
+import type { FileModel } from '../analysis/workspace/fileModel';
 import type { Project } from '../analysis/workspace/project';
 import { CLAMPED_TEXT_DOCUMENTS } from './clampedTextDocuments';
 import { DEFAULT_MAX_FILE_MB } from './settings';
@@ -52,17 +52,4 @@ export class OpenDocuments {
   uris(): string[] {
     return this.documents.keys();
   }
-}
-
-/** The document that holds a line, by binary search over document start lines. */
-export function documentAt(model: FileModel, line: number): PlacedDocument | undefined {
-  const docs = model.documents;
-  let low = 0;
-  let high = docs.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((docs[mid]?.startLine ?? 0) <= line) low = mid;
-    else high = mid - 1;
-  }
-  return docs[low];
 }

@@ -127,3 +127,16 @@ function markerAround(text: string, changed: { readonly start: number; readonly 
   // An occurrence must overlap the change, so it may straddle either of its edges.
   return text.slice(Math.max(0, changed.start - MARKER.length + 1), changed.end + MARKER.length - 1).includes(MARKER);
 }
+
+/** The document holding a line: the last one starting at or above it (a binary search: called per finding). */
+export function documentAtLine(model: Pick<FileModel, 'documents'>, line: number): PlacedDocument | undefined {
+  const docs = model.documents;
+  let low = 0;
+  let high = docs.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((docs[mid]?.startLine ?? 0) <= line) low = mid;
+    else high = mid - 1;
+  }
+  return docs[low];
+}

@@ -2,7 +2,7 @@ import { serviceFqdn } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
 import { hostMatches } from './drPrecedence';
-import type { FileModel, PlacedDocument } from './fileModel';
+import { documentAtLine, type PlacedDocument } from './fileModel';
 import { indexedResources, occurrencesOf, targetKey, type Occurrence, type Role } from './occurrences';
 import { fileRange, placeResource, type PlacedResource } from './placed';
 import type { Project } from './project';
@@ -74,16 +74,6 @@ function occurrenceAt(project: Project, uri: string, position: Position): Occurr
 function occurrencesIn(placed: PlacedDocument, index: WorkspaceIndex, project: Project): Occurrence[] {
   const at = placeResource(placed);
   return at ? occurrencesOf(at, index, project.options) : [];
-}
-
-/** The document holding a line: the last one starting at or above it. */
-function documentAtLine(file: FileModel, line: number): PlacedDocument | undefined {
-  let found: PlacedDocument | undefined;
-  for (const placed of file.documents) {
-    if (placed.startLine > line) break;
-    found = placed;
-  }
-  return found;
 }
 
 /** Only Services and ServiceEntries declare names. */

@@ -3,7 +3,7 @@ import { destinationOf } from '../../analysis/workspace/destinations';
 import { placeResource } from '../../analysis/workspace/placed';
 import { probeFileModel } from '../../probe/fromProject';
 import type { ServerContext } from '../context';
-import { documentAt } from '../openDocuments';
+import { documentAtLine } from '../../analysis/workspace/fileModel';
 import { PROBE_TARGET_REQUEST, SERVICES_REQUEST, type ProbeTargetParams, type ProbeTargetResult, type ServiceSummary } from '../protocol';
 import { runSafe } from '../runner';
 
@@ -11,7 +11,7 @@ import { runSafe } from '../runner';
 function serviceAtCursor(ctx: ServerContext, params: ProbeTargetParams): { name: string; namespace?: string } | undefined {
   if (params.name) return { name: params.name, ...(params.namespace ? { namespace: params.namespace } : {}) };
   const model = ctx.open.model(params.uri);
-  const placedDoc = model && params.position ? documentAt(model, params.position.line) : undefined;
+  const placedDoc = model && params.position ? documentAtLine(model, params.position.line) : undefined;
   const placed = placedDoc && placeResource(placedDoc);
   if (!placed) return undefined;
   const r = placed.resource;
