@@ -187,16 +187,19 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
 
 function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base): VirtualServiceResource {
   const destinations: RouteDestination[] = [];
+  const add = (destination: YAMLMap | undefined): void => {
+    if (!destination) return;
+    destinations.push({
+      ...optional('host', y.str(destination, 'host')),
+      ...optional('port', y.int(y.map(destination, 'port'), 'number')),
+      ...optional('subset', y.str(destination, 'subset')),
+    });
+  };
   for (const section of ['http', 'tls', 'tcp']) {
     for (const { map: route } of items(y, spec, section)) {
-      for (const { map: weighted } of items(y, route, 'route')) {
-        const destination = y.map(weighted, 'destination');
-        if (!destination) continue;
-        destinations.push({
-          ...optional('host', y.str(destination, 'host')),
-          ...optional('port', y.int(y.map(destination, 'port'), 'number')),
-        });
-      }
+      for (const { map: weighted } of items(y, route, 'route')) add(y.map(weighted, 'destination'));
+      // An http route's mirror is a destination too (its subset must exist like any other).
+      if (section === 'http') add(y.map(route, 'mirror'));
     }
   }
   return {

@@ -70,10 +70,12 @@ export interface EndpointSliceResource extends ResourceBase {
   readonly serviceName?: Located<string>;
 }
 
-/** A route destination of a VirtualService (http, tls or tcp route). */
+/** A route destination of a VirtualService (http, tls or tcp route, or an http route's mirror). */
 export interface RouteDestination {
   readonly host?: Located<string>;
   readonly port?: Located<number>;
+  /** A subset that a DestinationRule for the host must define. */
+  readonly subset?: Located<string>;
 }
 
 export interface VirtualServiceResource extends ResourceBase {

@@ -16,6 +16,7 @@ import { istioMutualToExternal } from './istioMutualToExternal';
 import { portLevelSettings } from './portLevelSettings';
 import { externalNamePortNames, portProtocolSelection } from './portProtocols';
 import { redundantDisable } from './redundantDisable';
+import { routeSubsetUndefined } from './routeSubset';
 import type { Rule, RuleInfo } from './rule';
 import { fileSkipped } from './fileSkipped';
 import { templateFile } from './templateFile';
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   routeToUnregisteredAlias,
   externalNamePortNames,
   portProtocolSelection,
+  routeSubsetUndefined,
 ];
 
 /** The catalogue the docs and `--list-rules` read: the analysis rules plus schema validation, by code. */

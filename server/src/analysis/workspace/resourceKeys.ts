@@ -109,6 +109,8 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
       // An empty host is still looked up (EGR304 asks about its expansion), so only a missing one has no keys.
       const written = resource.host?.value;
       if (written === undefined) break;
+      // EGR412: a rule written without a namespace on a short host counts for routes to that name in any namespace.
+      if (!resource.namespace?.value && !written.includes('.')) exact.push(anyNamespace(written.toLowerCase()));
       // EGR304/306: a `name.ns` or `name.ns.svc` host is looked up as written.
       const parts = written.replace(/\.$/, '').split('.');
       if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc')) exact.push(serviceName(parts[1] ?? '', parts[0] ?? ''));
@@ -161,6 +163,13 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
         const parts = value.replace(/\.$/, '').split('.');
         const [name = '', ns = namespace] = parts;
         exact.push(serviceName(ns, name));
+        // EGR412: the DestinationRules for the destination's host (exact here, wildcards through `hosts`).
+        if (destination.subset) {
+          const expanded = expandHost(value, namespace, clusterDomain).toLowerCase();
+          exact.push(hostName(expanded), anyNamespace(name.toLowerCase()));
+          hosts.push(expanded);
+          if (expanded !== expandHost(value, namespace, clusterDomain)) exact.push(hostName(expandHost(value, namespace, clusterDomain)));
+        }
         // serviceNamedBy for a host naming its namespace.
         if (parts.length > 1) exact.push(anyNamespace(name));
       }
