@@ -122,6 +122,40 @@ describe('completions and hovers that know the workspace', () => {
     await client.replaceAll(rules, RULES);
   });
 
+  it("offers the subsets that the DestinationRules for a route's host define", async () => {
+    const routes = 'file:///ws/routes.yaml';
+    const text = [
+      'apiVersion: networking.istio.io/v1',
+      'kind: DestinationRule',
+      'metadata:',
+      '  name: egressgateway-for-cnn',
+      'spec:',
+      '  host: istio-egressgateway.istio-system.svc.cluster.local',
+      '  subsets:',
+      '  - name: cnn',
+      '  - name: wikipedia',
+      '---',
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata:',
+      '  name: cnn-through-egress',
+      'spec:',
+      '  hosts: [edition.cnn.com]',
+      '  http:',
+      '  - route:',
+      '    - destination:',
+      '        host: istio-egressgateway.istio-system.svc.cluster.local',
+      '        subset: ',
+      '',
+    ].join('\n');
+    await client.open(routes, text);
+    await client.waitForDiagnostics(routes);
+    const items = await client.completion(routes, { line: 20, character: 16 });
+    assert.deepEqual(labels(items.filter((i) => i.kind === 18)), ['cnn', 'wikipedia']);
+    assert.match(items.find((i) => i.label === 'cnn')?.detail ?? '', /subset of DestinationRule 'egressgateway-for-cnn'/);
+    await client.close(routes);
+  });
+
   it('completes apiVersion and kind together at the top of a new document', async () => {
     const items = await client.completion(rules, { line: 34, character: 0 });
     const pairs = items.filter((i) => i.kind === 15);

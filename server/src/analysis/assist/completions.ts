@@ -1,11 +1,12 @@
 import { pathIs } from '../documents/locate';
-import { serviceFqdn } from '../model/hosts';
+import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import { istioAtLeast } from '../options';
-import type { Range } from '../text';
+import { rangeContains, type Range } from '../text';
 import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
 import { externalNameProblem } from '../rules/externalNameHost';
+import { destinationRulesFor } from '../rules/routeSubset';
 import type { PlacedResource } from '../workspace/placed';
 import { placeResource } from '../workspace/placed';
 import { type AssistContext, whereResource } from './context';
@@ -173,6 +174,24 @@ export function completions(ctx: AssistContext): Suggestion[] {
           : [{ label: String(p.number), insertText: String(p.number), range, kind: 'value' as const, sortText: rankOf(i), detail: `port ${p.name ?? '(unnamed)'} of ${target?.host ?? ''}` }],
       );
     }
+  }
+  if (resource.kindName === 'VirtualService' && path[path.length - 1] === 'subset') {
+    // The subsets the DestinationRules for this destination's host define (EGR412 reads the same rules).
+    const destination = resource.destinations.find((d) => d.range && rangeContains(d.range, range.start));
+    const written = destination?.host?.value;
+    if (!written) return [];
+    const host = expandHost(written, namespaceOf(resource), ctx.options.clusterDomain).toLowerCase();
+    const anyNamespace = !resource.namespace?.value && !written.includes('.');
+    const rules = destinationRulesFor(host, serviceOfHost(host, ctx.options.clusterDomain)?.name, anyNamespace, ctx.index.destinationRules, ctx.options.clusterDomain);
+    const seen = new Set<string>();
+    return rules.flatMap((rule) =>
+      rule.resource.subsets.flatMap((s) => {
+        const name = s.name?.value;
+        if (!name || seen.has(name)) return [];
+        seen.add(name);
+        return [{ label: name, insertText: name, range, kind: 'reference' as const, sortText: rankOf(seen.size), detail: `subset of DestinationRule '${rule.resource.name?.value ?? ''}' (${whereResource(rule)})` }];
+      }),
+    );
   }
   if (resource.kindName === 'Endpoints') {
     const namespace = namespaceOf(resource);

@@ -190,6 +190,7 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
   const add = (destination: YAMLMap | undefined): void => {
     if (!destination) return;
     destinations.push({
+      ...optional('range', y.rangeOf(destination)),
       ...optional('host', y.str(destination, 'host')),
       ...optional('port', y.int(y.map(destination, 'port'), 'number')),
       ...optional('subset', y.str(destination, 'subset')),

@@ -76,6 +76,8 @@ export interface RouteDestination {
   readonly port?: Located<number>;
   /** A subset that a DestinationRule for the host must define. */
   readonly subset?: Located<string>;
+  /** The `destination` (or `mirror`) mapping. */
+  readonly range?: Range;
 }
 
 export interface VirtualServiceResource extends ResourceBase {

@@ -12,7 +12,7 @@ type PlacedRule = PlacedResource<DestinationRuleResource>;
  * finding may assume so): a rule without one on the destination's short name counts, and so does, for a route without
  * one to a short name, a rule on that name in any namespace.
  */
-function rulesFor(host: string, serviceName: string | undefined, anyNamespace: boolean, rules: readonly PlacedRule[], clusterDomain: string): PlacedRule[] {
+export function destinationRulesFor(host: string, serviceName: string | undefined, anyNamespace: boolean, rules: readonly PlacedRule[], clusterDomain: string): PlacedRule[] {
   return rules.filter((r) => {
     const written = r.resource.host?.value;
     if (written === undefined) return false;
@@ -46,7 +46,7 @@ export const routeSubsetUndefined: WorkspaceRule = {
         if (!subset || !written) continue;
         const host = expandHost(written, namespace, options.clusterDomain).toLowerCase();
         const anyNamespace = !vs.resource.namespace?.value && !written.includes('.');
-        const rules = rulesFor(host, serviceOfHost(host, options.clusterDomain)?.name, anyNamespace, index.destinationRules, options.clusterDomain);
+        const rules = destinationRulesFor(host, serviceOfHost(host, options.clusterDomain)?.name, anyNamespace, index.destinationRules, options.clusterDomain);
         if (rules.some((r) => r.resource.subsets.some((s) => s.name?.value === subset.value))) continue;
         const [first] = rules;
         report({
