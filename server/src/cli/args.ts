@@ -16,6 +16,12 @@ export interface CheckArgs {
   readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   /** Where the rule pages are published (`<url>EGR402.md`): SARIF links each rule there. */
   readonly docsUrl?: string;
+  /** The helm to render charts with (`--helm`): charts found in the checked folders are checked as rendered. */
+  readonly helm?: string;
+  /** Values files passed to every `helm template` (`--values`, repeatable), after the chart's own values.yaml. */
+  readonly values: readonly string[];
+  /** The namespace charts are rendered into (`--release-namespace`, default `default`). */
+  readonly releaseNamespace?: string;
 }
 
 export type ParsedArgs =
@@ -38,6 +44,9 @@ Options:
   --fail-on error|warning|info|hint exit 1 when a finding of this severity or worse exists (default: error)
   --disable EGR001[,EGR002...]      do not report these rules
   --docs-url URL                    where the rule pages are published (SARIF links <URL>EGR402.md)
+  --helm PATH                       render the charts in the checked folders with this helm and check the output
+  --values FILE                     a values file for every chart rendered (repeatable)
+  --release-namespace NS            the namespace charts are rendered into (default: default)
   --cluster-domain DOMAIN           cluster DNS domain (default: cluster.local)
   --istio-version X.Y               Istio version whose behaviour to assume (default: newest)
   --outbound-traffic-policy ALLOW_ANY|REGISTRY_ONLY
@@ -47,7 +56,7 @@ Options:
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
-type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl';
+type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl' | 'helm' | 'values' | 'releaseNamespace';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--format': 'format',
@@ -57,6 +66,9 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--fail-on': 'failOn',
   '--disable': 'disable',
   '--docs-url': 'docsUrl',
+  '--helm': 'helm',
+  '--values': 'values',
+  '--release-namespace': 'releaseNamespace',
 };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -67,6 +79,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv[0] !== 'check' && !listRules) return { command: 'error', message: `unknown command '${argv[0] ?? ''}'` };
   const values: Partial<Record<ValueKey, string>> = {};
   const disable: string[] = [];
+  const valueFiles: string[] = [];
   const paths: string[] = [];
   let onlyPaths = false;
   for (let i = 1; i < argv.length; i++) {
@@ -91,7 +104,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       const bad = codes.find((c) => !/^EGR\d{3}$/.test(c));
       if (bad) return { command: 'error', message: `--disable: '${bad}' is not a rule code (EGRnnn)` };
       disable.push(...codes);
-    } else values[key] = value;
+    } else if (key === 'values') valueFiles.push(value);
+    else values[key] = value;
   }
   const format = values.format ?? 'text';
   if (listRules) {
@@ -115,5 +129,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(values.istioVersion ? { istioVersion: values.istioVersion } : {}),
     ...(policy ? { outboundTrafficPolicy: policy } : {}),
     ...(values.docsUrl ? { docsUrl: values.docsUrl.replace(/\/?$/, '/') } : {}),
+    ...(values.helm ? { helm: values.helm } : {}),
+    values: valueFiles,
+    ...(values.releaseNamespace ? { releaseNamespace: values.releaseNamespace } : {}),
   };
 }

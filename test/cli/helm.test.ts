@@ -1,0 +1,122 @@
+/**
+ * `check --helm`: charts in the checked folders are rendered with `helm template` (the pinned helm of the kubectl
+ * layer, never the machine's; HOME and helm's folders in a temp dir, no network) and their findings put back on the
+ * template lines that produced them.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { ensureHelm } from '../harness/kubectl';
+import { DIST } from '../support/paths';
+import { run } from '../support/run';
+
+const CHART = 'apiVersion: v2\nname: payments-egress\nversion: 0.1.0\n';
+const VALUES = 'partner:\n  host: api.partner.example\n  port: 443\nlegacy:\n  enabled: false\n';
+const ENTRY = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: {{ .Release.Name }}-partner
+spec:
+  hosts:
+  - {{ .Values.partner.host }}
+  location: MESH_EXTERNAL
+  ports:
+  - number: {{ .Values.partner.port }}
+    name: tls
+    protocol: TLS
+  resolution: DNS
+`;
+const RULE = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: {{ .Release.Name }}-partner
+spec:
+  host: {{ .Values.partner.host | quote }}
+  trafficPolicy:
+    tls:
+      mode: ISTIO_MUTUAL
+`;
+const LEGACY = `{{- if .Values.legacy.enabled }}
+apiVersion: v1
+kind: Service
+metadata:
+  name: legacy
+spec:
+  type: ExternalName
+  externalName: {{ .Values.legacy.host }}
+{{- end }}
+`;
+
+interface JsonFinding {
+  file: string;
+  range: { start: { line: number } };
+  severity: string;
+  code: string;
+  message: string;
+}
+
+describe('istio-egress check --helm: charts checked as they render', () => {
+  let helm: string;
+  let home: string;
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_DATA_HOME: path.join(home, 'data'), HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml') });
+  const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(DIST, 'cli.js'), ...args], { cwd, env: env() });
+
+  function chart(extra: Record<string, string> = {}): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-chart-'));
+    const root = path.join(dir, 'payments-egress');
+    mkdirSync(path.join(root, 'templates'), { recursive: true });
+    const files: Record<string, string> = { 'Chart.yaml': CHART, 'values.yaml': VALUES, 'templates/serviceentry.yaml': ENTRY, 'templates/destinationrule.yaml': RULE, 'templates/legacy.yaml': LEGACY, ...extra };
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
+    return dir;
+  }
+
+  before(async () => {
+    helm = await ensureHelm();
+    home = mkdtempSync(path.join(tmpdir(), 'istio-egress-helm-home-'));
+  });
+
+  it('without --helm, templates get one note each and no finding', async () => {
+    const dir = chart();
+    const result = await cli(['check', '--format', 'json', 'payments-egress'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    assert.deepEqual([...new Set(findings.map((f) => f.code))], ['EGR005']);
+  });
+
+  it('with --helm, finds ISTIO_MUTUAL toward the rendered external host, on the template line that wrote it', async () => {
+    const dir = chart();
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const error = findings.find((f) => f.code === 'EGR402');
+    assert.ok(error, JSON.stringify(findings, null, 2));
+    assert.equal(error.file, path.join('payments-egress', 'templates', 'destinationrule.yaml'));
+    assert.equal(error.range.start.line, 8, 'the `mode: ISTIO_MUTUAL` line of the template');
+    assert.match(error.message, /api\.partner\.example.*helm template/);
+    assert.deepEqual(findings.filter((f) => f.code === 'EGR005'), [], 'rendered templates are checked, not noted');
+    assert.ok(!findings.some((f) => f.file.endsWith('legacy.yaml')), 'a template the values switch off renders nothing');
+  });
+
+  it('applies --values after the chart’s own values', async () => {
+    const dir = chart();
+    writeFileSync(path.join(dir, 'prod.yaml'), 'legacy:\n  enabled: true\n  host: https://legacy.partner.example\n');
+    const result = await cli(['check', '--format', 'json', '--helm', helm, '--values', 'prod.yaml', 'payments-egress'], dir);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const url = findings.find((f) => f.code === 'EGR101');
+    assert.equal(url?.file, path.join('payments-egress', 'templates', 'legacy.yaml'));
+    assert.equal(url?.range.start.line, 7, 'the externalName line of the template');
+  });
+
+  it('says so when helm is missing or the chart does not render, and exits 2', async () => {
+    const dir = chart();
+    const missing = await cli(['check', '--helm', path.join(home, 'no-such-helm'), 'payments-egress'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /helm template failed: helm not found at/);
+    const withDependency = chart({ 'Chart.yaml': `${CHART}dependencies:\n- name: common\n  version: 1.0.0\n  repository: https://charts.example.test\n` });
+    const result = await cli(['check', '--helm', helm, 'payments-egress'], withDependency);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /dependencies are not downloaded .*helm dependency build/);
+  });
+});
