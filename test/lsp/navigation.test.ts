@@ -204,6 +204,39 @@ describe('navigation over the workspace: definitions, references, highlights', (
     assert.deepEqual(port?.map((h) => [h.range.start.line, h.kind]), [[18, 3], [29, 2]]);
   });
 
+  it('goes from a route subset to the subset a DestinationRule defines, and finds the routes that use it', async () => {
+    const routesUri = pathToFileURL(path.join(dir, 'routes.yaml')).toString();
+    const text = [
+      'apiVersion: networking.istio.io/v1',
+      'kind: DestinationRule',
+      'metadata:',
+      '  name: egressgateway-for-cnn',
+      'spec:',
+      '  host: istio-egressgateway.istio-system.svc.cluster.local',
+      '  subsets:',
+      '  - name: cnn',
+      '---',
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata:',
+      '  name: cnn-through-egress',
+      'spec:',
+      '  hosts: [edition.cnn.com]',
+      '  http:',
+      '  - route:',
+      '    - destination:',
+      '        host: istio-egressgateway.istio-system.svc.cluster.local',
+      '        subset: cnn',
+      '',
+    ].join('\n');
+    await client.open(routesUri, text);
+    await client.waitForDiagnostics(routesUri);
+    // 'cnn\n' ends the rule's name (0), its subset (1) and the route's subset (2).
+    assert.deepEqual(places(await client.definition(routesUri, inside(text, 'cnn\n', 2))), ['routes.yaml:7']);
+    assert.deepEqual(places(await client.references(routesUri, inside(text, 'cnn\n', 1), false)), ['routes.yaml:19']);
+    await client.close(routesUri);
+  });
+
   it('answers empty, without an error, off a name or outside any known file', async () => {
     const kind = inside(RULES, 'DestinationRule');
     assert.equal(await client.definition(rulesUri, kind), null);

@@ -76,10 +76,11 @@ function occurrencesIn(placed: PlacedDocument, index: WorkspaceIndex, project: P
   return at ? occurrencesOf(at, index, project.options) : [];
 }
 
-/** Only Services and ServiceEntries declare names. */
+/** Services and ServiceEntries declare names, DestinationRules their subsets. */
 function* declaringResources(index: WorkspaceIndex): Generator<PlacedResource> {
   for (const list of index.services.values()) yield* list;
   yield* index.serviceEntries;
+  yield* index.destinationRules;
 }
 
 /** `*.suffix` hosts; the bare `*` covers everything and so points at nothing in particular. */

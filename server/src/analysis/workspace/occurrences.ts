@@ -10,7 +10,9 @@ import type { WorkspaceIndex } from './workspaceIndex';
 export type NavTarget =
   | { readonly kind: 'service'; readonly namespace: string; readonly name: string }
   | { readonly kind: 'port'; readonly namespace: string; readonly service: string; readonly port: string }
-  | { readonly kind: 'host'; readonly host: string };
+  | { readonly kind: 'host'; readonly host: string }
+  /** A DestinationRule subset, by the host its rule is for (expanded, lower case) and its name. */
+  | { readonly kind: 'subset'; readonly host: string; readonly name: string };
 
 /** Where a name is declared (a Service's name and port names, a ServiceEntry host) or used (everything else). */
 export type Role = 'declaration' | 'reference';
@@ -33,6 +35,8 @@ export function targetKey(target: NavTarget): string {
       return `port ${serviceKey(target.namespace, target.service)} ${target.port}`;
     case 'host':
       return `host ${target.host}`;
+    case 'subset':
+      return `subset ${target.host} ${target.name}`;
   }
 }
 
@@ -81,11 +85,18 @@ export function occurrencesOf(at: PlacedResource, index: WorkspaceIndex, options
       break;
     }
     case 'DestinationRule':
-      if (r.host) add(r.host, 'reference', hostTarget(r.host.value, namespace, index, options));
+      if (r.host) {
+        add(r.host, 'reference', hostTarget(r.host.value, namespace, index, options));
+        const host = expandHost(r.host.value, namespace, options.clusterDomain).toLowerCase();
+        for (const subset of r.subsets) add(subset.name, 'declaration', { kind: 'subset', host, name: subset.name?.value ?? '' });
+      }
       break;
     case 'VirtualService':
       for (const destination of r.destinations) {
-        if (destination.host) add(destination.host, 'reference', hostTarget(destination.host.value, namespace, index, options));
+        if (!destination.host) continue;
+        add(destination.host, 'reference', hostTarget(destination.host.value, namespace, index, options));
+        const host = expandHost(destination.host.value, namespace, options.clusterDomain).toLowerCase();
+        add(destination.subset, 'reference', { kind: 'subset', host, name: destination.subset?.value ?? '' });
       }
       break;
     case 'ServiceEntry':
