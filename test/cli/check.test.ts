@@ -153,6 +153,25 @@ describe('istio-egress check on charts, overlays and piped streams', () => {
     );
   });
 
+  it('reports a route to a subset that no DestinationRule defines, and skips a binary file with one note', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-cli-subset-'));
+    writeFileSync(
+      path.join(dir, 'gateway.yaml'),
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: egw\nspec:\n  host: istio-egressgateway.istio-system.svc.cluster.local\n  subsets:\n  - name: edition\n---\n' +
+        'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: cnn\nspec:\n  hosts: [edition.cnn.com]\n  http:\n  - route:\n    - destination:\n        host: istio-egressgateway.istio-system.svc.cluster.local\n        subset: cnn\n',
+    );
+    writeFileSync(path.join(dir, 'secrets.yaml'), Buffer.from([0x00, 0x9f, 0x92, 0x96, 0x00, 0x01, 0xff, 0x0a]));
+    const result = await cli(['check', '.'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n').filter((l) => !/ EGR304 /.test(l));
+    assert.deepEqual(
+      lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
+      ['gateway.yaml:20:17 warning EGR412', 'secrets.yaml:1:1 info EGR007', lines.at(-1)?.split(' ').slice(0, 3).join(' ')],
+    );
+    assert.match(lines[0] ?? '', /'egw' has 'edition'/);
+    assert.match(lines.at(-1) ?? '', /^Checked 2 files, 2 documents: /);
+  });
+
   it('names the document of each finding in a long piped stream', async () => {
     const doc = (i: number): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: alias-${i}\n  namespace: ns-${i}\nspec:\n  type: ExternalName\n  externalName: https://host-${i}.example.com\n`;
     const input = Array.from({ length: 3000 }, (_, i) => doc(i)).join('---\n');

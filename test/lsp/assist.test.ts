@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CompletionItem } from 'vscode-languageserver-protocol';
+import { egressGatewayManifest } from '../support/egressGatewayManifest';
 import { hoverText, LspTestClient } from '../support/lspClient';
 
 const SERVICES = `kind: Service
@@ -124,33 +125,10 @@ describe('completions and hovers that know the workspace', () => {
 
   it("offers the subsets that the DestinationRules for a route's host define", async () => {
     const routes = 'file:///ws/routes.yaml';
-    const text = [
-      'apiVersion: networking.istio.io/v1',
-      'kind: DestinationRule',
-      'metadata:',
-      '  name: egressgateway-for-cnn',
-      'spec:',
-      '  host: istio-egressgateway.istio-system.svc.cluster.local',
-      '  subsets:',
-      '  - name: cnn',
-      '  - name: wikipedia',
-      '---',
-      'apiVersion: networking.istio.io/v1',
-      'kind: VirtualService',
-      'metadata:',
-      '  name: cnn-through-egress',
-      'spec:',
-      '  hosts: [edition.cnn.com]',
-      '  http:',
-      '  - route:',
-      '    - destination:',
-      '        host: istio-egressgateway.istio-system.svc.cluster.local',
-      '        subset: ',
-      '',
-    ].join('\n');
+    const text = egressGatewayManifest(['cnn', 'wikipedia'], '');
     await client.open(routes, text);
     await client.waitForDiagnostics(routes);
-    const items = await client.completion(routes, { line: 20, character: 16 });
+    const items = await client.completion(routes, { line: text.split('\n').indexOf('        subset: '), character: 16 });
     assert.deepEqual(labels(items.filter((i) => i.kind === 18)), ['cnn', 'wikipedia']);
     assert.match(items.find((i) => i.label === 'cnn')?.detail ?? '', /subset of DestinationRule 'egressgateway-for-cnn'/);
     await client.close(routes);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Definition, Location, LocationLink, Position } from 'vscode-languageserver-protocol';
+import { egressGatewayManifest } from '../support/egressGatewayManifest';
 import { LspTestClient } from '../support/lspClient';
 
 // On disk only, found by the workspace indexer: two Services of one name in different namespaces, and an alias.
@@ -206,29 +207,7 @@ describe('navigation over the workspace: definitions, references, highlights', (
 
   it('goes from a route subset to the subset a DestinationRule defines, and finds the routes that use it', async () => {
     const routesUri = pathToFileURL(path.join(dir, 'routes.yaml')).toString();
-    const text = [
-      'apiVersion: networking.istio.io/v1',
-      'kind: DestinationRule',
-      'metadata:',
-      '  name: egressgateway-for-cnn',
-      'spec:',
-      '  host: istio-egressgateway.istio-system.svc.cluster.local',
-      '  subsets:',
-      '  - name: cnn',
-      '---',
-      'apiVersion: networking.istio.io/v1',
-      'kind: VirtualService',
-      'metadata:',
-      '  name: cnn-through-egress',
-      'spec:',
-      '  hosts: [edition.cnn.com]',
-      '  http:',
-      '  - route:',
-      '    - destination:',
-      '        host: istio-egressgateway.istio-system.svc.cluster.local',
-      '        subset: cnn',
-      '',
-    ].join('\n');
+    const text = egressGatewayManifest(['cnn'], 'cnn');
     await client.open(routesUri, text);
     await client.waitForDiagnostics(routesUri);
     // 'cnn\n' ends the rule's name (0), its subset (1) and the route's subset (2).

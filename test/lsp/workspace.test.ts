@@ -93,66 +93,74 @@ describe('workspace index: files that are not open take part in cross-file rules
   });
 });
 
-describe('workspace index: kustomizations on disk change the resources they build', () => {
-  let client: LspTestClient;
-  let dir: string;
-
+/**
+ * A suite's server, started on a fresh temp folder holding `files` (relative path → text) and stopped, the folder
+ * removed, after the suite.
+ */
+function serverOnFolder(prefix: string, files: () => Record<string, string>): { client: () => LspTestClient; uri: (relative: string) => string; file: (relative: string) => string } {
+  let client: LspTestClient | undefined;
+  let dir = '';
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-kust-'));
-    mkdirSync(path.join(dir, 'overlay'));
-    // The Service says staging; the overlay that builds it says prod, and kustomize's namespace wins.
-    writeFileSync(path.join(dir, 'overlay', 'kustomization.yaml'), 'namespace: prod\nresources:\n- service.yaml\n- rule.yaml\n');
-    writeFileSync(path.join(dir, 'overlay', 'service.yaml'), EXTERNAL_NAME.replace('name: my-httpbin', 'name: web\n  namespace: staging'));
+    dir = mkdtempSync(path.join(tmpdir(), prefix));
+    for (const [relative, text] of Object.entries(files())) {
+      mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+      writeFileSync(path.join(dir, relative), text);
+    }
     client = new LspTestClient();
     await client.initialize([pathToFileURL(dir).toString()]);
   });
-
   after(async () => {
-    await client.stop();
+    await client?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  const file = (relative: string): string => path.join(dir, relative);
+  return {
+    client: () => {
+      if (!client) throw new Error('the server is not started');
+      return client;
+    },
+    file,
+    uri: (relative) => pathToFileURL(file(relative)).toString(),
+  };
+}
+
+describe('workspace index: kustomizations on disk change the resources they build', () => {
+  // The Service says staging; the overlay that builds it says prod, and kustomize's namespace wins.
+  const server = serverOnFolder('istio-egress-kust-', () => ({
+    'overlay/kustomization.yaml': 'namespace: prod\nresources:\n- service.yaml\n- rule.yaml\n',
+    'overlay/service.yaml': EXTERNAL_NAME.replace('name: my-httpbin', 'name: web\n  namespace: staging'),
+  }));
 
   it('puts a Service in the overlay namespace, so a rule on its prod name finds it', async () => {
-    const uri = pathToFileURL(path.join(dir, 'overlay', 'rule.yaml')).toString();
-    await client.open(uri, RULE.replace('host: my-httpbin', 'host: web.prod.svc.cluster.local'));
-    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
+    const uri = server.uri('overlay/rule.yaml');
+    await server.client().open(uri, RULE.replace('host: my-httpbin', 'host: web.prod.svc.cluster.local'));
+    const published = await server.client().waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['EGR401']);
   });
 
   it('follows the kustomization when it changes on disk', async () => {
-    const uri = pathToFileURL(path.join(dir, 'overlay', 'rule.yaml')).toString();
-    const kustomization = path.join(dir, 'overlay', 'kustomization.yaml');
-    writeFileSync(kustomization, 'namespace: qa\nresources:\n- service.yaml\n- rule.yaml\n');
-    const next = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304'));
-    await client.watchedFilesChanged([{ uri: pathToFileURL(kustomization).toString(), type: 2 }]);
+    const uri = server.uri('overlay/rule.yaml');
+    writeFileSync(server.file('overlay/kustomization.yaml'), 'namespace: qa\nresources:\n- service.yaml\n- rule.yaml\n');
+    const next = server.client().nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304'));
+    await server.client().watchedFilesChanged([{ uri: server.uri('overlay/kustomization.yaml'), type: 2 }]);
     const published = await next;
     assert.match(String(published.diagnostics.find((d) => d.code === 'EGR304')?.message), /No Service 'web' in namespace 'prod'/);
   });
 });
 
 describe('workspace index: cross-file findings wait for the first walk of the workspace', () => {
-  let client: LspTestClient;
-  let dir: string;
-
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-walk-'));
-    // Enough files that the walk takes a while; the Service the rule names is read last.
-    for (let i = 0; i < 400; i++) writeFileSync(path.join(dir, `a-${String(i).padStart(3, '0')}.yaml`), EXTERNAL_NAME.replace('my-httpbin', `filler-${i}`));
-    writeFileSync(path.join(dir, 'z-httpbin.yaml'), EXTERNAL_NAME);
-    client = new LspTestClient();
-    await client.initialize([pathToFileURL(dir).toString()]);
-  });
-
-  after(async () => {
-    await client.stop();
-    rmSync(dir, { recursive: true, force: true });
+  // Enough files that the walk takes a while; the Service the rule names is read last.
+  const server = serverOnFolder('istio-egress-walk-', () => {
+    const files: Record<string, string> = { 'z-httpbin.yaml': EXTERNAL_NAME };
+    for (let i = 0; i < 400; i++) files[`a-${String(i).padStart(3, '0')}.yaml`] = EXTERNAL_NAME.replace('my-httpbin', `filler-${i}`);
+    return files;
   });
 
   it('never says "no Service defines this host" about a Service the walk had not read yet', async () => {
-    const uri = pathToFileURL(path.join(dir, 'rule.yaml')).toString();
-    await client.open(uri, RULE);
-    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'), 30_000);
-    const seen = client.publications(uri).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
+    const uri = server.uri('rule.yaml');
+    await server.client().open(uri, RULE);
+    await server.client().waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'), 30_000);
+    const seen = server.client().publications(uri).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
     assert.ok(!seen.includes('EGR304'), `published: ${seen.join(', ')}`);
   });
 });

@@ -1,12 +1,12 @@
 import { pathIs } from '../documents/locate';
-import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
+import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import { istioAtLeast } from '../options';
 import { rangeContains, type Range } from '../text';
 import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
 import { externalNameProblem } from '../rules/externalNameHost';
-import { destinationRulesFor } from '../rules/routeSubset';
+import { rulesForDestination } from '../rules/routeSubset';
 import type { PlacedResource } from '../workspace/placed';
 import { placeResource } from '../workspace/placed';
 import { type AssistContext, whereResource } from './context';
@@ -180,9 +180,7 @@ export function completions(ctx: AssistContext): Suggestion[] {
     const destination = resource.destinations.find((d) => d.range && rangeContains(d.range, range.start));
     const written = destination?.host?.value;
     if (!written) return [];
-    const host = expandHost(written, namespaceOf(resource), ctx.options.clusterDomain).toLowerCase();
-    const anyNamespace = !resource.namespace?.value && !written.includes('.');
-    const rules = destinationRulesFor(host, serviceOfHost(host, ctx.options.clusterDomain)?.name, anyNamespace, ctx.index.destinationRules, ctx.options.clusterDomain);
+    const { rules } = rulesForDestination(resource, written, ctx.index, ctx.options);
     const seen = new Set<string>();
     return rules.flatMap((rule) =>
       rule.resource.subsets.flatMap((s) => {

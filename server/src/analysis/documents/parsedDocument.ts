@@ -107,7 +107,7 @@ function parseWith(text: string, lines: LineIndex): ParsedDocument {
  * Syntax errors reported per document. After the first few, the parser's errors are knock-on effects of the same
  * mistake (a broken 200 KB line gave 133 000), which help nobody and would flood the editor and the protocol.
  */
-export const MAX_SYNTAX_ERRORS = 10;
+const MAX_SYNTAX_ERRORS = 10;
 
 /** The parser's errors, each place and message once, the first `MAX_SYNTAX_ERRORS`, then one line saying how many more. */
 function firstSyntaxErrors(errors: readonly { message: string; start: number; end: number }[], lines: LineIndex): SyntaxError[] {

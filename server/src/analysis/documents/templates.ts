@@ -2,7 +2,7 @@
  * Go/Helm template actions (`{{ .Values.host }}`, `{{- if … }}`, `{{ include … | nindent 4 }}`) in a document.
  * Such a document is not YAML until rendered: its braces read as flow mappings, its control lines break the
  * indentation. The analysis reads it through a same-length stand-in text, so every range still points at the
- * original, and reports nothing on it but one note per file (docs/templates.md).
+ * original, and reports nothing on it but one note per file (docs/rules/EGR005.md).
  */
 
 import { LineIndex, type Range } from '../text';

@@ -1,4 +1,6 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isScalar, parseDocument } from 'yaml';
+import { YamlReader } from '../documents/yamlReader';
+import { LineIndex } from '../text';
 
 /** A patch's target: what a kustomization changes beyond its resources' own text. */
 export interface PatchTarget {
@@ -6,7 +8,7 @@ export interface PatchTarget {
   readonly name?: string;
 }
 
-/** What the analysis reads of a `kustomization.yaml` (docs/kustomize.md). */
+/** What the analysis reads of a `kustomization.yaml` (docs/rules/EGR006.md). */
 export interface Kustomization {
   readonly namespace?: string;
   /** `commonLabels`, or `labels` with `includeSelectors: true`: written into every Service's selector too. */
@@ -30,80 +32,53 @@ export function isKustomizationFile(uri: string): boolean {
 
 /** Reads a kustomization file; anything of the wrong shape reads as absent, so a broken file changes nothing. */
 export function readKustomization(text: string): Kustomization {
-  let root: unknown;
-  try {
-    root = parseDocument(text, { uniqueKeys: false }).contents;
-  } catch {
-    root = undefined;
-  }
-  const map = isMap(root) ? root : undefined;
-  const namespace = scalar(map, 'namespace');
-  const labels = items(map, 'labels').filter(isMap);
-  const commonLabels = field(map, 'commonLabels');
+  const y = reader(text);
+  const root = y?.root();
+  if (!y || !root) return { addsSelectorLabels: false, renames: false, resources: [], patchFiles: [], patchTargets: [] };
+  const namespace = y.str(root, 'namespace')?.value;
   const patchFiles: string[] = [];
   const patchTargets: PatchTarget[] = [];
-  for (const item of [...items(map, 'patches'), ...items(map, 'patchesJson6902'), ...items(map, 'patchesStrategicMerge')]) {
+  for (const item of [...y.seq(root, 'patches'), ...y.seq(root, 'patchesJson6902'), ...y.seq(root, 'patchesStrategicMerge')]) {
     if (isScalar(item) && typeof item.value === 'string') {
       // patchesStrategicMerge lists a file, or (rarely) an inline patch as a block string.
       if (item.value.includes('\n')) patchTargets.push(...inlineTargets(item.value));
       else patchFiles.push(item.value);
       continue;
     }
-    if (!isMap(item)) continue;
-    const path = scalar(item, 'path');
+    const entry = y.asMap(item);
+    const path = y.str(entry, 'path')?.value;
     if (path) patchFiles.push(path);
-    const inline = scalar(item, 'patch');
+    const inline = y.str(entry, 'patch')?.value;
     if (inline) patchTargets.push(...inlineTargets(inline));
-    const target = field(item, 'target');
-    if (isMap(target)) patchTargets.push(targetOf(scalar(target, 'kind'), scalar(target, 'name')));
+    const target = y.map(entry, 'target');
+    if (target) patchTargets.push(targetOf(y.str(target, 'kind')?.value, y.str(target, 'name')?.value));
   }
   return {
     ...(namespace ? { namespace } : {}),
-    addsSelectorLabels: (isMap(commonLabels) && commonLabels.items.length > 0) || labels.some((l) => field(l, 'includeSelectors') !== undefined && scalarValue(field(l, 'includeSelectors')) === true),
-    renames: Boolean(scalar(map, 'namePrefix') || scalar(map, 'nameSuffix')),
-    resources: [...strings(map, 'resources'), ...strings(map, 'bases'), ...strings(map, 'components')],
+    addsSelectorLabels: (y.map(root, 'commonLabels')?.items.length ?? 0) > 0 || y.seq(root, 'labels').some((l) => y.bool(y.asMap(l), 'includeSelectors')?.value === true),
+    renames: Boolean(y.str(root, 'namePrefix')?.value || y.str(root, 'nameSuffix')?.value),
+    resources: ['resources', 'bases', 'components'].flatMap((key) => y.strings(root, key).map((s) => s.value).filter(Boolean)),
     patchFiles,
     patchTargets,
   };
+}
+
+/** The document's typed reader, or undefined when the text cannot be parsed at all. */
+function reader(text: string): YamlReader | undefined {
+  try {
+    return new YamlReader(parseDocument(text, { uniqueKeys: false }), new LineIndex(text));
+  } catch {
+    return undefined;
+  }
 }
 
 function targetOf(kind: string | undefined, name: string | undefined): PatchTarget {
   return { ...(kind ? { kind } : {}), ...(name ? { name } : {}) };
 }
 
-/** The kind and name each document of an inline patch names. */
+/** The kind and name an inline patch names. */
 function inlineTargets(text: string): PatchTarget[] {
-  try {
-    const root = parseDocument(text, { uniqueKeys: false }).contents;
-    if (isMap(root)) return [targetOf(scalar(root, 'kind'), scalar(field(root, 'metadata'), 'name'))];
-  } catch {
-    // An unreadable inline patch names no target.
-  }
-  return [];
-}
-
-function field(map: unknown, key: string): unknown {
-  if (!isMap(map)) return undefined;
-  return (map as YAMLMap).items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key)?.value;
-}
-
-function scalarValue(node: unknown): unknown {
-  return isScalar(node) ? node.value : undefined;
-}
-
-function scalar(map: unknown, key: string): string | undefined {
-  const value = scalarValue(field(map, key));
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function items(map: unknown, key: string): Node[] {
-  const node = field(map, key);
-  return isSeq(node) ? (node.items as Node[]) : [];
-}
-
-function strings(map: unknown, key: string): string[] {
-  return items(map, key).flatMap((item) => {
-    const value = scalarValue(item);
-    return typeof value === 'string' && value !== '' ? [value] : [];
-  });
+  const y = reader(text);
+  const root = y?.root();
+  return y && root ? [targetOf(y.str(root, 'kind')?.value, y.str(y.map(root, 'metadata'), 'name')?.value)] : [];
 }

@@ -1,7 +1,8 @@
+import { folderOf } from '../workspace/together';
 import type { Kustomization, PatchTarget } from './kustomization';
 
 /**
- * What kustomize does to one file's resources when it builds, as far as the files tell (docs/kustomize.md). Every
+ * What kustomize does to one file's resources when it builds, as far as the files tell (docs/rules/EGR006.md). Every
  * kustomization that no other includes is one build; a file reached by several builds gets what they agree on.
  */
 export interface OverlayContext {
@@ -31,10 +32,6 @@ interface Build {
   readonly addsSelectorLabels: boolean;
   readonly renames: boolean;
   readonly targets: readonly PatchTarget[];
-}
-
-function folderOf(uri: string): string {
-  return uri.slice(0, uri.lastIndexOf('/') + 1);
 }
 
 /** An entry of `resources:` resolved against a kustomization's folder; undefined for remote ones. */

@@ -54,7 +54,6 @@ export const missingCaCertificates: DocumentRule = {
   },
 };
 
-/** RULES.md B5, F7: a Secret credentialName in a sidecar's DR needs a workloadSelector, or no TLS context is built. */
 /** Whether a VirtualService sends traffic for `host` through a Gateway (an egress gateway's routes bind to one). */
 function routedThroughGateway(host: string, index: WorkspaceIndex): boolean {
   return index.virtualServices.some(
@@ -62,6 +61,7 @@ function routedThroughGateway(host: string, index: WorkspaceIndex): boolean {
   );
 }
 
+/** docs/rules/EGR406.md: a Secret credentialName in a sidecar's DR needs a workloadSelector, or no TLS context is built. */
 export const credentialWithoutSelector: WorkspaceRule = {
   code: 'EGR406',
   name: 'credential-without-workload-selector',
@@ -74,7 +74,7 @@ export const credentialWithoutSelector: WorkspaceRule = {
       // Rules in istio-system usually serve the egress gateway, where credentialName works without a selector.
       if (rule.workloadSelector || rule.namespace?.value === 'istio-system' || !rule.host) continue;
       // An egress gateway's set-up: a VirtualService binds the host to a Gateway, and the gateway dials it with this
-      // credential; sidecars only reach the gateway (RULES.md F4).
+      // credential; sidecars only reach the gateway (docs/rules/EGR406.md).
       if (routedThroughGateway(expandHost(rule.host.value, namespaceOf(rule), options.clusterDomain).toLowerCase(), index)) continue;
       for (const placement of tlsPlacements(rule)) {
         const credential = placement.tls.credentialName;

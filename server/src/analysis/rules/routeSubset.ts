@@ -1,10 +1,24 @@
 import { expandHost, serviceOfHost } from '../model/hosts';
-import { namespaceOf, type DestinationRuleResource } from '../model/resources';
+import { namespaceOf, type DestinationRuleResource, type VirtualServiceResource } from '../model/resources';
+import type { AnalysisOptions } from '../options';
 import { hostMatches } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
 type PlacedRule = PlacedResource<DestinationRuleResource>;
+
+/** A route destination's host as Istio reads it (expanded in the route's namespace, lower case), and the rules for it. */
+export function rulesForDestination(
+  route: VirtualServiceResource,
+  written: string,
+  index: WorkspaceIndex,
+  options: AnalysisOptions,
+): { readonly host: string; readonly rules: PlacedRule[] } {
+  const host = expandHost(written, namespaceOf(route), options.clusterDomain).toLowerCase();
+  const anyNamespace = !route.namespace?.value && !written.includes('.');
+  return { host, rules: rulesCovering(host, serviceOfHost(host, options.clusterDomain)?.name, anyNamespace, index.destinationRules, options.clusterDomain) };
+}
 
 /**
  * The DestinationRules whose host (expanded in their namespace) covers `host`, exactly or by wildcard. Resources
@@ -12,7 +26,7 @@ type PlacedRule = PlacedResource<DestinationRuleResource>;
  * finding may assume so): a rule without one on the destination's short name counts, and so does, for a route without
  * one to a short name, a rule on that name in any namespace.
  */
-export function destinationRulesFor(host: string, serviceName: string | undefined, anyNamespace: boolean, rules: readonly PlacedRule[], clusterDomain: string): PlacedRule[] {
+function rulesCovering(host: string, serviceName: string | undefined, anyNamespace: boolean, rules: readonly PlacedRule[], clusterDomain: string): PlacedRule[] {
   return rules.filter((r) => {
     const written = r.resource.host?.value;
     if (written === undefined) return false;
@@ -25,7 +39,7 @@ export function destinationRulesFor(host: string, serviceName: string | undefine
 }
 
 /**
- * RULES.md (Istio's and Kiali's checks): a route to `subset: v1` needs a DestinationRule for the destination host that
+ * docs/rules/EGR412.md (Istio's and Kiali's checks): a route to `subset: v1` needs a DestinationRule for the destination host that
  * defines `v1`; without one, Envoy has no cluster for the subset and the route answers 503 (the classic of every
  * egress-gateway recipe, which routes with `subset:`). Any DestinationRule in the workspace counts (a lookup that only
  * removes the finding may search everywhere). A warning when rules for the host exist and none defines the subset; a
@@ -39,14 +53,11 @@ export const routeSubsetUndefined: WorkspaceRule = {
   scope: 'workspace',
   check(index, options, report) {
     for (const vs of index.virtualServices) {
-      const namespace = namespaceOf(vs.resource);
       for (const destination of vs.resource.destinations) {
         const subset = destination.subset;
         const written = destination.host?.value;
         if (!subset || !written) continue;
-        const host = expandHost(written, namespace, options.clusterDomain).toLowerCase();
-        const anyNamespace = !vs.resource.namespace?.value && !written.includes('.');
-        const rules = destinationRulesFor(host, serviceOfHost(host, options.clusterDomain)?.name, anyNamespace, index.destinationRules, options.clusterDomain);
+        const { host, rules } = rulesForDestination(vs.resource, written, index, options);
         if (rules.some((r) => r.resource.subsets.some((s) => s.name?.value === subset.value))) continue;
         const [first] = rules;
         report({

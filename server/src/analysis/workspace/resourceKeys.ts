@@ -165,10 +165,11 @@ function computeKeys(resource: Resource, clusterDomain: string): ResourceKeys {
         exact.push(serviceName(ns, name));
         // EGR412: the DestinationRules for the destination's host (exact here, wildcards through `hosts`).
         if (destination.subset) {
-          const expanded = expandHost(value, namespace, clusterDomain).toLowerCase();
+          const asWritten = expandHost(value, namespace, clusterDomain);
+          const expanded = asWritten.toLowerCase();
           exact.push(hostName(expanded), anyNamespace(name.toLowerCase()));
           hosts.push(expanded);
-          if (expanded !== expandHost(value, namespace, clusterDomain)) exact.push(hostName(expandHost(value, namespace, clusterDomain)));
+          if (asWritten !== expanded) exact.push(hostName(asWritten));
         }
         // serviceNamedBy for a host naming its namespace.
         if (parts.length > 1) exact.push(anyNamespace(name));

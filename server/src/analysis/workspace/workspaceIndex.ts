@@ -104,7 +104,7 @@ export class WorkspaceIndex {
     const candidates = this.entriesByHost.get(host.toLowerCase());
     if (!from || !candidates) return candidates?.[0];
     // An entry another version of which (same namespace and name, other hosts) sits nearer is not the one applied.
-    return nearest(from, candidates.filter((c) => this.nearestVersion(c, from)));
+    return nearest(from, candidates.filter((c) => this.isNearestVersion(c, from)));
   }
 
   /**
@@ -119,12 +119,6 @@ export class WorkspaceIndex {
     if (!versions || versions.length < 2) return true;
     const best = nearest(from, versions);
     return best === undefined || (best.uri === at.uri && best.startLine === at.startLine);
-  }
-
-  private nearestVersion(entry: PlacedResource<ServiceEntryResource>, from: PlacedResource): boolean {
-    const name = entry.resource.name?.value;
-    const versions = name === undefined ? undefined : this.entriesByName.get(serviceKey(namespaceOf(entry.resource), name));
-    return !versions || versions.length < 2 || nearest(from, versions) === entry;
   }
 
   /** Whether a ServiceEntry registers the host, exactly or through a wildcard host. */
