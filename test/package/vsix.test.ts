@@ -50,6 +50,7 @@ describe('the packaged extension (.vsix)', () => {
       'extension/snippets/yaml.json',
       'extension/syntaxes/istio-egress.injection.json',
       'extension/docs/rules/EGR401.md',
+      'extension/docs/istio-behaviour.md',
       'extension/package.json',
       'extension/readme.md',
       'extension/images/icon.png',

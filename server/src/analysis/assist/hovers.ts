@@ -68,7 +68,8 @@ function endpointsFacts(ctx: AssistContext, placed: PlacedResource<EndpointsReso
       ? `- Serves Service \`${namespace}/${name}\` (${whereResource(service)})${service.resource.selector ? ', which has a selector: Kubernetes replaces these addresses' : ''}`
       : `- Serves the Service of the same name and namespace: **none known** in the workspace`,
     `- Addresses: ${ready} ready${notReady ? `, ${notReady} not ready` : ''}`,
-    // RULES.md A12: a note, not a finding on every Endpoints of the task page.
+    // A note, not a finding on every Endpoints of the task page:
+    // docs/istio-behaviour.md#endpoints-is-deprecated-from-kubernetes-133.
     `- Endpoints (core/v1) is deprecated from Kubernetes 1.33 (\`kubectl apply\` warns) but keeps working: the cluster mirrors a selector-less Service's Endpoints into EndpointSlices. New manifests can write an EndpointSlice (\`discovery.k8s.io/v1\`) labelled \`kubernetes.io/service-name: ${name}\` instead.`,
   ].join('\n');
 }

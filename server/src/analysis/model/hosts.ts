@@ -1,4 +1,4 @@
-/** Cluster DNS names of Services, and how Istio reads a DestinationRule `host` (RULES.md B1, F6). */
+/** Cluster DNS names of Services, and how Istio reads a DR `host` (docs/istio-behaviour.md#destinationrule-hosts). */
 
 export interface ServiceKey {
   readonly namespace: string;
@@ -33,7 +33,7 @@ export function serviceOfHost(fqdn: string, clusterDomain: string): ServiceKey |
 
 /**
  * The Service a `name.ns` or `name.ns.svc` host spells out. Istio takes such hosts literally (they match nothing,
- * RULES.md B1), but the writer meant that Service: navigation follows the intent while a finding reports the mistake.
+ * docs/rules/EGR306.md), but the writer meant that Service: navigation follows the intent while a finding reports the mistake.
  */
 export function partialServiceKey(host: string): ServiceKey | undefined {
   const parts = host.trim().toLowerCase().replace(/\.$/, '').split('.');

@@ -1,4 +1,7 @@
-/** IP address parsing and the address classes the API server and egress rules care about (RULES.md A9). */
+/**
+ * IP address parsing and the address classes the API server and egress rules care about
+ * (docs/istio-behaviour.md#endpoints-addresses-the-api-server-refuses).
+ */
 
 export type IpClass =
   | 'unspecified'

@@ -1,4 +1,4 @@
-/** Kubernetes name formats (RULES.md A1, A5, A6, A8). */
+/** Kubernetes name formats (docs/istio-behaviour.md#kubernetes-name-formats). */
 
 const DNS1123_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

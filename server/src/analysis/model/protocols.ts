@@ -1,6 +1,6 @@
 import type { ServicePort } from './resources';
 
-/** Protocols Istio selects from a port name `<protocol>[-suffix]` (RULES.md C IST0118). */
+/** Protocols Istio selects from a port name `<protocol>[-suffix]` (docs/istio-behaviour.md#port-names-select-the-protocol). */
 export const ISTIO_PORT_PROTOCOLS = ['grpc', 'grpc-web', 'http', 'http2', 'https', 'mongo', 'mysql', 'redis', 'tcp', 'tls', 'udp'];
 
 export function protocolOfPortName(name: string | undefined): string | undefined {

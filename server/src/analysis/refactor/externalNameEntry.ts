@@ -22,8 +22,9 @@ function namespacesWithRuleFor(host: string, index: WorkspaceIndex, options: Ana
 
 /**
  * ExternalName Service → ServiceEntry for its target (resolution DNS), the Service's ports kept. A DestinationRule on
- * the alias — dead since Istio 1.21 (RULES.md F1) — moves to the target with its traffic policy untouched, unless its
- * namespace already has a rule for the target: a second one would only be merged away, so it is removed instead.
+ * the alias — dead since Istio 1.21 (docs/rules/EGR401.md) — moves to the target with its traffic policy untouched,
+ * unless its namespace already has a rule for the target: a second one would only be merged away, so it is removed
+ * instead.
  */
 export function externalNameToEntry(
   service: PlacedResource<ServiceResource>,

@@ -20,7 +20,8 @@ const HOST_COMMENT = [
 
 /**
  * The entry ports of one Endpoints subset that listen on another number than the Service port: Kubernetes pairs
- * Service and Endpoints ports by name (RULES.md A11), and so does the entry's per-endpoint `ports` map.
+ * Service and Endpoints ports by name, and so does the entry's per-endpoint `ports` map
+ * (docs/istio-behaviour.md#services-without-selectors-and-their-endpoints).
  */
 function portOverrides(subset: EndpointSubset, service: ServiceResource, ports: readonly EntryPort[]): Record<string, number> {
   const overrides: Record<string, number> = {};

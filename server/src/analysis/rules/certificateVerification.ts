@@ -5,7 +5,7 @@ import { namespaceOf } from '../model/resources';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { DocumentRule, WorkspaceRule } from './rule';
 
-/** RULES.md F4: `insecureSkipVerify: true` turns off verification of the server's certificate. */
+/** docs/rules/EGR404.md: `insecureSkipVerify: true` turns off verification of the server's certificate. */
 export const insecureSkipVerify: DocumentRule = {
   code: 'EGR404',
   name: 'insecure-skip-verify',
@@ -27,8 +27,8 @@ export const insecureSkipVerify: DocumentRule = {
 };
 
 /**
- * RULES.md F4: without caCertificates, Istio ≥ 1.21 verifies the server against the proxy's system CAs (fine for
- * public servers); before 1.21 it did not verify at all.
+ * Without caCertificates, Istio ≥ 1.21 verifies the server against the proxy's system CAs (fine for public servers);
+ * before 1.21 it did not verify at all (docs/istio-behaviour.md#server-certificates-are-verified-since-121).
  */
 export const missingCaCertificates: DocumentRule = {
   code: 'EGR405',

@@ -6,7 +6,7 @@ const KINDS_WITH_V1 = new Set(['DestinationRule', 'ServiceEntry', 'VirtualServic
 
 const STABLE = 'networking.istio.io/v1';
 
-/** RULES.md B8: networking.istio.io/v1 is the stable API since Istio 1.22; the older versions are served for compatibility. */
+/** docs/rules/EGR003.md: networking.istio.io/v1 is the stable API since Istio 1.22; the older versions are served for compatibility. */
 export const deprecatedApiVersion: DocumentRule = {
   code: 'EGR003',
   name: 'istio-api-version',

@@ -1,7 +1,7 @@
 import { isDns1123Label } from '../model/names';
 import type { DocumentRule } from './rule';
 
-/** Why a DR host is not what Istio's webhook accepts (RULES.md B1), or undefined when it is. */
+/** Why a DR host is not what Istio's webhook accepts (docs/rules/EGR201.md), or undefined when it is. */
 export function hostProblem(host: string): string | undefined {
   if (host.length === 0) return 'is empty';
   if (host.length > 255) return 'is longer than 255 characters';

@@ -15,7 +15,10 @@ function fixFor(rule: PlacedResource<DestinationRuleResource>, service: ServiceR
   return fix ? [fix] : [];
 }
 
-/** RULES.md F1: since Istio 1.21 an ExternalName Service is an alias of its target, with no cluster of its own. */
+/**
+ * Since Istio 1.21 an ExternalName Service is an alias of its target, with no cluster of its own
+ * (docs/istio-behaviour.md#externalname-is-an-alias-since-121).
+ */
 export const destinationRuleOnExternalName: WorkspaceRule = {
   code: 'EGR401',
   name: 'dr-on-externalname',

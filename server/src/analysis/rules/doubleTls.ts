@@ -6,7 +6,7 @@ import { recommendedMode } from '../workspace/recommendedMode';
 import { setTlsMode } from './fixes/tlsMode';
 import type { WorkspaceRule } from './rule';
 
-/** RULES.md E2: SIMPLE/MUTUAL wrap the workload's own TLS in a second TLS session the server cannot read. */
+/** docs/rules/EGR403.md: SIMPLE/MUTUAL wrap the workload's own TLS in a second TLS session the server cannot read. */
 export const doubleTls: WorkspaceRule = {
   code: 'EGR403',
   name: 'double-tls',

@@ -9,8 +9,9 @@ import { createServiceFor } from './fixes/serviceForEndpoints';
 import type { WorkspaceRule } from './rule';
 
 /**
- * RULES.md A8, A11: a selector-less Service forwards only to the Endpoints of the same name in its namespace (or to
- * EndpointSlices labelled with its name, A12), and only on ports whose names match.
+ * A selector-less Service forwards only to the Endpoints of the same name in its namespace (or to EndpointSlices
+ * labelled with its name), and only on ports whose names match
+ * (docs/istio-behaviour.md#services-without-selectors-and-their-endpoints).
  */
 export const serviceWithoutEndpoints: WorkspaceRule = {
   code: 'EGR301',

@@ -1,7 +1,7 @@
 import { isDns1123Label } from '../model/names';
 import type { DocumentRule } from './rule';
 
-/** RULES.md A10: what the API server checks of an Endpoints subset's ports. */
+/** docs/rules/EGR111.md: what the API server checks of an Endpoints subset's ports. */
 export const endpointsPorts: DocumentRule = {
   code: 'EGR111',
   name: 'endpoints-ports',

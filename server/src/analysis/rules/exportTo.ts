@@ -1,7 +1,7 @@
 import { isDns1123Label } from '../model/names';
 import type { DocumentRule } from './rule';
 
-/** RULES.md B7: `exportTo` takes `.`, `*`, `~` or namespace names. */
+/** docs/rules/EGR204.md: `exportTo` takes `.`, `*`, `~` or namespace names. */
 export const exportTo: DocumentRule = {
   code: 'EGR204',
   name: 'export-to',

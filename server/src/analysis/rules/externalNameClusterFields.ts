@@ -1,6 +1,6 @@
 import type { DocumentRule } from './rule';
 
-/** RULES.md A4: an ExternalName Service is a DNS alias with no cluster IP of its own. */
+/** docs/rules/EGR102.md: an ExternalName Service is a DNS alias with no cluster IP of its own. */
 export const externalNameClusterFields: DocumentRule = {
   code: 'EGR102',
   name: 'externalname-cluster-fields',

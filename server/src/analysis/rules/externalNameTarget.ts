@@ -18,7 +18,7 @@ export function targetRegistered(service: ServiceResource, index: WorkspaceIndex
   return index.hostRegistered(target);
 }
 
-/** RULES.md F2: with no ServiceEntry for the target, traffic through the alias is passthrough, or blocked. */
+/** docs/rules/EGR408.md: with no ServiceEntry for the target, traffic through the alias is passthrough, or blocked. */
 export const externalNameTargetUnregistered: WorkspaceRule = {
   code: 'EGR408',
   name: 'externalname-target-unregistered',
@@ -48,7 +48,7 @@ export const externalNameTargetUnregistered: WorkspaceRule = {
   },
 };
 
-/** RULES.md F3: a route to an alias whose target is not registered has no cluster to go to (503). */
+/** docs/rules/EGR409.md: a route to an alias whose target is not registered has no cluster to go to (503). */
 export const routeToUnregisteredAlias: WorkspaceRule = {
   code: 'EGR409',
   name: 'route-to-unregistered-alias',

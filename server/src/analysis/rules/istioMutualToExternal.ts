@@ -107,8 +107,9 @@ function describe(resource: Resource): string {
 }
 
 /**
- * RULES.md E1, F5, F6: a server outside the mesh cannot terminate Istio's mutual TLS. For every external destination,
- * the DestinationRule that Istio would apply (exact host or winning wildcard, by namespace precedence) is checked.
+ * docs/rules/EGR402.md: a server outside the mesh cannot terminate Istio's mutual TLS. For every external destination,
+ * the DestinationRule that Istio would apply (exact host or winning wildcard, by namespace precedence:
+ * docs/istio-behaviour.md#which-destinationrule-applies) is checked.
  */
 export const istioMutualToExternal: WorkspaceRule = {
   code: 'EGR402',

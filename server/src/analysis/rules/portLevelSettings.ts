@@ -16,7 +16,7 @@ function check(policy: TrafficPolicy | undefined, report: (f: LocalFinding) => v
   }
 }
 
-/** RULES.md B6: port-level traffic policies need a valid port. */
+/** docs/rules/EGR203.md: port-level traffic policies need a valid port. */
 export const portLevelSettings: DocumentRule = {
   code: 'EGR203',
   name: 'dr-port-level-settings',

@@ -2,7 +2,7 @@ import { ISTIO_PORT_PROTOCOLS, protocolOfPortName } from '../model/protocols';
 import { istioAtLeast } from '../options';
 import type { DocumentRule } from './rule';
 
-/** RULES.md C IST0118: Istio picks a port's protocol from its name or appProtocol; otherwise it guesses. */
+/** docs/rules/EGR411.md: Istio picks a port's protocol from its name or appProtocol; otherwise it guesses. */
 export const portProtocolSelection: DocumentRule = {
   code: 'EGR411',
   name: 'port-protocol-selection',
@@ -12,7 +12,8 @@ export const portProtocolSelection: DocumentRule = {
   check(doc, _options, report) {
     const service = doc.resource;
     if (service?.kindName !== 'Service') return;
-    // From 1.21 an ExternalName Service's ports are not used (RULES.md F3); EGR410 covers older releases.
+    // From 1.21 an ExternalName Service's ports are not used; EGR410 covers older releases
+    // (docs/istio-behaviour.md#externalname-ports-are-unused-since-121).
     if (service.type?.value === 'ExternalName') return;
     for (const port of service.ports) {
       // UDP ports are never sniffed; their name does not matter to Istio.
@@ -25,7 +26,7 @@ export const portProtocolSelection: DocumentRule = {
   },
 };
 
-/** RULES.md C IST0150, F3: before 1.21, ExternalName ports needed protocol names to be forwarded correctly. */
+/** docs/rules/EGR410.md: before 1.21, ExternalName ports needed protocol names to be forwarded correctly. */
 export const externalNamePortNames: DocumentRule = {
   code: 'EGR410',
   name: 'externalname-port-names',

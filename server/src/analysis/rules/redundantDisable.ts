@@ -5,8 +5,9 @@ import { namespaceOf } from '../model/resources';
 import type { WorkspaceRule } from './rule';
 
 /**
- * RULES.md F5: endpoints with no pod behind them get plain text under auto mTLS, so a DISABLE rule for a selector-less
- * Service changes nothing unless a broader ISTIO_MUTUAL rule would otherwise apply.
+ * Endpoints with no pod behind them get plain text under auto mTLS, so a DISABLE rule for a selector-less Service
+ * changes nothing unless a broader ISTIO_MUTUAL rule would otherwise apply
+ * (docs/istio-behaviour.md#endpoints-without-a-pod-get-plain-text).
  */
 export const redundantDisable: WorkspaceRule = {
   code: 'EGR407',

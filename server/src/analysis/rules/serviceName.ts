@@ -1,7 +1,7 @@
 import { isDns1035Label, isDns1123Subdomain } from '../model/names';
 import type { DocumentRule } from './rule';
 
-/** RULES.md A1, A8: the API server's name formats for Services and Endpoints. */
+/** docs/rules/EGR103.md: the API server's name formats for Services and Endpoints. */
 export const resourceName: DocumentRule = {
   code: 'EGR103',
   name: 'resource-name',

@@ -7,7 +7,7 @@ function inRange(port: number): boolean {
   return port >= 1 && port <= 65535;
 }
 
-/** RULES.md A5–A7: what the API server checks of a Service's ports. */
+/** docs/rules/EGR104.md: what the API server checks of a Service's ports. */
 export const servicePorts: DocumentRule = {
   code: 'EGR104',
   name: 'service-ports',

@@ -1,7 +1,7 @@
 import { describePlacement, tlsPlacements } from '../model/tls';
 import type { DocumentRule } from './rule';
 
-/** RULES.md B3, B4: the combinations of client TLS fields that Istio's webhook rejects. */
+/** docs/rules/EGR202.md: the combinations of client TLS fields that Istio's webhook rejects. */
 export const tlsSettings: DocumentRule = {
   code: 'EGR202',
   name: 'dr-tls-settings',

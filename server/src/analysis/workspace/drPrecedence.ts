@@ -32,9 +32,11 @@ function visibleTo(rule: DestinationRuleResource, ruleNamespace: string, clientN
 }
 
 /**
- * The DestinationRule that applies to traffic toward `host` (RULES.md F6): the client's namespace first, then the
- * destination's, then the root namespace; in each, an exact host beats the longest wildcard; the first namespace with
- * any match wins. With no client namespace given, the client is assumed to be in a namespace with no rules of its own.
+ * The DestinationRule that applies to traffic toward `host`: the client's namespace first, then the destination's,
+ * then the root namespace; in each, an exact host beats the longest wildcard; the first namespace with any match wins.
+ * With no client namespace given, the client is assumed to be in a namespace with no rules of its own.
+ * See docs/istio-behaviour.md#which-destinationrule-applies.
+ * Reads the rules for `host` through `from` when given.
  */
 export function appliedRule(
   host: string,
@@ -111,7 +113,7 @@ function specificity(applied: AppliedRule): number {
 
 /**
  * Namespaces, other than the destination's and the root, holding a DestinationRule for `host`: clients there apply
- * their own namespace's rule first (RULES.md F6), so the answer for them may differ.
+ * their own namespace's rule first (docs/istio-behaviour.md#which-destinationrule-applies), so the answer for them may differ.
  */
 export function clientNamespacesWithOwnRule(host: string, destinationNamespace: string, index: WorkspaceIndex, options: AnalysisOptions): string[] {
   const out: string[] = [];

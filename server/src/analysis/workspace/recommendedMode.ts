@@ -9,9 +9,9 @@ export interface ModeAdvice {
 }
 
 /**
- * The TLS mode that fits traffic toward a destination (RULES.md E2): DISABLE when the workload already speaks TLS
- * (a `tls`/`https` port), SIMPLE when it speaks HTTP to an external 443 (TLS origination); undefined when the ports
- * do not tell.
+ * The TLS mode that fits traffic toward a destination: DISABLE when the workload already speaks TLS (a `tls`/`https`
+ * port), SIMPLE when it speaks HTTP to an external 443 (TLS origination); undefined when the ports do not tell
+ * (docs/istio-behaviour.md#tls-from-the-workload-or-from-the-sidecar).
  */
 export function recommendedMode(target: Destination | undefined, port: number | undefined): ModeAdvice | undefined {
   if (target?.kind === 'service') {

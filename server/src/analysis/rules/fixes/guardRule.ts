@@ -45,9 +45,10 @@ function guardYaml(target: GuardTarget, name: string): string {
 
 /**
  * The quick fix for ISTIO_MUTUAL that reaches external destinations through a wildcard rule (EGR402): an exact-host
- * rule per destination, in the destination's namespace. There it beats the wildcard (RULES.md F6: an exact host wins
- * within a namespace, and the destination's namespace is consulted before the root one), while the shared wildcard
- * keeps serving the mesh's own services.
+ * rule per destination, in the destination's namespace. There it beats the wildcard (an exact host wins within a
+ * namespace, and the destination's namespace is consulted before the root one:
+ * docs/istio-behaviour.md#which-destinationrule-applies), while the shared wildcard keeps serving the mesh's own
+ * services.
  */
 export function guardRulesFix(targets: readonly GuardTarget[], index: WorkspaceIndex): RelativeFix | undefined {
   const unique = [...new Map(targets.map((t) => [`${namespaceOf(t.at.resource)} ${t.host}`, t])).values()];

@@ -33,7 +33,8 @@ export function entryName(host: string): string {
 
 /** A Service's ports as ServiceEntry ports: number, name and the protocol Istio read from the Service. */
 export function entryPorts(service: ServiceResource): EntryPort[] {
-  // An ExternalName Service may have no ports (RULES.md A4); a ServiceEntry needs one, so HTTP 80 stands in.
+  // An ExternalName Service may have no ports (docs/istio-behaviour.md#externalname-services-in-kubernetes);
+  // a ServiceEntry needs one, so HTTP 80 stands in.
   if (service.ports.length === 0) return [{ number: 80, name: 'http', protocol: 'HTTP' }];
   return service.ports.map((port) => {
     const number = port.port?.value ?? 80;
