@@ -11,7 +11,7 @@ import type { Rule, WorkspaceRule } from '../../server/src/analysis/rules/rule';
 import { FileModelBuilder } from '../../server/src/analysis/workspace/fileModel';
 import { partition, type Partition } from '../../server/src/analysis/workspace/partition';
 import type { PlacedResource } from '../../server/src/analysis/workspace/placed';
-import { keysOf } from '../../server/src/analysis/workspace/resourceKeys';
+import { KeyRegistry, relationsOf } from '../../server/src/analysis/workspace/resourceKeys';
 import { Project } from '../../server/src/analysis/workspace/project';
 import { addByUri, runWorkspaceRule, toFinding, wholeWorkspaceFindings } from '../../server/src/analysis/workspace/workspaceFindings';
 import { indexedResources, WorkspaceIndex } from '../../server/src/analysis/workspace/workspaceIndex';
@@ -114,11 +114,13 @@ const OPTION_VARIANTS: readonly AnalysisOptions[] = [
 
 type Files = ReadonlyMap<string, string>;
 
-function partitionOf(resources: readonly PlacedResource[], clusterDomain: string): Partition {
-  return partition(resources, resources.map((r) => keysOf(r.resource, clusterDomain)));
-}
-
 const WORKSPACE_RULES = RULES.filter((r): r is WorkspaceRule => r.scope === 'workspace');
+
+function partitionOf(resources: readonly PlacedResource[], clusterDomain: string): Partition {
+  const registry = new KeyRegistry(relationsOf(WORKSPACE_RULES));
+  const keys = resources.map((r) => registry.keysOf(r.resource, clusterDomain));
+  return partition(resources, keys, registry.count);
+}
 
 function sortedByUri(byUri: Map<string, Finding[]>, uris: Iterable<string>): Finding[][] {
   return [...uris].map((uri) => sortFindings([...(byUri.get(uri) ?? [])]));
@@ -134,7 +136,7 @@ function assertPartitionExact(files: Files, options: AnalysisOptions, where: str
   const models = [...files].map(([uri, text]) => builder.build(uri, text));
   const perComponent = new Map<string, Finding[]>();
   for (const component of partitionOf(indexedResources(models), options.clusterDomain).components) {
-    const index = WorkspaceIndex.fromResources(component);
+    const index = WorkspaceIndex.fromResources(component, { clusterDomain: options.clusterDomain, checkReads: true });
     for (const rule of WORKSPACE_RULES) runWorkspaceRule(rule, index, options, (f) => addByUri(perComponent, toFinding(rule, f)));
   }
   const whole = wholeWorkspaceFindings(models, WORKSPACE_RULES, options);

@@ -2,6 +2,10 @@ import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
 import { expandHost } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
+import type { DestinationRuleResource } from '../model/resources';
+import type { PlacedResource } from '../workspace/placed';
+import { ask } from '../workspace/relation';
+import { RULE_HOST } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { DocumentRule, WorkspaceRule } from './rule';
 
@@ -55,8 +59,8 @@ export const missingCaCertificates: DocumentRule = {
 };
 
 /** Whether a VirtualService sends traffic for `host` through a Gateway (an egress gateway's routes bind to one). */
-function routedThroughGateway(host: string, index: WorkspaceIndex): boolean {
-  return index.virtualServices.some(
+function routedThroughGateway(host: string, index: WorkspaceIndex, rule: PlacedResource<DestinationRuleResource>): boolean {
+  return index.routesForHost(host, ask(RULE_HOST, rule)).some(
     (vs) => vs.resource.hosts.some((h) => h.value.toLowerCase() === host) && vs.resource.gateways.some((g) => g.value !== 'mesh'),
   );
 }
@@ -68,6 +72,7 @@ export const credentialWithoutSelector: WorkspaceRule = {
   title: 'credentialName on a DestinationRule without workloadSelector',
   severity: 'warning',
   scope: 'workspace',
+  reads: [RULE_HOST],
   check(index, options, report) {
     for (const at of index.destinationRules) {
       const rule = at.resource;
@@ -75,7 +80,7 @@ export const credentialWithoutSelector: WorkspaceRule = {
       if (rule.workloadSelector || rule.namespace?.value === 'istio-system' || !rule.host) continue;
       // An egress gateway's set-up: a VirtualService binds the host to a Gateway, and the gateway dials it with this
       // credential; sidecars only reach the gateway (docs/rules/EGR406.md).
-      if (routedThroughGateway(expandHost(rule.host.value, namespaceOf(rule), options.clusterDomain).toLowerCase(), index)) continue;
+      if (routedThroughGateway(expandHost(rule.host.value, namespaceOf(rule), options.clusterDomain).toLowerCase(), index, at)) continue;
       for (const placement of tlsPlacements(rule)) {
         const credential = placement.tls.credentialName;
         if (!credential || (placement.mode?.value !== 'SIMPLE' && placement.mode?.value !== 'MUTUAL')) continue;

@@ -1,15 +1,19 @@
 import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import type { AnalysisOptions } from '../options';
+import type { PlacedResource } from '../workspace/placed';
+import { ask } from '../workspace/relation';
+import { RULE_DESTINATION, RULE_HOST, RULE_PARTIAL_NAME } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { DestinationRuleResource } from '../model/resources';
 import type { WorkspaceRule } from './rule';
 
 /** `svc.ns` or `svc.ns.svc` naming a known Service: Istio does not expand such hosts (only dot-less ones). */
-function partialServiceName(host: string, index: WorkspaceIndex, options: AnalysisOptions): string | undefined {
+function partialServiceName(rule: PlacedResource<DestinationRuleResource>, host: string, index: WorkspaceIndex, options: AnalysisOptions): string | undefined {
   const parts = host.replace(/\.$/, '').split('.');
   if (parts.length !== 2 && !(parts.length === 3 && parts[2] === 'svc')) return undefined;
   const [name = '', namespace = ''] = parts;
-  return index.service(namespace, name) ? serviceFqdn(name, namespace, options.clusterDomain) : undefined;
+  return index.service(namespace, name, ask(RULE_PARTIAL_NAME, rule)) ? serviceFqdn(name, namespace, options.clusterDomain) : undefined;
 }
 
 export const destinationRulePartialHost: WorkspaceRule = {
@@ -18,10 +22,11 @@ export const destinationRulePartialHost: WorkspaceRule = {
   title: "A DestinationRule host like 'svc.ns' is taken literally and matches nothing",
   severity: 'warning',
   scope: 'workspace',
+  reads: [RULE_PARTIAL_NAME],
   check(index, options, report) {
     for (const rule of index.destinationRules) {
       const host = rule.resource.host;
-      const full = host && partialServiceName(host.value, index, options);
+      const full = host && partialServiceName(rule, host.value, index, options);
       if (!host || !full) continue;
       report({
         at: rule,
@@ -38,16 +43,17 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
   title: 'A DestinationRule host that nothing in the workspace defines',
   severity: 'hint',
   scope: 'workspace',
+  reads: [RULE_PARTIAL_NAME, RULE_HOST, RULE_DESTINATION],
   check(index, options, report) {
-    const registered = (host: string): boolean => index.hostRegistered(host);
     for (const rule of index.destinationRules) {
       const written = rule.resource.host;
-      if (!written || written.value.includes('*') || partialServiceName(written.value, index, options)) continue;
+      if (!written || written.value.includes('*') || partialServiceName(rule, written.value, index, options)) continue;
       const host = expandHost(written.value, namespaceOf(rule.resource), options.clusterDomain);
       const key = serviceOfHost(host, options.clusterDomain);
-      if (registered(host)) continue;
+      if (index.hostRegistered(host, ask(RULE_HOST, rule))) continue;
       if (key) {
-        const found = written.value.includes('.') ? index.serviceNamedBy(key.namespace, key.name, rule) : index.service(key.namespace, key.name);
+        const through = ask(RULE_DESTINATION, rule);
+        const found = written.value.includes('.') ? index.serviceNamedBy(key.namespace, key.name, through, rule) : index.service(key.namespace, key.name, through);
         if (found) continue;
         report({
           at: rule,

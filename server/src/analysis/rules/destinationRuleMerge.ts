@@ -2,6 +2,9 @@ import { expandHost } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource, type TrafficPolicy } from '../model/resources';
 import type { PlacedResource } from '../workspace/placed';
 import { appliedTogether, nearest, sameObject } from '../workspace/together';
+import { ask } from '../workspace/relation';
+import { RULE_HOST } from '../workspace/relations';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
 type PlacedRule = PlacedResource<DestinationRuleResource>;
@@ -49,6 +52,22 @@ function describe(rule: PlacedRule, conflict: Conflict, host: string): string {
   return parts.join('; and ');
 }
 
+/** Istio merges only rules that also share their workloadSelector and exportTo. */
+function mergeScope(rule: DestinationRuleResource): string {
+  return JSON.stringify([rule.workloadSelector?.value ?? null, rule.exportTo.map((e) => e.value).sort()]);
+}
+
+/** The rules Istio merges `rule` with (itself included, in workspace order): same namespace, host and scope. */
+function mergedWith(rule: PlacedRule, index: WorkspaceIndex, clusterDomain: string): PlacedRule[] {
+  const written = rule.resource.host?.value;
+  if (!written) return [];
+  const namespace = namespaceOf(rule.resource);
+  const scope = mergeScope(rule.resource);
+  return index.rulesForHost(expandHost(written, namespace, clusterDomain), ask(RULE_HOST, rule)).exact.filter(
+    (other) => other.resource.host?.value && namespaceOf(other.resource) === namespace && mergeScope(other.resource) === scope,
+  );
+}
+
 /**
  * Istio merges DestinationRules for one host in one namespace (same workloadSelector and exportTo): subsets are
  * appended and the top-level traffic policy is the first rule's that has one. Only what the merge drops is reported,
@@ -60,53 +79,41 @@ export const destinationRuleMergeConflict: WorkspaceRule = {
   title: 'Two DestinationRules for one host whose merge drops a setting',
   severity: 'warning',
   scope: 'workspace',
+  reads: [RULE_HOST],
   check(index, options, report) {
-    const groups = new Map<string, PlacedRule[]>();
     for (const rule of index.destinationRules) {
-      const written = rule.resource.host?.value;
-      if (!written) continue;
-      const namespace = namespaceOf(rule.resource);
-      // Istio merges only rules that also share their workloadSelector and exportTo.
-      const scope = JSON.stringify([rule.resource.workloadSelector?.value ?? null, rule.resource.exportTo.map((e) => e.value).sort()]);
-      const key = JSON.stringify([namespace, expandHost(written, namespace, options.clusterDomain), scope]);
-      const group = groups.get(key);
-      if (group) group.push(rule);
-      else groups.set(key, [rule]);
-    }
-    for (const rules of groups.values()) {
+      const rules = mergedWith(rule, index, options.clusterDomain);
       if (rules.length < 2) continue;
-      for (const rule of rules) {
-        const host = rule.resource.host;
-        if (!host) continue;
-        // Other objects only (a same-named rule is a version of this one), each by its version nearest this rule.
-        const objects = new Map<string, PlacedRule[]>();
-        for (const other of rules) {
-          if (other === rule || sameObject(other.resource, rule.resource)) continue;
-          const name = other.resource.name?.value ?? `#${rules.indexOf(other)}`;
-          objects.set(name, [...(objects.get(name) ?? []), other]);
-        }
-        const conflicts: Conflict[] = [];
-        for (const versions of objects.values()) {
-          const other = nearest(rule, versions);
-          const conflict = other && conflictOf(rule, other);
-          if (conflict) conflicts.push(conflict);
-        }
-        const first = conflicts[0];
-        if (!first) continue;
-        const expanded = expandHost(host.value, namespaceOf(rule.resource), options.clusterDomain);
-        const together = conflicts.some((c) => appliedTogether(rule, c.other));
-        const shown = conflicts.find((c) => appliedTogether(rule, c.other)) ?? first;
-        const message = together
-          ? `${describe(rule, shown, expanded)}. Keep one rule per host, or move the settings into one.`
-          : `If applied together with ${shortPath(shown.other)} (another folder): ${describe(rule, shown, expanded)}.`;
-        report({
-          at: rule,
-          range: host.range,
-          message,
-          ...(together ? {} : { severity: 'hint' as const }),
-          related: conflicts.flatMap((c) => (c.other.resource.host ? [{ at: c.other, range: c.other.resource.host.range, message: `DestinationRule '${nameOf(c.other)}'` }] : [])),
-        });
+      const host = rule.resource.host;
+      if (!host) continue;
+      // Other objects only (a same-named rule is a version of this one), each by its version nearest this rule.
+      const objects = new Map<string, PlacedRule[]>();
+      for (const other of rules) {
+        if (other === rule || sameObject(other.resource, rule.resource)) continue;
+        const name = other.resource.name?.value ?? `#${rules.indexOf(other)}`;
+        objects.set(name, [...(objects.get(name) ?? []), other]);
       }
+      const conflicts: Conflict[] = [];
+      for (const versions of objects.values()) {
+        const other = nearest(rule, versions);
+        const conflict = other && conflictOf(rule, other);
+        if (conflict) conflicts.push(conflict);
+      }
+      const first = conflicts[0];
+      if (!first) continue;
+      const expanded = expandHost(host.value, namespaceOf(rule.resource), options.clusterDomain);
+      const together = conflicts.some((c) => appliedTogether(rule, c.other));
+      const shown = conflicts.find((c) => appliedTogether(rule, c.other)) ?? first;
+      const message = together
+        ? `${describe(rule, shown, expanded)}. Keep one rule per host, or move the settings into one.`
+        : `If applied together with ${shortPath(shown.other)} (another folder): ${describe(rule, shown, expanded)}.`;
+      report({
+        at: rule,
+        range: host.range,
+        message,
+        ...(together ? {} : { severity: 'hint' as const }),
+        related: conflicts.flatMap((c) => (c.other.resource.host ? [{ at: c.other, range: c.other.resource.host.range, message: `DestinationRule '${nameOf(c.other)}'` }] : [])),
+      });
     }
   },
 };

@@ -4,14 +4,15 @@ import { destinationOf } from '../workspace/destinations';
 import type { DestinationRuleResource, ServiceResource } from '../model/resources';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { ALIAS_TARGET, RULE_DESTINATION } from '../workspace/relations';
 import { externalNameProblem } from './externalNameHost';
 import { targetRegistered } from './externalNameTarget';
 import { moveRuleToTarget } from './fixes/serviceEntryForTarget';
 import type { RelativeFix, WorkspaceRule } from './rule';
 
-function fixFor(rule: PlacedResource<DestinationRuleResource>, service: ServiceResource, target: string, index: WorkspaceIndex, clusterDomain: string): RelativeFix[] {
+function fixFor(rule: PlacedResource<DestinationRuleResource>, service: PlacedResource<ServiceResource>, target: string, index: WorkspaceIndex): RelativeFix[] {
   if (!target || externalNameProblem(target)) return [];
-  const fix = moveRuleToTarget(rule, service, target, targetRegistered(service, index, clusterDomain));
+  const fix = moveRuleToTarget(rule, service.resource, target, targetRegistered(service, index));
   return fix ? [fix] : [];
 }
 
@@ -26,6 +27,7 @@ export const destinationRuleOnExternalName: WorkspaceRule = {
   severity: 'warning',
   istio: { since: '1.21' },
   scope: 'workspace',
+  reads: [RULE_DESTINATION, ALIAS_TARGET],
   check(index, options, report) {
     if (!istioAtLeast(options.istioVersion, '1.21')) return;
     for (const rule of index.destinationRules) {
@@ -43,7 +45,7 @@ export const destinationRuleOnExternalName: WorkspaceRule = {
           `'${host.value}' is the ExternalName Service '${service.name?.value ?? ''}', which Istio 1.21+ treats as an alias of ` +
           `'${externalName}': this DestinationRule has no effect. Register '${externalName}' with a ServiceEntry and put the rule on that host.`,
         related: where ? [{ at: target.service, range: where.range, message: `ExternalName target '${externalName}'` }] : [],
-        fixes: fixFor(rule, service, plainHost(externalName), index, options.clusterDomain),
+        fixes: fixFor(rule, target.service, plainHost(externalName), index),
       });
     }
   },

@@ -3,6 +3,7 @@ import { tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
 import { destinationOf, isExternalService } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
+import { RULE_DESTINATION } from '../workspace/relations';
 import { setTlsMode } from './fixes/tlsMode';
 import type { WorkspaceRule } from './rule';
 
@@ -13,6 +14,7 @@ export const doubleTls: WorkspaceRule = {
   title: 'TLS origination on a port where the workload already speaks TLS',
   severity: 'warning',
   scope: 'workspace',
+  reads: [RULE_DESTINATION],
   check(index, options, report) {
     for (const rule of index.destinationRules) {
       const target = destinationOf(rule, index, options);

@@ -1,6 +1,7 @@
 import { namespaceOf, type EndpointsResource, type Located, type ServiceResource } from '../model/resources';
-import { entryServingService, routedElsewhere } from '../workspace/destinations';
-import { serviceFqdn } from '../model/hosts';
+import { entryServingService, serviceRoutedElsewhere } from '../workspace/destinations';
+import { ask } from '../workspace/relation';
+import { ENDPOINTS_SERVICE, SERVICE_CLUSTER_NAME, SERVICE_ENDPOINTS } from '../workspace/relations';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { createEndpointsFor } from './fixes/endpointsForService';
@@ -19,19 +20,21 @@ export const serviceWithoutEndpoints: WorkspaceRule = {
   title: 'A Service without selector needs an Endpoints of the same name',
   severity: 'warning',
   scope: 'workspace',
-  check(index, options, report) {
+  reads: [SERVICE_ENDPOINTS, SERVICE_CLUSTER_NAME],
+  check(index, _options, report) {
     for (const list of index.services.values()) {
       for (const placed of list) {
         const service = placed.resource;
         if (service.selector || service.type?.value === 'ExternalName' || !service.name) continue;
         const namespace = namespaceOf(service);
         // Hand-written EndpointSlices labelled with the Service's name serve it as well as Endpoints do.
-        if (index.endpointsOf(namespace, service.name.value).length || index.endpointSlicesOf(namespace, service.name.value).length) continue;
+        const endpoints = ask(SERVICE_ENDPOINTS, placed);
+        if (index.endpointsOf(namespace, service.name.value, endpoints).length || index.endpointSlicesOf(namespace, service.name.value, endpoints).length) continue;
         // A ServiceEntry for the Service's own cluster name with endpoints (or workloads) gives mesh clients addresses:
         // Istio joins the endpoints of one host in one namespace.
-        if (entryServingService(placed, index, options.clusterDomain)) continue;
+        if (entryServingService(placed, index)) continue;
         // Mesh clients sent to other hosts by a VirtualService never use this Service's endpoints.
-        if (routedElsewhere(serviceFqdn(service.name.value, namespace, options.clusterDomain).toLowerCase(), index, options)) continue;
+        if (serviceRoutedElsewhere(placed, index)) continue;
         const fix = createEndpointsFor(placed);
         report({
           at: placed,
@@ -59,7 +62,7 @@ function* endpointsWithService(index: WorkspaceIndex): Generator<PairedEndpoints
       const name = placed.resource.name;
       if (!name) continue;
       const namespace = namespaceOf(placed.resource);
-      yield { placed, name, namespace, service: index.service(namespace, name.value) };
+      yield { placed, name, namespace, service: index.service(namespace, name.value, ask(ENDPOINTS_SERVICE, placed)) };
     }
   }
 }
@@ -70,6 +73,7 @@ export const endpointsWithoutService: WorkspaceRule = {
   title: 'An Endpoints must belong to a selector-less Service of the same name',
   severity: 'warning',
   scope: 'workspace',
+  reads: [ENDPOINTS_SERVICE],
   check(index, _options, report) {
     for (const { placed, name, namespace, service } of endpointsWithService(index)) {
       if (!service) {
@@ -98,6 +102,7 @@ export const endpointsPortNames: WorkspaceRule = {
   title: "Endpoints port names must match the Service's port names",
   severity: 'error',
   scope: 'workspace',
+  reads: [ENDPOINTS_SERVICE],
   check(index, _options, report) {
     for (const { placed, name: endpointsName, service } of endpointsWithService(index)) {
       if (!service || service.resource.selector || service.resource.type?.value === 'ExternalName') continue;

@@ -2,6 +2,9 @@ import { plainHost } from '../model/hosts';
 import { namespaceOf, type ServiceResource } from '../model/resources';
 import { istioAtLeast } from '../options';
 import { externalNameProblem } from './externalNameHost';
+import type { PlacedResource } from '../workspace/placed';
+import { anyNamespace, ask, serviceId, type Relation } from '../workspace/relation';
+import { ALIAS_TARGET } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
@@ -10,12 +13,13 @@ import type { WorkspaceRule } from './rule';
  * it, or it is a Service of the cluster itself (`name.ns.svc`, `name.ns.svc.<cluster domain>`), which every sidecar
  * knows without one.
  */
-export function targetRegistered(service: ServiceResource, index: WorkspaceIndex, clusterDomain: string): boolean {
+export function targetRegistered(placed: PlacedResource<ServiceResource>, index: WorkspaceIndex): boolean {
+  const service = placed.resource;
   const target = service.externalName ? plainHost(service.externalName.value) : undefined;
   if (!target) return true;
-  const domain = clusterDomain.toLowerCase();
+  const domain = index.clusterDomain.toLowerCase();
   if (target.endsWith('.svc') || target.endsWith(`.svc.${domain}`)) return true;
-  return index.hostRegistered(target);
+  return index.hostRegistered(target, ask(ALIAS_TARGET, placed));
 }
 
 /** docs/rules/EGR408.md: with no ServiceEntry for the target, traffic through the alias is passthrough, or blocked. */
@@ -26,13 +30,14 @@ export const externalNameTargetUnregistered: WorkspaceRule = {
   severity: 'hint',
   istio: { since: '1.21' },
   scope: 'workspace',
+  reads: [ALIAS_TARGET],
   check(index, options, report) {
     if (!istioAtLeast(options.istioVersion, '1.21')) return;
     const blocked = options.outboundTrafficPolicy === 'REGISTRY_ONLY';
     for (const list of index.services.values()) {
       for (const placed of list) {
         const service = placed.resource;
-        if (service.type?.value !== 'ExternalName' || !service.externalName || targetRegistered(service, index, options.clusterDomain)) continue;
+        if (service.type?.value !== 'ExternalName' || !service.externalName || targetRegistered(placed, index)) continue;
         // A malformed target is EGR101's finding; registering it would not help.
         if (externalNameProblem(service.externalName.value)) continue;
         report({
@@ -48,6 +53,21 @@ export const externalNameTargetUnregistered: WorkspaceRule = {
   },
 };
 
+/** The Service each route destination names: `name` in the route's namespace, or `name.ns…` (as written). */
+const ROUTE_DESTINATION_SERVICE: Relation = {
+  name: "the Service a route's destination names",
+  asks(resource, _clusterDomain, sink) {
+    if (resource.kindName !== 'VirtualService') return;
+    for (const destination of resource.destinations) {
+      if (destination.host === undefined) continue;
+      const parts = destination.host.value.replace(/\.$/, '').split('.');
+      const [name = '', ns = namespaceOf(resource)] = parts;
+      sink.key(serviceId(ns, name));
+      if (parts.length > 1) sink.key(anyNamespace(name));
+    }
+  },
+};
+
 /** docs/rules/EGR409.md: a route to an alias whose target is not registered has no cluster to go to (503). */
 export const routeToUnregisteredAlias: WorkspaceRule = {
   code: 'EGR409',
@@ -56,6 +76,7 @@ export const routeToUnregisteredAlias: WorkspaceRule = {
   severity: 'warning',
   istio: { since: '1.21' },
   scope: 'workspace',
+  reads: [ROUTE_DESTINATION_SERVICE, ALIAS_TARGET],
   check(index, options, report) {
     if (!istioAtLeast(options.istioVersion, '1.21')) return;
     for (const vs of index.virtualServices) {
@@ -67,8 +88,9 @@ export const routeToUnregisteredAlias: WorkspaceRule = {
         const [name = '', ns = namespace] = parts;
         const fqdnMatch = parts.length === 1 || host.value.replace(/\.$/, '') === `${name}.${ns}.svc.${options.clusterDomain}`;
         // A host naming its namespace may mean a Service written without one (applied with -n), as for rules.
-        const service = !fqdnMatch ? undefined : parts.length === 1 ? index.service(ns, name, vs) : index.serviceNamedBy(ns, name, vs);
-        if (!service || service.resource.type?.value !== 'ExternalName' || targetRegistered(service.resource, index, options.clusterDomain)) continue;
+        const through = ask(ROUTE_DESTINATION_SERVICE, vs);
+        const service = !fqdnMatch ? undefined : parts.length === 1 ? index.service(ns, name, through, vs) : index.serviceNamedBy(ns, name, through, vs);
+        if (!service || service.resource.type?.value !== 'ExternalName' || targetRegistered(service, index)) continue;
         report({
           at: vs,
           range: host.range,

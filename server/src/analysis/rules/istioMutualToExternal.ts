@@ -2,7 +2,9 @@ import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
 import { istioAtLeast } from '../options';
-import { entryServingService, isMeshExternalEntry, routedElsewhere } from '../workspace/destinations';
+import { entryServingService, isMeshExternalEntry, serviceRoutedElsewhere } from '../workspace/destinations';
+import { ask, type Ask } from '../workspace/relation';
+import { ENTRY_HOSTS, SERVICE_CLUSTER_NAME, SERVICE_ENDPOINTS } from '../workspace/relations';
 import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -22,6 +24,8 @@ interface ExternalDestination {
   readonly description: string;
   readonly at: PlacedResource;
   readonly anchor: Located<unknown>;
+  /** How the rules for `host` are read from `at`. */
+  readonly rulesVia: Ask;
 }
 
 function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): ExternalDestination[] {
@@ -36,20 +40,22 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
       const anchor = service.type ?? service.name ?? service.kind;
       if (service.type?.value === 'ExternalName') {
         // From 1.21 a rule on the alias is dead (EGR401); the target is covered through its ServiceEntry, if any.
-        if (oldExternalName) out.push({ proven: true, host, namespace, at: placed, anchor, description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
+        if (oldExternalName) out.push({ proven: true, host, namespace, at: placed, anchor, rulesVia: ask(SERVICE_CLUSTER_NAME, placed), description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
       } else if (service.selector === undefined) {
         // Workloads with sidecars (a MESH_INTERNAL entry selecting VMs) behind the Service's name take mesh mTLS.
-        const entry = entryServingService(placed, index, options.clusterDomain);
+        const entry = entryServingService(placed, index);
         if (entry && !isMeshExternalEntry(entry.resource)) continue;
         // A VirtualService that sends the Service's traffic to other hosts: its rule never meets that traffic.
-        if (routedElsewhere(host.toLowerCase(), index, options)) continue;
-        const endpoints = index.endpointsOf(namespace, name).length > 0 || index.endpointSlicesOf(namespace, name).length > 0;
+        if (serviceRoutedElsewhere(placed, index)) continue;
+        const through = ask(SERVICE_ENDPOINTS, placed);
+        const endpoints = index.endpointsOf(namespace, name, through).length > 0 || index.endpointSlicesOf(namespace, name, through).length > 0;
         out.push({
           proven: endpoints || entry !== undefined,
           host,
           namespace,
           at: placed,
           anchor,
+          rulesVia: ask(SERVICE_CLUSTER_NAME, placed),
           description: endpoints || entry ? `the Service '${name}', whose hand-written Endpoints have no sidecar` : `the Service '${name}', which has no selector (its Endpoints are not in these files)`,
         });
       }
@@ -65,6 +71,7 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
         namespace: namespaceOf(placed.resource),
         at: placed,
         anchor: host,
+        rulesVia: ask(ENTRY_HOSTS, placed),
         description: `'${host.value}', a MESH_EXTERNAL ServiceEntry host`,
       });
     }
@@ -117,13 +124,14 @@ export const istioMutualToExternal: WorkspaceRule = {
   title: 'ISTIO_MUTUAL toward a destination outside the mesh',
   severity: 'error',
   scope: 'workspace',
+  reads: [SERVICE_ENDPOINTS, SERVICE_CLUSTER_NAME, ENTRY_HOSTS],
   check(index, options, report) {
     const findings = new Map<
       string,
       { finding: Omit<WorkspaceFinding, 'message' | 'related'>; placement: string; port: number | undefined; wildcard?: string; hits: ExternalDestination[] }
     >();
     for (const destination of externalDestinations(index, options)) {
-      const applied = appliedRule(destination.host, destination.namespace, index, options, undefined, undefined, destination.at);
+      const applied = appliedRule(destination.host, destination.namespace, index, options, undefined, undefined, destination.at, destination.rulesVia);
       if (!applied) continue;
       // Versions of one object (a tutorial's alternatives): the rule meets the version applied with it, the nearest.
       if (!index.isNearestVersion(destination.at, applied.rule)) continue;
@@ -148,7 +156,7 @@ export const istioMutualToExternal: WorkspaceRule = {
       const more = hits.length > 1 ? ` and ${hits.length - 1} more external destination${hits.length > 2 ? 's' : ''}` : '';
       const via = wildcard ? ` through the wildcard host '${wildcard}', the most specific rule that applies there` : '';
       // The client's namespace is unknown: say where a rule of the client's own namespace would decide instead.
-      const local = clientNamespacesWithOwnRule(first.host, first.namespace, index, options);
+      const local = clientNamespacesWithOwnRule(first.host, first.namespace, index, options, first.rulesVia);
       const except = local.length ? ` (clients in namespace${local.length > 1 ? 's' : ''} ${local.join(', ')} apply their own namespace's rule instead)` : '';
       report({
         ...finding,

@@ -2,6 +2,8 @@ import { tlsPlacements } from '../model/tls';
 import { destinationOf } from '../workspace/destinations';
 import { appliedRule } from '../workspace/drPrecedence';
 import { namespaceOf } from '../model/resources';
+import { ask } from '../workspace/relation';
+import { RULE_DESTINATION, RULE_HOST } from '../workspace/relations';
 import type { WorkspaceRule } from './rule';
 
 /**
@@ -15,6 +17,7 @@ export const redundantDisable: WorkspaceRule = {
   title: 'tls.mode DISABLE toward hand-written Endpoints is redundant',
   severity: 'hint',
   scope: 'workspace',
+  reads: [RULE_DESTINATION, RULE_HOST],
   check(index, options, report) {
     for (const rule of index.destinationRules) {
       const target = destinationOf(rule, index, options);
@@ -24,7 +27,7 @@ export const redundantDisable: WorkspaceRule = {
       const placements = tlsPlacements(rule.resource);
       const mode = rule.resource.trafficPolicy?.tls?.mode;
       if (mode?.value !== 'DISABLE' || placements.some((p) => p.mode?.value !== 'DISABLE')) continue;
-      const fallback = appliedRule(target.host, namespaceOf(service), index, options, undefined, rule);
+      const fallback = appliedRule(target.host, namespaceOf(service), index, options, undefined, rule, undefined, ask(RULE_HOST, rule));
       if (fallback && tlsPlacements(fallback.rule.resource).some((p) => p.mode?.value === 'ISTIO_MUTUAL')) continue;
       report({
         at: rule,

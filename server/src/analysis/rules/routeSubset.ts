@@ -3,21 +3,31 @@ import { namespaceOf, type DestinationRuleResource, type VirtualServiceResource 
 import type { AnalysisOptions } from '../options';
 import { hostMatches } from '../workspace/drPrecedence';
 import type { PlacedResource } from '../workspace/placed';
+import { ask, type Ask } from '../workspace/relation';
+import { ROUTE_SUBSET_RULES } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
 type PlacedRule = PlacedResource<DestinationRuleResource>;
 
-/** A route destination's host as Istio reads it (expanded in the route's namespace, lower case), and the rules for it. */
+/**
+ * A route destination's host as Istio reads it (expanded in the route's namespace, lower case), and the rules for it,
+ * in workspace order (read through ROUTE_SUBSET_RULES when `from` is given).
+ */
 export function rulesForDestination(
   route: VirtualServiceResource,
   written: string,
   index: WorkspaceIndex,
   options: AnalysisOptions,
+  from?: Ask,
 ): { readonly host: string; readonly rules: PlacedRule[] } {
   const host = expandHost(written, namespaceOf(route), options.clusterDomain).toLowerCase();
   const anyNamespace = !route.namespace?.value && !written.includes('.');
-  return { host, rules: rulesCovering(host, serviceOfHost(host, options.clusterDomain)?.name, anyNamespace, index.destinationRules, options.clusterDomain) };
+  const serviceName = serviceOfHost(host, options.clusterDomain)?.name;
+  const candidates = index.rulesForHost(host, from);
+  const byName = serviceName === undefined ? [] : index.rulesForServiceName(serviceName, from);
+  const rules = index.inOrder([...candidates.exact, ...candidates.wildcards, ...byName]);
+  return { host, rules: rulesCovering(host, serviceName, anyNamespace, rules, options.clusterDomain) };
 }
 
 /**
@@ -51,13 +61,14 @@ export const routeSubsetUndefined: WorkspaceRule = {
   title: 'A route names a subset that no DestinationRule for its host defines',
   severity: 'warning',
   scope: 'workspace',
+  reads: [ROUTE_SUBSET_RULES],
   check(index, options, report) {
     for (const vs of index.virtualServices) {
       for (const destination of vs.resource.destinations) {
         const subset = destination.subset;
         const written = destination.host?.value;
         if (!subset || !written) continue;
-        const { host, rules } = rulesForDestination(vs.resource, written, index, options);
+        const { host, rules } = rulesForDestination(vs.resource, written, index, options, ask(ROUTE_SUBSET_RULES, vs));
         if (rules.some((r) => r.resource.subsets.some((s) => s.name?.value === subset.value))) continue;
         const [first] = rules;
         report({

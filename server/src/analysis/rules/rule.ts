@@ -3,6 +3,7 @@ import type { Severity } from '../findings';
 import type { AnalysisOptions } from '../options';
 import type { Range } from '../text';
 import type { PlacedResource } from '../workspace/placed';
+import type { Relation } from '../workspace/relation';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 /** What the catalogue, the docs pages and `--list-rules` know of a rule. */
@@ -70,9 +71,14 @@ export interface WorkspaceFinding {
   readonly fixes?: readonly RelativeFix[];
 }
 
-/** Looks across resources (a DR and its Service, a Service and its Endpoints), over every file known. */
+/**
+ * Looks across resources (a DR and its Service, a Service and its Endpoints), over every file known. It iterates the
+ * index's resources of a kind as its subjects and reaches other resources only through the relations it lists in
+ * `reads` (`workspace/relation.ts`): the incremental analysis joins resources by what those relations read.
+ */
 export interface WorkspaceRule extends RuleInfo {
   readonly scope: 'workspace';
+  readonly reads: readonly Relation[];
   check(index: WorkspaceIndex, options: AnalysisOptions, report: (finding: WorkspaceFinding) => void): void;
 }
 

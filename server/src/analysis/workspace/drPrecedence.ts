@@ -2,6 +2,7 @@ import { expandHost } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from './placed';
+import type { Ask } from './relation';
 import { nearest } from './together';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -46,15 +47,16 @@ export function appliedRule(
   clientNamespace?: string,
   exclude?: PlacedResource<DestinationRuleResource>,
   near?: PlacedResource,
+  from?: Ask,
 ): AppliedRule | undefined {
-  const byNamespace = rulesByNamespace(index, options.clusterDomain);
+  const byNamespace = rulesByNamespace(host, index, options.clusterDomain, from);
   const order = [clientNamespace, destinationNamespace, ROOT_NAMESPACE].filter((ns): ns is string => ns !== undefined);
   for (const namespace of [...new Set(order)]) {
     const rules = byNamespace.get(namespace);
     if (!rules) continue;
     let best: AppliedRule | undefined;
     // Exact hosts first (an exact match beats any wildcard), then the longest matching wildcard.
-    const exact = (rules.exact.get(host) ?? []).filter((c) => c.rule !== exclude && visibleTo(c.rule.resource, namespace, clientNamespace));
+    const exact = rules.exact.filter((c) => c.rule !== exclude && visibleTo(c.rule.resource, namespace, clientNamespace));
     // Several rules for one host: versions of one rule in sibling files, or rules Istio merges. The one nearest the
     // destination is the one applied with it; without a destination, the first.
     const chosen = near && exact.length > 1 ? nearest(near, exact.map((c) => c.rule)) : exact[0]?.rule;
@@ -78,32 +80,29 @@ interface IndexedRule {
 }
 
 interface NamespaceRules {
-  /** By expanded host, in workspace order (the first one wins, as Istio's merge keeps the first). */
-  readonly exact: Map<string, IndexedRule[]>;
+  /** Rules whose expanded host is `host` exactly, in workspace order (the first one wins, as Istio's merge keeps the first). */
+  readonly exact: IndexedRule[];
+  /** Rules with a wildcard host, in workspace order. */
   readonly wildcards: IndexedRule[];
 }
 
-/** DRs grouped by namespace with their expanded hosts, computed once per index (and cluster domain). */
-const grouped = new WeakMap<WorkspaceIndex, { domain: string; rules: Map<string, NamespaceRules> }>();
-
-function rulesByNamespace(index: WorkspaceIndex, clusterDomain: string): Map<string, NamespaceRules> {
-  const cached = grouped.get(index);
-  if (cached?.domain === clusterDomain) return cached.rules;
+/** The rules that may apply to `host`, by namespace. */
+function rulesByNamespace(host: string, index: WorkspaceIndex, clusterDomain: string, from: Ask | undefined): Map<string, NamespaceRules> {
   const rules = new Map<string, NamespaceRules>();
-  for (const rule of index.destinationRules) {
+  const candidates = index.rulesForHost(host, from);
+  for (const rule of index.inOrder([...candidates.exact, ...candidates.wildcards])) {
     const written = rule.resource.host?.value;
     if (!written) continue;
     const namespace = namespaceOf(rule.resource);
     let group = rules.get(namespace);
     if (!group) {
-      group = { exact: new Map(), wildcards: [] };
+      group = { exact: [], wildcards: [] };
       rules.set(namespace, group);
     }
-    const host = expandHost(written, namespace, clusterDomain);
-    if (host.startsWith('*')) group.wildcards.push({ rule, host });
-    else group.exact.set(host, [...(group.exact.get(host) ?? []), { rule, host }]);
+    const ruleHost = expandHost(written, namespace, clusterDomain);
+    if (ruleHost.startsWith('*')) group.wildcards.push({ rule, host: ruleHost });
+    else if (ruleHost === host) group.exact.push({ rule, host: ruleHost });
   }
-  grouped.set(index, { domain: clusterDomain, rules });
   return rules;
 }
 
@@ -115,11 +114,11 @@ function specificity(applied: AppliedRule): number {
  * Namespaces, other than the destination's and the root, holding a DestinationRule for `host`: clients there apply
  * their own namespace's rule first (docs/istio-behaviour.md#which-destinationrule-applies), so the answer for them may differ.
  */
-export function clientNamespacesWithOwnRule(host: string, destinationNamespace: string, index: WorkspaceIndex, options: AnalysisOptions): string[] {
+export function clientNamespacesWithOwnRule(host: string, destinationNamespace: string, index: WorkspaceIndex, options: AnalysisOptions, from?: Ask): string[] {
   const out: string[] = [];
-  for (const [namespace, rules] of rulesByNamespace(index, options.clusterDomain)) {
+  for (const [namespace, rules] of rulesByNamespace(host, index, options.clusterDomain, from)) {
     if (namespace === destinationNamespace || namespace === ROOT_NAMESPACE) continue;
-    if (rules.exact.has(host) || rules.wildcards.some((r) => hostMatches(r.host, host))) out.push(namespace);
+    if (rules.exact.length > 0 || rules.wildcards.some((r) => hostMatches(r.host, host))) out.push(namespace);
   }
   return out.sort();
 }

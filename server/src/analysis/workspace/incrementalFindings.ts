@@ -6,7 +6,7 @@ import type { FileModel, PlacedDocument } from './fileModel';
 import { partition } from './partition';
 import { PerDocument } from './perDocument';
 import { placeResource, type PlacedResource } from './placed';
-import { keyGeneration, keysOf, renewKeyIds, type ResourceKeys } from './resourceKeys';
+import { KeyRegistry, relationsOf, type ResourceKeys } from './resourceKeys';
 import { addByUri, runWorkspaceRule, toFinding } from './workspaceFindings';
 import { isIndexed, WorkspaceIndex } from './workspaceIndex';
 
@@ -46,10 +46,11 @@ export class IncrementalWorkspaceFindings {
   /** Each document's indexed resource and its keys, for the cluster domain of `domain`. */
   private readonly keyed = new PerDocument((placed) => this.keyedResource(placed));
   private domain = '';
-  /** The key-id generation `keyed` was filled in: the registry is shared, and another instance may renew it. */
-  private generation = keyGeneration();
+  private readonly keys: KeyRegistry;
 
-  constructor(private readonly rules: readonly WorkspaceRule[]) {}
+  constructor(private readonly rules: readonly WorkspaceRule[]) {
+    this.keys = new KeyRegistry(relationsOf(rules));
+  }
 
   /** Forgets every component's findings (the options changed). */
   clear(): void {
@@ -64,16 +65,14 @@ export class IncrementalWorkspaceFindings {
   compute(files: Iterable<FileModel>, options: AnalysisOptions): Map<string, Finding[]> {
     if (options.clusterDomain !== this.domain) this.clear();
     this.domain = options.clusterDomain;
-    if (this.generation !== keyGeneration()) this.keyed.clear();
     const models = [...files];
     let { resources, keys } = this.resourcesOf(models);
     // Key ids renewed: every key must be looked up again.
-    if (renewKeyIds(keys.reduce((n, k) => n + k.exact.length, 0))) {
+    if (this.keys.renew(keys.reduce((n, k) => n + k.exact.length, 0))) {
       this.keyed.clear();
       ({ resources, keys } = this.resourcesOf(models));
     }
-    this.generation = keyGeneration();
-    const { components, componentOf } = partition(resources, keys);
+    const { components, componentOf } = partition(resources, keys, this.keys.count);
     const results = components.map((members) => this.reuse(members));
     const stale = results.map((r) => r === undefined);
     if (stale.includes(true)) {
@@ -109,7 +108,7 @@ export class IncrementalWorkspaceFindings {
 
   private keyedResource(document: PlacedDocument): { placed: PlacedResource; keys: ResourceKeys } | undefined {
     const placed = placeResource(document);
-    return placed && isIndexed(placed.resource) ? { placed, keys: keysOf(placed.resource, this.domain) } : undefined;
+    return placed && isIndexed(placed.resource) ? { placed, keys: this.keys.keysOf(placed.resource, this.domain) } : undefined;
   }
 
   /** The previous run's entry for the same members, re-placed if their documents moved. */
@@ -134,7 +133,7 @@ export class IncrementalWorkspaceFindings {
       staleComponents.push(componentOf[i]);
     });
     const locate = new Locator(staleResources, staleComponents);
-    const index = WorkspaceIndex.fromResources(staleResources);
+    const index = WorkspaceIndex.fromResources(staleResources, { clusterDomain: options.clusterDomain });
     const found = new Map<number, AnchoredFinding[]>();
     for (const rule of this.rules) {
       runWorkspaceRule(rule, index, options, (finding) => {

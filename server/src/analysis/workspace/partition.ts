@@ -1,5 +1,5 @@
 import type { PlacedResource } from './placed';
-import { dotSuffixes, keyIdCount, type ResourceKeys } from './resourceKeys';
+import { dotSuffixes, type ResourceKeys } from './resourceKeys';
 
 /** Resources split into components no workspace rule looks across. */
 export interface Partition {
@@ -10,24 +10,25 @@ export interface Partition {
 }
 
 /**
- * Splits the workspace's indexed resources (in workspace order, `keys[i]` being `keysOf` resource i) into components
+ * Splits the workspace's indexed resources (in workspace order, `keys[i]` being the keys of resource i, ids below
+ * `keyCount`) into components
  * closed under every lookup the workspace rules make: resources are joined when they share a key (`resourceKeys.ts`),
  * when a wildcard host of one matches a host of the other, and, for a component holding a wildcard DestinationRule,
  * with every DestinationRule of its namespaces (the guard-rule quick fix picks a name no rule of the namespace uses).
  * Running the rules on each component's own index therefore finds exactly what one run over the whole workspace finds
  * (test/unit/incremental.test.ts checks it).
  */
-export function partition(resources: readonly PlacedResource[], keys: readonly ResourceKeys[]): Partition {
+export function partition(resources: readonly PlacedResource[], keys: readonly ResourceKeys[], keyCount: number): Partition {
   const sets = new DisjointSets(resources.length);
-  joinByKeys(keys, sets);
+  joinByKeys(keys, keyCount, sets);
   joinByWildcards(keys, sets);
   joinGuardRuleNames(keys, sets);
   return group(resources, sets);
 }
 
-function joinByKeys(keys: readonly ResourceKeys[], sets: DisjointSets): void {
+function joinByKeys(keys: readonly ResourceKeys[], keyCount: number, sets: DisjointSets): void {
   /** The first resource holding each key id, or -1. */
-  const owner = new Int32Array(keyIdCount()).fill(-1);
+  const owner = new Int32Array(keyCount).fill(-1);
   keys.forEach((k, i) => {
     for (const id of k.exact) {
       const first = owner[id];

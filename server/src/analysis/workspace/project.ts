@@ -156,7 +156,7 @@ export class Project {
   }
 
   index(): WorkspaceIndex {
-    this.indexCache ??= WorkspaceIndex.build(this.files.values());
+    this.indexCache ??= WorkspaceIndex.build(this.files.values(), { clusterDomain: this.optionsValue.clusterDomain });
     return this.indexCache;
   }
 

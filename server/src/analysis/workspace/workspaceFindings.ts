@@ -12,9 +12,11 @@ import { WorkspaceIndex } from './workspaceIndex';
  * those judge text that is not final. Every run of a workspace rule goes through here.
  */
 export function runWorkspaceRule(rule: WorkspaceRule, index: WorkspaceIndex, options: AnalysisOptions, report: (finding: WorkspaceFinding) => void): void {
-  rule.check(index, options, (f) => {
-    if (!placeholderAt(f.at.doc.text, f.range)) report(f);
-  });
+  index.running(rule, () =>
+    rule.check(index, options, (f) => {
+      if (!placeholderAt(f.at.doc.text, f.range)) report(f);
+    }),
+  );
 }
 
 /** A workspace rule's finding placed in the files of the resources it points at. */
@@ -38,11 +40,12 @@ export function addByUri(byUri: Map<string, Finding[]>, finding: Finding): void 
 
 /**
  * Every workspace rule once over one index of every file: the plain definition of the workspace findings, which the
- * incremental analysis (`incrementalFindings.ts`) must equal. Kept as the reference the tests compare against.
+ * incremental analysis (`incrementalFindings.ts`) must equal. Kept as the reference the tests compare against, so it
+ * also checks that each rule reads only through the relations it declares.
  */
 export function wholeWorkspaceFindings(files: Iterable<FileModel>, rules: readonly WorkspaceRule[], options: AnalysisOptions): Map<string, Finding[]> {
   const byUri = new Map<string, Finding[]>();
-  const index = WorkspaceIndex.build(files);
+  const index = WorkspaceIndex.build(files, { clusterDomain: options.clusterDomain, checkReads: true });
   for (const rule of rules) runWorkspaceRule(rule, index, options, (f) => addByUri(byUri, toFinding(rule, f)));
   return byUri;
 }

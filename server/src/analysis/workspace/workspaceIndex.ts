@@ -1,4 +1,4 @@
-import { serviceKey } from '../model/hosts';
+import { expandHost, serviceOfHost } from '../model/hosts';
 import {
   namespaceOf,
   type DestinationRuleResource,
@@ -11,82 +11,189 @@ import {
 } from '../model/resources';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
+import { anyNamespace, hostKey, objectKey, serviceId, type Ask, type KeySink } from './relation';
+import { ReadCheck, type CheckedRule } from './readCheck';
 import { nearest } from './together';
 
-/** Every egress resource known, by the names the rules look them up with. */
+type Kind = Resource['kindName'];
+type OfKind<K extends Kind> = PlacedResource<Extract<Resource, { kindName: K }>>;
+
+/**
+ * The keys each resource is found under (`relation.ts`): the index stores every resource under these and nothing
+ * else, and the partition joins resources by the same keys, so what a lookup can find is what the partition knows.
+ */
+export function storedUnder(resource: Resource, clusterDomain: string, sink: KeySink): void {
+  const namespace = namespaceOf(resource);
+  switch (resource.kindName) {
+    case 'Service':
+      if (!resource.name) return;
+      sink.key(serviceId(namespace, resource.name.value));
+      // Written without a namespace: applied with `-n`, it may land in the namespace a host names.
+      if (!resource.namespace?.value) sink.key(anyNamespace(resource.name.value));
+      return;
+    case 'Endpoints':
+      if (resource.name) sink.key(serviceId(namespace, resource.name.value));
+      return;
+    case 'EndpointSlice':
+      // By the Service its `kubernetes.io/service-name` label names.
+      if (resource.serviceName) sink.key(serviceId(namespace, resource.serviceName.value));
+      return;
+    case 'ServiceEntry':
+      if (resource.name) sink.key(objectKey('ServiceEntry', namespace, resource.name.value));
+      for (const written of resource.hosts) {
+        const host = written.value.toLowerCase();
+        if (host.startsWith('*')) sink.wildcard(host.slice(1));
+        else sink.key(hostKey(host));
+      }
+      return;
+    case 'DestinationRule': {
+      // An empty host is still stored (EGR304 reads its expansion); only a missing one is not.
+      const written = resource.host?.value;
+      if (written === undefined) return;
+      // Lower case: a short host expands with the cluster domain as configured, which may not be.
+      const host = expandHost(written, namespace, clusterDomain).toLowerCase();
+      sink.key(hostKey(host));
+      if (host === '*') sink.wildcard('');
+      else if (host.startsWith('*.')) sink.wildcard(host.slice(1));
+      // By the Service name a rule is for, in whatever namespace a route written without one lands (EGR412).
+      if (!resource.namespace?.value && !written.includes('.')) sink.key(anyNamespace(written.toLowerCase()));
+      const service = serviceOfHost(host, clusterDomain);
+      if (service) sink.key(anyNamespace(service.name));
+      return;
+    }
+    case 'VirtualService':
+      // By each host as written and as expanded in its namespace (lower case).
+      for (const written of resource.hosts) {
+        const host = written.value.toLowerCase();
+        if (host.includes('*')) continue;
+        sink.key(hostKey(host));
+        const expanded = expandHost(host, namespace, clusterDomain).toLowerCase();
+        if (expanded !== host) sink.key(hostKey(expanded));
+      }
+      return;
+    case 'Other':
+      return;
+  }
+}
+
+/** A wildcard host of a ServiceEntry or DestinationRule. */
+interface Wildcard<R extends Resource> {
+  readonly suffix: string;
+  readonly at: PlacedResource<R>;
+}
+
+/** The DestinationRules a host may match: stored under it exactly, or through a wildcard. */
+export interface RulesForHost {
+  readonly exact: readonly PlacedResource<DestinationRuleResource>[];
+  readonly wildcards: readonly PlacedResource<DestinationRuleResource>[];
+}
+
+export interface IndexOptions {
+  readonly clusterDomain: string;
+  /** Check every read a workspace rule makes against the relations it declares (tests; see `readCheck.ts`). */
+  readonly checkReads?: boolean;
+}
+
+/** Every egress resource known, found by the keys of `storedUnder`. */
 export class WorkspaceIndex {
+  /** Services by namespace and name: iterated by rules and assists as their subjects. */
   readonly services = new Map<string, PlacedResource<ServiceResource>[]>();
   readonly endpoints = new Map<string, PlacedResource<EndpointsResource>[]>();
-  /** EndpointSlices by the Service their `kubernetes.io/service-name` label names. */
-  readonly endpointSlices = new Map<string, PlacedResource<EndpointSliceResource>[]>();
   readonly destinationRules: PlacedResource<DestinationRuleResource>[] = [];
   readonly serviceEntries: PlacedResource<ServiceEntryResource>[] = [];
   readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
-  /** Services written without `metadata.namespace`, by name: applied with `-n`, their namespace is not in the files. */
-  private readonly servicesWithoutNamespace = new Map<string, PlacedResource<ServiceResource>[]>();
-  /** ServiceEntries by namespace and name: the versions of one entry. */
-  private readonly entriesByName = new Map<string, PlacedResource<ServiceEntryResource>[]>();
-  /** ServiceEntries by each exact host they declare (lower case). */
-  private readonly entriesByHost = new Map<string, PlacedResource<ServiceEntryResource>[]>();
-  /** ServiceEntries' wildcard hosts (`*.example.com`, `*`), checked by suffix. */
-  private readonly wildcardEntries: { readonly suffix: string; readonly entry: PlacedResource<ServiceEntryResource> }[] = [];
+  readonly clusterDomain: string;
+  /** By kind and key. */
+  private readonly byKey = new Map<string, PlacedResource[]>();
+  private readonly wildcardEntries: Wildcard<ServiceEntryResource>[] = [];
+  private readonly wildcardRules: Wildcard<DestinationRuleResource>[] = [];
+  /** DestinationRules by namespace, for the names a new one must avoid (not a key: see `ruleNamesIn`). */
+  private readonly rulesByNamespace = new Map<string, PlacedResource<DestinationRuleResource>[]>();
+  /** Each resource's position in workspace order. */
+  private readonly order = new Map<PlacedResource, number>();
+  private readonly check: ReadCheck | undefined;
 
-  static build(files: Iterable<FileModel>): WorkspaceIndex {
-    return WorkspaceIndex.fromResources(indexedResources(files));
+  private constructor(options: IndexOptions) {
+    this.clusterDomain = options.clusterDomain;
+    this.check = options.checkReads ? new ReadCheck(options.clusterDomain) : undefined;
+  }
+
+  static build(files: Iterable<FileModel>, options: IndexOptions): WorkspaceIndex {
+    return WorkspaceIndex.fromResources(indexedResources(files), options);
   }
 
   /** An index of these resources only (those `isIndexed` accepts), kept in the order given. */
-  static fromResources(resources: Iterable<PlacedResource>): WorkspaceIndex {
-    const index = new WorkspaceIndex();
+  static fromResources(resources: Iterable<PlacedResource>, options: IndexOptions): WorkspaceIndex {
+    const index = new WorkspaceIndex(options);
     for (const placed of resources) index.add(placed);
     return index;
   }
 
   private add(placed: PlacedResource): void {
-    const r: Resource = placed.resource;
+    const r = placed.resource;
+    if (r.kindName === 'Other') return;
+    this.order.set(placed, this.order.size);
+    const kind = r.kindName;
+    storedUnder(r, this.clusterDomain, {
+      key: (key) => push(this.byKey, `${kind} ${key}`, placed),
+      host: (host) => push(this.byKey, `${kind} ${hostKey(host)}`, placed),
+      wildcard: (suffix) => this.addWildcard(placed, suffix),
+    });
+    const namespace = namespaceOf(r);
+    // One object per resource in every list (rules compare them by identity); `placed.resource` is `r`, narrowed.
     switch (r.kindName) {
       case 'Service':
-        if (r.name) {
-          const service = { ...placed, resource: r };
-          push(this.services, serviceKey(namespaceOf(r), r.name.value), service);
-          if (!r.namespace?.value) push(this.servicesWithoutNamespace, r.name.value, service);
-        }
+        if (r.name) push(this.services, `${namespace}/${r.name.value}`, placed as OfKind<'Service'>);
         break;
       case 'Endpoints':
-        if (r.name) push(this.endpoints, serviceKey(namespaceOf(r), r.name.value), { ...placed, resource: r });
-        break;
-      case 'EndpointSlice':
-        if (r.serviceName) push(this.endpointSlices, serviceKey(namespaceOf(r), r.serviceName.value), { ...placed, resource: r });
+        if (r.name) push(this.endpoints, `${namespace}/${r.name.value}`, placed as OfKind<'Endpoints'>);
         break;
       case 'DestinationRule':
-        this.destinationRules.push({ ...placed, resource: r });
+        this.destinationRules.push(placed as OfKind<'DestinationRule'>);
+        push(this.rulesByNamespace, namespace, placed as OfKind<'DestinationRule'>);
         break;
-      case 'ServiceEntry': {
-        const entry = { ...placed, resource: r };
-        this.serviceEntries.push(entry);
-        if (r.name) push(this.entriesByName, serviceKey(namespaceOf(r), r.name.value), entry);
-        for (const host of r.hosts) {
-          const h = host.value.toLowerCase();
-          if (h.startsWith('*')) this.wildcardEntries.push({ suffix: h.slice(1), entry });
-          else push(this.entriesByHost, h, entry);
-        }
+      case 'ServiceEntry':
+        this.serviceEntries.push(placed as OfKind<'ServiceEntry'>);
         break;
-      }
       case 'VirtualService':
-        this.virtualServices.push({ ...placed, resource: r });
+        this.virtualServices.push(placed as OfKind<'VirtualService'>);
         break;
-      case 'Other':
+      case 'EndpointSlice':
         break;
+    }
+  }
+
+  private addWildcard(placed: PlacedResource, suffix: string): void {
+    const r = placed.resource;
+    if (r.kindName === 'ServiceEntry') this.wildcardEntries.push({ suffix, at: placed as OfKind<'ServiceEntry'> });
+    else if (r.kindName === 'DestinationRule') this.wildcardRules.push({ suffix, at: placed as OfKind<'DestinationRule'> });
+  }
+
+  /** The resources of one kind stored under `key`, in workspace order. */
+  private found<K extends Kind>(kind: K, key: string): readonly OfKind<K>[] {
+    // Stored under `${kind} …` only by `add`, for resources of that kind: the filter only narrows the type.
+    return (this.byKey.get(`${kind} ${key}`) ?? []).filter((p): p is OfKind<K> => p.resource.kindName === kind);
+  }
+
+  /** Runs a workspace rule, checking its reads when the index was built to (`IndexOptions.checkReads`). */
+  running(rule: CheckedRule, run: () => void): void {
+    if (!this.check) return run();
+    this.check.begin(rule);
+    try {
+      run();
+    } finally {
+      this.check.end();
     }
   }
 
   /**
    * The Service `name` in `namespace` (a Service written without a namespace counts as `default`); among versions of
-   * it, the one nearest `from` (same file, same folder, …), the one applied with it.
+   * it, the one nearest `near` (same file, same folder, …), the one applied with it, else the first.
    */
-  service(namespace: string, name: string, from?: PlacedResource): PlacedResource<ServiceResource> | undefined {
-    const candidates = this.services.get(serviceKey(namespace, name));
-    return from && candidates ? nearest(from, candidates) : candidates?.[0];
+  service(namespace: string, name: string, ask?: Ask, near?: PlacedResource): PlacedResource<ServiceResource> | undefined {
+    const key = serviceId(namespace, name);
+    this.check?.read(ask, key, `Service ${namespace}/${name}`);
+    return pick(this.found('Service', key), near);
   }
 
   /**
@@ -94,46 +201,100 @@ export class WorkspaceIndex {
    * that namespace, else one written without any, which is applied with `-n` and may well land there (all such
    * Services of one name are versions of one object).
    */
-  serviceNamedBy(namespace: string, name: string, from?: PlacedResource): PlacedResource<ServiceResource> | undefined {
-    const candidates = this.services.get(serviceKey(namespace, name)) ?? this.servicesWithoutNamespace.get(name);
-    return from && candidates ? nearest(from, candidates) : candidates?.[0];
+  serviceNamedBy(namespace: string, name: string, ask?: Ask, near?: PlacedResource): PlacedResource<ServiceResource> | undefined {
+    const own = this.service(namespace, name, ask, near);
+    if (own) return own;
+    const key = anyNamespace(name);
+    this.check?.read(ask, key, `a Service '${name}' written without a namespace`);
+    return pick(this.found('Service', key), near);
   }
 
-  /** The ServiceEntry declaring exactly this host: the one nearest `from` when given, else the first. */
-  entryWithHost(host: string, from?: PlacedResource): PlacedResource<ServiceEntryResource> | undefined {
-    const candidates = this.entriesByHost.get(host.toLowerCase());
-    if (!from || !candidates) return candidates?.[0];
+  /** The ServiceEntry declaring exactly this host: among versions of entries, the one nearest `near`, else the first. */
+  entryWithHost(host: string, ask?: Ask, near?: PlacedResource): PlacedResource<ServiceEntryResource> | undefined {
+    const key = hostKey(host.toLowerCase());
+    this.check?.read(ask, key, `ServiceEntries for '${host}'`);
+    const candidates = this.found('ServiceEntry', key);
+    if (!near) return candidates[0];
     // An entry another version of which (same namespace and name, other hosts) sits nearer is not the one applied.
-    return nearest(from, candidates.filter((c) => this.isNearestVersion(c, from)));
+    return nearest(near, candidates.filter((c) => this.isNearestVersion(c, near)));
   }
 
   /**
    * Whether `at` (a Service or ServiceEntry of the index) is, among the versions of its object (same kind, namespace
-   * and name), the one nearest `from`: the one applied with it.
+   * and name), the one nearest `from`: the one applied with it. Versions share their identity key, so this read
+   * never leaves `at`'s component and needs no relation.
    */
   isNearestVersion(at: PlacedResource, from: PlacedResource): boolean {
     const r = at.resource;
     if (!r.name) return true;
-    const key = serviceKey(namespaceOf(r), r.name.value);
-    const versions: readonly PlacedResource[] | undefined = r.kindName === 'Service' ? this.services.get(key) : r.kindName === 'ServiceEntry' ? this.entriesByName.get(key) : undefined;
-    if (!versions || versions.length < 2) return true;
+    const namespace = namespaceOf(r);
+    const versions: readonly PlacedResource[] =
+      r.kindName === 'Service' ? this.found('Service', serviceId(namespace, r.name.value)) : r.kindName === 'ServiceEntry' ? this.found('ServiceEntry', objectKey('ServiceEntry', namespace, r.name.value)) : [];
+    if (versions.length < 2) return true;
     const best = nearest(from, versions);
     return best === undefined || (best.uri === at.uri && best.startLine === at.startLine);
   }
 
   /** Whether a ServiceEntry registers the host, exactly or through a wildcard host. */
-  hostRegistered(host: string): boolean {
+  hostRegistered(host: string, ask?: Ask): boolean {
     const h = host.toLowerCase();
-    return this.entriesByHost.has(h) || this.wildcardEntries.some((w) => w.suffix === '' || h.endsWith(w.suffix));
+    this.check?.readHost(ask, h, `ServiceEntries registering '${host}'`);
+    return this.found('ServiceEntry', hostKey(h)).length > 0 || this.wildcardEntries.some((w) => w.suffix === '' || h.endsWith(w.suffix));
   }
 
-  endpointsOf(namespace: string, name: string): readonly PlacedResource<EndpointsResource>[] {
-    return this.endpoints.get(serviceKey(namespace, name)) ?? [];
+  endpointsOf(namespace: string, name: string, ask?: Ask): readonly PlacedResource<EndpointsResource>[] {
+    const key = serviceId(namespace, name);
+    this.check?.read(ask, key, `Endpoints ${namespace}/${name}`);
+    return this.found('Endpoints', key);
   }
 
-  endpointSlicesOf(namespace: string, name: string): readonly PlacedResource<EndpointSliceResource>[] {
-    return this.endpointSlices.get(serviceKey(namespace, name)) ?? [];
+  endpointSlicesOf(namespace: string, name: string, ask?: Ask): readonly PlacedResource<EndpointSliceResource>[] {
+    const key = serviceId(namespace, name);
+    this.check?.read(ask, key, `EndpointSlices of ${namespace}/${name}`);
+    return this.found('EndpointSlice', key);
   }
+
+  /**
+   * DestinationRules whose host (expanded in their namespace, lower case) is `host` in any case, or a `*` / `*.suffix`
+   * wildcard that `host` ends with in any case: a superset of those Istio matches, for the caller to narrow.
+   */
+  rulesForHost(host: string, ask?: Ask): RulesForHost {
+    const h = host.toLowerCase();
+    this.check?.readHost(ask, h, `DestinationRules for '${host}'`);
+    return { exact: this.found('DestinationRule', hostKey(h)), wildcards: this.wildcardRules.filter((w) => w.suffix === '' || h.endsWith(w.suffix)).map((w) => w.at) };
+  }
+
+  /** DestinationRules for a Service's short name in any namespace, or written without a namespace on that name. */
+  rulesForServiceName(name: string, ask?: Ask): readonly PlacedResource<DestinationRuleResource>[] {
+    const key = anyNamespace(name);
+    this.check?.read(ask, key, `DestinationRules for a Service '${name}' in any namespace`);
+    return this.found('DestinationRule', key);
+  }
+
+  /** VirtualServices listing `host` (lower case), as written or expanded in their namespace. */
+  routesForHost(host: string, ask?: Ask): readonly PlacedResource<VirtualServiceResource>[] {
+    const key = hostKey(host);
+    this.check?.read(ask, key, `VirtualServices for '${host}'`);
+    return this.found('VirtualService', key);
+  }
+
+  /**
+   * The names of the DestinationRules of a namespace. Not a key (every rule of a namespace would share it): the
+   * partition joins a namespace's rules into the components that hold a wildcard rule, the only ones whose quick fix
+   * asks (`partition.ts`, `joinGuardRuleNames`).
+   */
+  ruleNamesIn(namespace: string): Set<string> {
+    return new Set((this.rulesByNamespace.get(namespace) ?? []).map((r) => r.resource.name?.value ?? ''));
+  }
+
+  /** Sorts resources of this index into workspace order. */
+  inOrder<R extends PlacedResource>(resources: Iterable<R>): R[] {
+    return [...new Set(resources)].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+  }
+}
+
+function pick<R extends PlacedResource>(candidates: readonly R[], near: PlacedResource | undefined): R | undefined {
+  return near && candidates.length > 1 ? nearest(near, candidates) : candidates[0];
 }
 
 /** Whether the index holds a resource: the kinds the rules look at, Services and Endpoints only with a name, EndpointSlices with their Service's. */

@@ -59,7 +59,7 @@ export function guardRulesFix(targets: readonly GuardTarget[], index: WorkspaceI
     const namespace = namespaceOf(target.at.resource);
     let taken = takenByNamespace.get(namespace);
     if (!taken) {
-      taken = new Set(index.destinationRules.filter((r) => namespaceOf(r.resource) === namespace).map((r) => r.resource.name?.value ?? ''));
+      taken = index.ruleNamesIn(namespace);
       takenByNamespace.set(namespace, taken);
     }
     const base = target.at.resource.kindName === 'Service' ? (target.at.resource.name?.value ?? target.host) : target.host;
