@@ -4,7 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseAllDocuments } from 'yaml';
 import { deleteDocument, replaceDocument } from '../../server/src/analysis/refactor/documentEdits';
 import { serviceToServiceEntry } from '../../server/src/analysis/refactor/toServiceEntry';
-import type { RelativeEdit, RelativeFix } from '../../server/src/analysis/rules/rule';
+import type { RelativeEdit, RelativeFix } from '../../server/src/analysis/edits';
 import { fileRange } from '../../server/src/analysis/workspace/placed';
 import { Project } from '../../server/src/analysis/workspace/project';
 

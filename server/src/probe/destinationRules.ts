@@ -1,11 +1,11 @@
 /** Which live DestinationRule decides how a sidecar talks to the probed Service, and with which TLS mode. */
 import { expandHost, serviceFqdn } from '../analysis/model/hosts';
-import { istioAtLeast } from '../analysis/options';
 import type { LiveDestinationRule, LiveService, LiveTls } from './kubeObjects';
+import { externalNameIsAlias } from '../analysis/model/istioReleases';
 
 /** The host Istio routes the Service's traffic to: the ExternalName target from 1.21 on, else the Service's FQDN. */
 export function meshHostOf(service: LiveService, clusterDomain: string, istioVersion: string): string {
-  if (service.type === 'ExternalName' && service.externalName && istioAtLeast(istioVersion, '1.21')) {
+  if (service.type === 'ExternalName' && service.externalName && externalNameIsAlias(istioVersion)) {
     return service.externalName.toLowerCase().replace(/\.$/, '');
   }
   return serviceFqdn(service.name, service.namespace, clusterDomain);
@@ -57,7 +57,7 @@ export function ignoredAliasRules(
   clusterDomain: string,
   istioVersion: string,
 ): LiveDestinationRule[] {
-  if (service.type !== 'ExternalName' || !istioAtLeast(istioVersion, '1.21')) return [];
+  if (service.type !== 'ExternalName' || !externalNameIsAlias(istioVersion)) return [];
   const fqdn = serviceFqdn(service.name, service.namespace, clusterDomain);
   return rules.filter((r) => expandHost(r.host, r.namespace, clusterDomain) === fqdn);
 }

@@ -3,6 +3,7 @@
  * ever involved, so the danger is not quoting but argument injection (`--kubeconfig=/etc/x`, `-n`) and look-alike
  * names; the rules below are Kubernetes' own name rules, which such values never pass.
  */
+import { isPortNumber } from '../analysis/model/ports';
 import { isIP } from 'node:net';
 
 /** A refused value: `field` names the input (`namespace`, `context`, `pod`…) so the message can say which. */
@@ -86,7 +87,7 @@ export function checkIp(field: string, value: string): Checked {
 }
 
 export function checkPort(field: string, value: number): Checked {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) return refuse(field, String(value), 'a port is an integer from 1 to 65535');
+  if (!Number.isInteger(value) || !isPortNumber(value)) return refuse(field, String(value), 'a port is an integer from 1 to 65535');
   return undefined;
 }
 

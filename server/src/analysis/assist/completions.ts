@@ -1,15 +1,15 @@
 import { pathIs } from '../documents/locate';
 import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
-import { istioAtLeast } from '../options';
 import { rangeContains, type Range } from '../text';
 import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
-import { externalNameProblem } from '../rules/externalNameHost';
+import { externalNameProblem } from '../model/externalName';
 import { rulesForDestination } from '../rules/routeSubset';
 import type { PlacedResource } from '../workspace/placed';
 import { placeResource } from '../workspace/placed';
 import { type AssistContext, whereResource } from './context';
+import { externalNameIsAlias } from '../model/istioReleases';
 
 export interface Suggestion {
   readonly label: string;
@@ -49,7 +49,7 @@ function ruleOf(ctx: AssistContext): PlacedResource<DestinationRuleResource> | u
 /** Services and ServiceEntry hosts a DestinationRule `host` may name. */
 function hostSuggestions(ctx: AssistContext, range: Range, rule: DestinationRuleResource): Suggestion[] {
   const ruleNamespace = namespaceOf(rule);
-  const aliasesIgnored = istioAtLeast(ctx.options.istioVersion, '1.21');
+  const aliasesIgnored = externalNameIsAlias(ctx.options.istioVersion);
   const out: Suggestion[] = [];
   for (const list of ctx.index.services.values()) {
     for (const placed of list) {

@@ -2,12 +2,12 @@ import { pathIs } from '../documents/locate';
 import { expandHost, serviceFqdn } from '../model/hosts';
 import { classifyIp, parseIp, type IpClass } from '../model/ip';
 import { namespaceOf, type DestinationRuleResource, type EndpointsResource, type ServiceResource } from '../model/resources';
-import { istioAtLeast } from '../options';
 import type { Range } from '../text';
 import { destinationOf, isExternalService } from '../workspace/destinations';
 import { appliedRule } from '../workspace/drPrecedence';
 import { placeResource, type PlacedResource } from '../workspace/placed';
 import { type AssistContext, sameResource, whereResource } from './context';
+import { externalNameIsAlias } from '../model/istioReleases';
 
 export interface HoverFacts {
   readonly markdown: string;
@@ -90,7 +90,7 @@ function ruleFacts(ctx: AssistContext, rule: PlacedResource<DestinationRuleResou
   }
   const service = target.service.resource;
   lines.push(`- Service \`${namespaceOf(service)}/${service.name?.value ?? ''}\` (${whereResource(target.service)})`);
-  if (service.type?.value === 'ExternalName' && istioAtLeast(ctx.options.istioVersion, '1.21')) {
+  if (service.type?.value === 'ExternalName' && externalNameIsAlias(ctx.options.istioVersion)) {
     lines.push(`- **No effect**: since Istio 1.21 this ExternalName Service is an alias of \`${service.externalName?.value ?? ''}\`; put the rule on that host.`);
     return lines.join('\n');
   }

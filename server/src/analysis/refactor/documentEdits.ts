@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { LineIndex, range } from '../text';
-import type { RelativeEdit } from '../rules/rule';
+import type { RelativeEdit } from '../edits';
 import type { PlacedResource } from '../workspace/placed';
 
 /**

@@ -1,9 +1,9 @@
 import { expandHost, plainHost } from '../model/hosts';
 import { namespaceOf, type ServiceResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
-import { externalNameProblem } from '../rules/externalNameHost';
+import { externalNameProblem } from '../model/externalName';
 import { entryName, entryPorts, serviceEntryYaml } from '../rules/fixes/serviceEntryYaml';
-import type { RelativeEdit, RelativeFix } from '../rules/rule';
+import type { RelativeEdit, RelativeFix } from '../edits';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { deleteDocument, replaceDocument } from './documentEdits';

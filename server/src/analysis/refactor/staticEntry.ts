@@ -2,7 +2,7 @@ import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type EndpointSubset, type ServiceResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import { entryPorts, serviceEntryYaml, type EntryEndpoint, type EntryPort } from '../rules/fixes/serviceEntryYaml';
-import type { RelativeEdit, RelativeFix } from '../rules/rule';
+import type { RelativeEdit, RelativeFix } from '../edits';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { deleteDocument, replaceDocument } from './documentEdits';

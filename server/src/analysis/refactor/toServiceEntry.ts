@@ -1,6 +1,6 @@
 import type { ServiceResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
-import type { RelativeFix } from '../rules/rule';
+import type { RelativeFix } from '../edits';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { externalNameToEntry } from './externalNameEntry';

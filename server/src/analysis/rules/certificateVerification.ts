@@ -1,5 +1,4 @@
 import { describePlacement, tlsPlacements } from '../model/tls';
-import { istioAtLeast } from '../options';
 import { expandHost } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import type { DestinationRuleResource } from '../model/resources';
@@ -7,18 +6,18 @@ import type { PlacedResource } from '../workspace/placed';
 import { ask } from '../workspace/relation';
 import { RULE_HOST } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
-import type { DocumentRule, WorkspaceRule } from './rule';
+import type { WorkspaceRule } from './rule';
+import { resourceRule } from './resourceRule';
+import { verifiesServerByDefault } from '../model/istioReleases';
 
 /** docs/rules/EGR404.md: `insecureSkipVerify: true` turns off verification of the server's certificate. */
-export const insecureSkipVerify: DocumentRule = {
+export const insecureSkipVerify = resourceRule({
   code: 'EGR404',
   name: 'insecure-skip-verify',
   title: 'insecureSkipVerify turns off server certificate verification',
   severity: 'warning',
-  scope: 'document',
-  check(doc, _options, report) {
-    const rule = doc.resource;
-    if (rule?.kindName !== 'DestinationRule') return;
+  kinds: ['DestinationRule'],
+  checkResource(rule, _doc, _options, report) {
     for (const placement of tlsPlacements(rule)) {
       const skip = placement.tls.insecureSkipVerify;
       if (skip?.value !== true) continue;
@@ -28,22 +27,20 @@ export const insecureSkipVerify: DocumentRule = {
       });
     }
   },
-};
+});
 
 /**
  * Without caCertificates, Istio ≥ 1.21 verifies the server against the proxy's system CAs (fine for public servers);
  * before 1.21 it did not verify at all (docs/istio-behaviour.md#server-certificates-are-verified-since-121).
  */
-export const missingCaCertificates: DocumentRule = {
+export const missingCaCertificates = resourceRule({
   code: 'EGR405',
   name: 'no-ca-certificates',
   title: 'TLS origination without caCertificates',
   severity: 'hint',
-  scope: 'document',
-  check(doc, options, report) {
-    const rule = doc.resource;
-    if (rule?.kindName !== 'DestinationRule') return;
-    const verifies = istioAtLeast(options.istioVersion, '1.21');
+  kinds: ['DestinationRule'],
+  checkResource(rule, _doc, options, report) {
+    const verifies = verifiesServerByDefault(options.istioVersion);
     for (const placement of tlsPlacements(rule)) {
       const { tls, mode } = placement;
       if ((mode?.value !== 'SIMPLE' && mode?.value !== 'MUTUAL') || tls.caCertificates || tls.credentialName || tls.insecureSkipVerify?.value === true) continue;
@@ -56,7 +53,7 @@ export const missingCaCertificates: DocumentRule = {
       });
     }
   },
-};
+});
 
 /** Whether a VirtualService sends traffic for `host` through a Gateway (an egress gateway's routes bind to one). */
 function routedThroughGateway(host: string, index: WorkspaceIndex, rule: PlacedResource<DestinationRuleResource>): boolean {

@@ -1,4 +1,4 @@
-import { istioAtLeast } from '../options';
+import { V1_API_SINCE } from '../model/istioReleases';
 import type { DocumentRule } from './rule';
 
 /** Kinds networking.istio.io serves as v1; others (EnvoyFilter, ProxyConfig) have no v1 to move to. */
@@ -12,13 +12,13 @@ export const deprecatedApiVersion: DocumentRule = {
   name: 'istio-api-version',
   title: 'Use networking.istio.io/v1',
   severity: 'hint',
-  istio: { since: '1.22' },
+  istio: { since: V1_API_SINCE },
   scope: 'document',
-  check(doc, options, report) {
+  // Every kind: Gateway, Sidecar and the workload kinds have no model of their own.
+  check(doc, _options, report) {
     const r = doc.resource;
     const version = r?.apiVersion;
     if (!version || !/^networking\.istio\.io\/v1(alpha3|beta1)$/.test(version.value) || !KINDS_WITH_V1.has(r.kind.value)) return;
-    if (!istioAtLeast(options.istioVersion, '1.22')) return;
     report({
       message: `${version.value} is an older version of the same API: networking.istio.io/v1 is the stable one since Istio 1.22.`,
       range: version.range,

@@ -1,5 +1,5 @@
 import { isDns1123Label } from '../model/names';
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** Why a DR host is not what Istio's webhook accepts (docs/rules/EGR201.md), or undefined when it is. */
 export function hostProblem(host: string): string | undefined {
@@ -19,15 +19,13 @@ export function hostProblem(host: string): string | undefined {
   return undefined;
 }
 
-export const destinationRuleHost: DocumentRule = {
+export const destinationRuleHost = resourceRule({
   code: 'EGR201',
   name: 'dr-host',
   title: 'A DestinationRule needs a valid host',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const rule = doc.resource;
-    if (rule?.kindName !== 'DestinationRule') return;
+  kinds: ['DestinationRule'],
+  checkResource(rule, _doc, _options, report) {
     // A missing host is the schema's finding (EGR002).
     if (!rule.host) return;
     const problem = hostProblem(rule.host.value);
@@ -37,4 +35,4 @@ export const destinationRuleHost: DocumentRule = {
       report({ message: `host '${rule.host.value}' has upper-case letters: Istio accepts it, but service host names are lower case, so the rule matches nothing.`, range: rule.host.range, severity: 'warning' });
     }
   },
-};
+});

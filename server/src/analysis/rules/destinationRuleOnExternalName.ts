@@ -1,14 +1,15 @@
 import { plainHost } from '../model/hosts';
-import { istioAtLeast } from '../options';
 import { destinationOf } from '../workspace/destinations';
 import type { DestinationRuleResource, ServiceResource } from '../model/resources';
 import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { ALIAS_TARGET, RULE_DESTINATION } from '../workspace/relations';
-import { externalNameProblem } from './externalNameHost';
+import { externalNameProblem } from '../model/externalName';
 import { targetRegistered } from './externalNameTarget';
 import { moveRuleToTarget } from './fixes/serviceEntryForTarget';
-import type { RelativeFix, WorkspaceRule } from './rule';
+import type { WorkspaceRule } from './rule';
+import type { RelativeFix } from '../edits';
+import { EXTERNAL_NAME_ALIAS_SINCE } from '../model/istioReleases';
 
 function fixFor(rule: PlacedResource<DestinationRuleResource>, service: PlacedResource<ServiceResource>, target: string, index: WorkspaceIndex): RelativeFix[] {
   if (!target || externalNameProblem(target)) return [];
@@ -25,11 +26,10 @@ export const destinationRuleOnExternalName: WorkspaceRule = {
   name: 'dr-on-externalname',
   title: 'A DestinationRule on an ExternalName Service has no effect',
   severity: 'warning',
-  istio: { since: '1.21' },
+  istio: { since: EXTERNAL_NAME_ALIAS_SINCE },
   scope: 'workspace',
   reads: [RULE_DESTINATION, ALIAS_TARGET],
   check(index, options, report) {
-    if (!istioAtLeast(options.istioVersion, '1.21')) return;
     for (const rule of index.destinationRules) {
       const host = rule.resource.host;
       const target = destinationOf(rule, index, options);

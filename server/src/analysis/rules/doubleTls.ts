@@ -1,11 +1,11 @@
 import { carriesTls } from '../model/protocols';
 import { tlsPlacements } from '../model/tls';
-import { istioAtLeast } from '../options';
 import { destinationOf, isExternalService } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
 import { RULE_DESTINATION } from '../workspace/relations';
 import { setTlsMode } from './fixes/tlsMode';
 import type { WorkspaceRule } from './rule';
+import { externalNameIsAlias } from '../model/istioReleases';
 
 /** docs/rules/EGR403.md: SIMPLE/MUTUAL wrap the workload's own TLS in a second TLS session the server cannot read. */
 export const doubleTls: WorkspaceRule = {
@@ -23,7 +23,7 @@ export const doubleTls: WorkspaceRule = {
       // with SIMPLE, which is right; the files do not show a client speaking TLS there.
       if (!isExternalService(target.service.resource)) continue;
       // From 1.21 a rule on an ExternalName Service has no effect at all (EGR401).
-      if (target.service.resource.type?.value === 'ExternalName' && istioAtLeast(options.istioVersion, '1.21')) continue;
+      if (target.service.resource.type?.value === 'ExternalName' && externalNameIsAlias(options.istioVersion)) continue;
       const ports = target.service.resource.ports;
       for (const placement of tlsPlacements(rule.resource)) {
         const mode = placement.mode;

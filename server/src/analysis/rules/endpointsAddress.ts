@@ -1,5 +1,5 @@
 import { classifyIp, parseIp, type IpClass } from '../model/ip';
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 const REFUSED: Partial<Record<IpClass, string>> = {
   unspecified: 'the unspecified address',
@@ -8,15 +8,13 @@ const REFUSED: Partial<Record<IpClass, string>> = {
   'link-local-multicast': 'a link-local multicast address',
 };
 
-export const endpointsAddress: DocumentRule = {
+export const endpointsAddress = resourceRule({
   code: 'EGR110',
   name: 'endpoints-address',
   title: 'Endpoints addresses must be usable IP addresses',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const endpoints = doc.resource;
-    if (endpoints?.kindName !== 'Endpoints') return;
+  kinds: ['Endpoints'],
+  checkResource(endpoints, _doc, _options, report) {
     for (const subset of endpoints.subsets) {
       for (const address of [...subset.addresses, ...subset.notReadyAddresses]) {
         const ip = parseIp(address.value);
@@ -29,4 +27,4 @@ export const endpointsAddress: DocumentRule = {
       }
     }
   },
-};
+});

@@ -1,16 +1,14 @@
 import { isDns1123Label } from '../model/names';
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** docs/rules/EGR204.md: `exportTo` takes `.`, `*`, `~` or namespace names. */
-export const exportTo: DocumentRule = {
+export const exportTo = resourceRule({
   code: 'EGR204',
   name: 'export-to',
   title: 'exportTo entries must be ".", "*", namespace names, or "~" on a ServiceEntry',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const r = doc.resource;
-    if (r?.kindName !== 'DestinationRule' && r?.kindName !== 'ServiceEntry' && r?.kindName !== 'VirtualService') return;
+  kinds: ['DestinationRule', 'ServiceEntry', 'VirtualService'],
+  checkResource(r, _doc, _options, report) {
     for (const entry of r.exportTo) {
       if (entry.value === '~' && r.kindName !== 'ServiceEntry') {
         report({ message: "exportTo '~' (export to no namespace) is allowed only on ServiceEntries.", range: entry.range });
@@ -20,4 +18,4 @@ export const exportTo: DocumentRule = {
       report({ message: `exportTo '${entry.value}' is not '.', '*', '~' or a namespace name.`, range: entry.range });
     }
   },
-};
+});

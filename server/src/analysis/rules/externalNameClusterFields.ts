@@ -1,15 +1,14 @@
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** docs/rules/EGR102.md: an ExternalName Service is a DNS alias with no cluster IP of its own. */
-export const externalNameClusterFields: DocumentRule = {
+export const externalNameClusterFields = resourceRule({
   code: 'EGR102',
   name: 'externalname-cluster-fields',
   title: 'An ExternalName Service takes no cluster IP fields and no selector',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const service = doc.resource;
-    if (service?.kindName !== 'Service' || service.type?.value !== 'ExternalName') return;
+  kinds: ['Service'],
+  checkResource(service, _doc, _options, report) {
+    if (service.type?.value !== 'ExternalName') return;
     for (const field of service.clusterIpFields) {
       report({ message: `${field.key} may not be set on an ExternalName Service: it gets no cluster IP, only a DNS alias.`, range: field.range });
     }
@@ -21,4 +20,4 @@ export const externalNameClusterFields: DocumentRule = {
       });
     }
   },
-};
+});

@@ -1,12 +1,12 @@
 import { plainHost } from '../model/hosts';
 import { namespaceOf, type ServiceResource } from '../model/resources';
-import { istioAtLeast } from '../options';
-import { externalNameProblem } from './externalNameHost';
+import { externalNameProblem } from '../model/externalName';
 import type { PlacedResource } from '../workspace/placed';
 import { anyNamespace, ask, serviceId, type Relation } from '../workspace/relation';
 import { ALIAS_TARGET } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
+import { EXTERNAL_NAME_ALIAS_SINCE } from '../model/istioReleases';
 
 /**
  * Whether Istio's registry knows the host an ExternalName Service aliases: a ServiceEntry in the workspace registers
@@ -28,11 +28,10 @@ export const externalNameTargetUnregistered: WorkspaceRule = {
   name: 'externalname-target-unregistered',
   title: "An ExternalName Service whose target host no ServiceEntry registers",
   severity: 'hint',
-  istio: { since: '1.21' },
+  istio: { since: EXTERNAL_NAME_ALIAS_SINCE },
   scope: 'workspace',
   reads: [ALIAS_TARGET],
   check(index, options, report) {
-    if (!istioAtLeast(options.istioVersion, '1.21')) return;
     const blocked = options.outboundTrafficPolicy === 'REGISTRY_ONLY';
     for (const list of index.services.values()) {
       for (const placed of list) {
@@ -74,11 +73,10 @@ export const routeToUnregisteredAlias: WorkspaceRule = {
   name: 'route-to-unregistered-alias',
   title: 'A VirtualService routes to an ExternalName alias whose target is not registered',
   severity: 'warning',
-  istio: { since: '1.21' },
+  istio: { since: EXTERNAL_NAME_ALIAS_SINCE },
   scope: 'workspace',
   reads: [ROUTE_DESTINATION_SERVICE, ALIAS_TARGET],
   check(index, options, report) {
-    if (!istioAtLeast(options.istioVersion, '1.21')) return;
     for (const vs of index.virtualServices) {
       const namespace = namespaceOf(vs.resource);
       for (const destination of vs.resource.destinations) {

@@ -1,7 +1,6 @@
 import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type Located, type Resource } from '../model/resources';
 import { describePlacement, tlsPlacements } from '../model/tls';
-import { istioAtLeast } from '../options';
 import { entryServingService, isMeshExternalEntry, serviceRoutedElsewhere } from '../workspace/destinations';
 import { ask, type Ask } from '../workspace/relation';
 import { ENTRY_HOSTS, SERVICE_CLUSTER_NAME, SERVICE_ENDPOINTS } from '../workspace/relations';
@@ -13,7 +12,9 @@ import type { Destination } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
 import { guardRulesFix } from './fixes/guardRule';
 import { setTlsMode } from './fixes/tlsMode';
-import type { RelativeFix, WorkspaceFinding, WorkspaceRule } from './rule';
+import type { WorkspaceFinding, WorkspaceRule } from './rule';
+import type { RelativeFix } from '../edits';
+import { externalNameIsAlias } from '../model/istioReleases';
 
 /** A destination outside the mesh: its host as Istio matches it, and what to point at. */
 interface ExternalDestination {
@@ -30,7 +31,7 @@ interface ExternalDestination {
 
 function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): ExternalDestination[] {
   const out: ExternalDestination[] = [];
-  const oldExternalName = !istioAtLeast(options.istioVersion, '1.21');
+  const oldExternalName = !externalNameIsAlias(options.istioVersion);
   for (const list of index.services.values()) {
     for (const placed of list) {
       const service = placed.resource;

@@ -1,17 +1,14 @@
 import { ISTIO_PORT_PROTOCOLS, protocolOfPortName } from '../model/protocols';
-import { istioAtLeast } from '../options';
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** docs/rules/EGR411.md: Istio picks a port's protocol from its name or appProtocol; otherwise it guesses. */
-export const portProtocolSelection: DocumentRule = {
+export const portProtocolSelection = resourceRule({
   code: 'EGR411',
   name: 'port-protocol-selection',
   title: 'A Service port whose name does not tell Istio its protocol',
   severity: 'info',
-  scope: 'document',
-  check(doc, _options, report) {
-    const service = doc.resource;
-    if (service?.kindName !== 'Service') return;
+  kinds: ['Service'],
+  checkResource(service, _doc, _options, report) {
     // From 1.21 an ExternalName Service's ports are not used; EGR410 covers older releases
     // (docs/istio-behaviour.md#externalname-ports-are-unused-since-121).
     if (service.type?.value === 'ExternalName') return;
@@ -24,19 +21,18 @@ export const portProtocolSelection: DocumentRule = {
       });
     }
   },
-};
+});
 
 /** docs/rules/EGR410.md: before 1.21, ExternalName ports needed protocol names to be forwarded correctly. */
-export const externalNamePortNames: DocumentRule = {
+export const externalNamePortNames = resourceRule({
   code: 'EGR410',
   name: 'externalname-port-names',
   title: 'ExternalName Service ports need protocol names (Istio ≤ 1.20)',
   severity: 'warning',
   istio: { until: '1.20' },
-  scope: 'document',
-  check(doc, options, report) {
-    const service = doc.resource;
-    if (service?.kindName !== 'Service' || service.type?.value !== 'ExternalName' || istioAtLeast(options.istioVersion, '1.21')) return;
+  kinds: ['Service'],
+  checkResource(service, _doc, _options, report) {
+    if (service.type?.value !== 'ExternalName') return;
     for (const port of service.ports) {
       if (port.appProtocol) continue;
       const protocol = protocolOfPortName(port.name?.value);
@@ -47,4 +43,4 @@ export const externalNamePortNames: DocumentRule = {
       });
     }
   },
-};
+});

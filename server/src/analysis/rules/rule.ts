@@ -1,8 +1,10 @@
 import type { ParsedDocument } from '../documents/parsedDocument';
+import type { Resource } from '../model/resources';
 import type { Severity } from '../findings';
-import type { AnalysisOptions } from '../options';
+import { istioAtLeast, type AnalysisOptions } from '../options';
 import type { Range } from '../text';
 import type { PlacedResource } from '../workspace/placed';
+import type { LocalFix, RelativeFix } from '../edits';
 import type { Relation } from '../workspace/relation';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
@@ -14,22 +16,22 @@ export interface RuleInfo {
   readonly name: string;
   readonly title: string;
   readonly severity: Severity;
-  /** Istio versions the rule holds for, when its truth depends on the version. */
+  /**
+   * Istio releases (`major.minor`, both ends included) the rule holds for, when its truth depends on the release: the
+   * engine runs it only when the configured release is among them.
+   */
   readonly istio?: { readonly since?: string; readonly until?: string };
 }
 
-/** An edit inside a finding's own document, relative to the document's first line. */
-export interface LocalEdit {
-  readonly range: Range;
-  readonly newText: string;
+/** Whether a rule holds for the configured Istio release (`RuleInfo.istio`). */
+export function holdsFor(rule: RuleInfo, istioVersion: string): boolean {
+  const { since, until } = rule.istio ?? {};
+  return (since === undefined || istioAtLeast(istioVersion, since)) && (until === undefined || !istioAtLeast(istioVersion, nextMinor(until)));
 }
 
-/** A quick fix of a document rule: its edits stay inside the document, so it is cached with the parse. */
-export interface LocalFix {
-  readonly title: string;
-  readonly edits: readonly LocalEdit[];
-  /** Set only when this fix is clearly the right one; editors may then apply it without asking. */
-  readonly preferred?: boolean;
+function nextMinor(version: string): string {
+  const [major = '0', minor = '0'] = version.split('.');
+  return `${major}.${Number(minor) + 1}`;
 }
 
 /** A finding inside one document, its ranges relative to the document's first line. */
@@ -44,21 +46,9 @@ export interface LocalFinding {
 /** Looks at one document alone; its findings are cached with the document's parse. */
 export interface DocumentRule extends RuleInfo {
   readonly scope: 'document';
+  /** The kinds of resource it checks (`resourceRule`); the engine gives it no other documents. Unset: every document. */
+  readonly kinds?: readonly Resource['kindName'][];
   check(doc: ParsedDocument, options: AnalysisOptions, report: (finding: LocalFinding) => void): void;
-}
-
-/** An edit at a place relative to a resource's document. */
-export interface RelativeEdit {
-  readonly at: PlacedResource;
-  readonly range: Range;
-  readonly newText: string;
-}
-
-export interface RelativeFix {
-  readonly title: string;
-  readonly edits: readonly RelativeEdit[];
-  /** Set only when this fix is clearly the right one. */
-  readonly preferred?: boolean;
 }
 
 export interface WorkspaceFinding {

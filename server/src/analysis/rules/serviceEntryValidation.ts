@@ -1,15 +1,13 @@
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** The CEL rules of Istio's ServiceEntry CRD (istio-crds.gen.yaml): the API server rejects a violation. */
-export const serviceEntryValidation: DocumentRule = {
+export const serviceEntryValidation = resourceRule({
   code: 'EGR205',
   name: 'serviceentry-validation',
   title: "A ServiceEntry must satisfy its CRD's validation rules",
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const entry = doc.resource;
-    if (entry?.kindName !== 'ServiceEntry') return;
+  kinds: ['ServiceEntry'],
+  checkResource(entry, _doc, _options, report) {
     for (const host of entry.hosts) {
       if (host.value === '*') report({ message: "A ServiceEntry host cannot be '*': name the external hosts (a '*.' prefix is allowed).", range: host.range });
     }
@@ -38,4 +36,4 @@ export const serviceEntryValidation: DocumentRule = {
       if (!endpoint.address) report({ message: 'Each endpoint needs an address.', range: endpoint.range, severity: 'error' });
     }
   },
-};
+});

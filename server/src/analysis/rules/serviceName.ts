@@ -1,17 +1,16 @@
 import { isDns1035Label, isDns1123Subdomain } from '../model/names';
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** docs/rules/EGR103.md: the API server's name formats for Services and Endpoints. */
-export const resourceName: DocumentRule = {
+export const resourceName = resourceRule({
   code: 'EGR103',
   name: 'resource-name',
   title: 'Service and Endpoints names must be valid DNS names',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const r = doc.resource;
-    const name = r?.name;
-    if (!name || (r.kindName !== 'Service' && r.kindName !== 'Endpoints')) return;
+  kinds: ['Service', 'Endpoints'],
+  checkResource(r, _doc, _options, report) {
+    const name = r.name;
+    if (!name) return;
     if (r.kindName === 'Service' && !isDns1035Label(name.value)) {
       report({
         message: `Service name '${name.value}' must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter, at most 63 characters.`,
@@ -21,4 +20,4 @@ export const resourceName: DocumentRule = {
       report({ message: `Endpoints name '${name.value}' must be a lower-case DNS name (and equal to its Service's name).`, range: name.range });
     }
   },
-};
+});

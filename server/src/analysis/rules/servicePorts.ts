@@ -1,32 +1,28 @@
+import { isPortNumber, portOutOfRange, repeatedAt } from '../model/ports';
 import { isDns1123Label, isIanaServiceName } from '../model/names';
-import type { DocumentRule, LocalFinding } from './rule';
+import type { LocalFinding } from './rule';
+import { resourceRule } from './resourceRule';
 
 const APP_PROTOCOL = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-function inRange(port: number): boolean {
-  return port >= 1 && port <= 65535;
-}
-
 /** docs/rules/EGR104.md: what the API server checks of a Service's ports. */
-export const servicePorts: DocumentRule = {
+export const servicePorts = resourceRule({
   code: 'EGR104',
   name: 'service-ports',
   title: 'Service ports must have valid numbers, unique names, and names when there are several',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const service = doc.resource;
-    if (service?.kindName !== 'Service') return;
+  kinds: ['Service'],
+  checkResource(service, _doc, _options, report) {
     const many = service.ports.length > 1;
-    const names = new Map<string, number>();
+    const repeatedName = repeatedAt(service.ports.map((p) => p.name?.value));
     const pairs = new Set<string>();
     service.ports.forEach((port, i) => {
       const found = (f: LocalFinding): void => report(f);
-      if (port.port && !inRange(port.port.value)) found({ message: `Port ${port.port.value} is out of range: ports are 1 to 65535.`, range: port.port.range });
+      if (port.port && !isPortNumber(port.port.value)) found({ message: portOutOfRange('Port', port.port.value), range: port.port.range });
       const target = port.targetPort;
       // targetPort 0 means unset: Kubernetes defaults it to port.
-      if (target && typeof target.value === 'number' && target.value !== 0 && !inRange(target.value)) {
-        found({ message: `targetPort ${target.value} is out of range: ports are 1 to 65535.`, range: target.range });
+      if (target && typeof target.value === 'number' && target.value !== 0 && !isPortNumber(target.value)) {
+        found({ message: portOutOfRange('targetPort', target.value), range: target.range });
       } else if (target && typeof target.value === 'string' && !isIanaServiceName(target.value)) {
         found({ message: `targetPort '${target.value}' is neither a port number nor a valid port name (≤ 15 lower-case letters, digits and inner '-').`, range: target.range });
       }
@@ -41,8 +37,7 @@ export const servicePorts: DocumentRule = {
         if (!isDns1123Label(name)) {
           found({ message: `Port name '${name}' must be a DNS-1123 label: lower-case letters, digits and inner '-', at most 63 characters.`, range: port.name?.range ?? port.range });
         }
-        if (names.has(name)) found({ message: `Port name '${name}' is used twice; port names must be unique.`, range: port.name?.range ?? port.range });
-        names.set(name, i);
+        if (repeatedName.has(i)) found({ message: `Port name '${name}' is used twice; port names must be unique.`, range: port.name?.range ?? port.range });
       }
       if (port.port) {
         const pair = `${port.port.value}/${port.protocol?.value ?? 'TCP'}`;
@@ -51,4 +46,4 @@ export const servicePorts: DocumentRule = {
       }
     });
   },
-};
+});

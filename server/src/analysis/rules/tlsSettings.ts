@@ -1,16 +1,14 @@
 import { describePlacement, tlsPlacements } from '../model/tls';
-import type { DocumentRule } from './rule';
+import { resourceRule } from './resourceRule';
 
 /** docs/rules/EGR202.md: the combinations of client TLS fields that Istio's webhook rejects. */
-export const tlsSettings: DocumentRule = {
+export const tlsSettings = resourceRule({
   code: 'EGR202',
   name: 'dr-tls-settings',
   title: 'TLS settings must fit their mode',
   severity: 'error',
-  scope: 'document',
-  check(doc, _options, report) {
-    const rule = doc.resource;
-    if (rule?.kindName !== 'DestinationRule') return;
+  kinds: ['DestinationRule'],
+  checkResource(rule, _doc, _options, report) {
     for (const placement of tlsPlacements(rule)) {
       const { tls, mode } = placement;
       const where = describePlacement(placement);
@@ -26,4 +24,4 @@ export const tlsSettings: DocumentRule = {
       }
     }
   },
-};
+});

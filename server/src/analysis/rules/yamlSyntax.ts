@@ -1,6 +1,7 @@
 import { isTabIndentation } from '../documents/parsedDocument';
 import type { Range } from '../text';
-import type { DocumentRule, LocalFix } from './rule';
+import type { DocumentRule } from './rule';
+import type { LocalFix } from '../edits';
 
 /**
  * The tabs before a line's content, as spaces: two for each tab of the indentation, one after a `-` (a sequence

@@ -1,5 +1,5 @@
 import type { Fix } from '../findings';
-import type { LocalFix, RelativeFix } from '../rules/rule';
+import type { LocalFix, RelativeFix } from '../edits';
 import { shiftRange } from '../text';
 import { fileRange } from './placed';
 

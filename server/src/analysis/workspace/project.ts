@@ -4,7 +4,7 @@ import { isSuppressed, NO_SUPPRESSIONS } from '../documents/suppressions';
 import { sortFindings, type Finding } from '../findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../options';
 import { RULES } from '../rules';
-import type { DocumentRule, LocalFinding, Rule, WorkspaceRule } from '../rules/rule';
+import { holdsFor, type DocumentRule, type LocalFinding, type Rule, type WorkspaceRule } from '../rules/rule';
 import { range, shiftRange, type Range } from '../text';
 import { fileSkipped } from '../rules/fileSkipped';
 import { notText, notTextReason } from '../rules/notText';
@@ -49,6 +49,8 @@ export class Project {
   private workspaceCache: Map<string, Finding[]> | undefined;
   private indexCache: WorkspaceIndex | undefined;
   private readonly documentRules: readonly DocumentRule[];
+  /** The document rules for each kind of resource (`DocumentRule.kinds`), in rule order; '' for no resource. */
+  private readonly documentRulesByKind = new Map<string, readonly DocumentRule[]>();
   private readonly workspaceRules: readonly WorkspaceRule[];
   private readonly incremental: IncrementalWorkspaceFindings | undefined;
 
@@ -210,13 +212,24 @@ export class Project {
     }));
   }
 
+  private documentRulesFor(doc: ParsedDocument): readonly DocumentRule[] {
+    const kind = doc.resource?.kindName ?? '';
+    let rules = this.documentRulesByKind.get(kind);
+    if (!rules) {
+      rules = this.documentRules.filter((r) => !r.kinds || (kind !== '' && r.kinds.some((k) => k === kind)));
+      this.documentRulesByKind.set(kind, rules);
+    }
+    return rules;
+  }
+
   private localFindings(doc: ParsedDocument): readonly CachedLocal[] {
     let cached = this.localCache.get(doc);
     // A template or a resource an overlay changes gets no document findings; a patch only its syntax errors.
     if (!cached && (doc.template || doc.overlay === 'changed')) cached = [];
     if (!cached) {
       const found: CachedLocal[] = [];
-      for (const rule of this.documentRules) {
+      for (const rule of this.documentRulesFor(doc)) {
+        if (!holdsFor(rule, this.optionsValue.istioVersion)) continue;
         rule.check(doc, this.optionsValue, (finding) => {
           if (!placeholderAt(doc.text, finding.range)) found.push({ rule, finding });
         });

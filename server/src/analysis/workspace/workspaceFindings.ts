@@ -1,6 +1,6 @@
 import type { Finding } from '../findings';
 import type { AnalysisOptions } from '../options';
-import type { WorkspaceFinding, WorkspaceRule } from '../rules/rule';
+import { holdsFor, type WorkspaceFinding, type WorkspaceRule } from '../rules/rule';
 import type { FileModel } from './fileModel';
 import { placeholderAt } from '../documents/templates';
 import { fileRange } from './placed';
@@ -12,6 +12,8 @@ import { WorkspaceIndex } from './workspaceIndex';
  * those judge text that is not final. Every run of a workspace rule goes through here.
  */
 export function runWorkspaceRule(rule: WorkspaceRule, index: WorkspaceIndex, options: AnalysisOptions, report: (finding: WorkspaceFinding) => void): void {
+  // Rules whose truth depends on the Istio release run only for the releases they declare.
+  if (!holdsFor(rule, options.istioVersion)) return;
   index.running(rule, () =>
     rule.check(index, options, (f) => {
       if (!placeholderAt(f.at.doc.text, f.range)) report(f);

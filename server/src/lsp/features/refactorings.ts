@@ -1,6 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
 import { serviceToServiceEntry } from '../../analysis/refactor/toServiceEntry';
-import type { RelativeFix } from '../../analysis/rules/rule';
+import type { RelativeFix } from '../../analysis/edits';
 import { fileRange, placeResource } from '../../analysis/workspace/placed';
 import type { ServerContext } from '../context';
 

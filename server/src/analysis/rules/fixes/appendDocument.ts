@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { range } from '../../text';
 import type { PlacedResource } from '../../workspace/placed';
-import type { RelativeEdit } from '../rule';
+import type { RelativeEdit } from '../../edits';
 
 /** `yaml` (written with `\n`) with the line breaks of `text`, so a fix keeps a CRLF file CRLF. */
 export function withLineBreaksOf(text: string, yaml: string): string {

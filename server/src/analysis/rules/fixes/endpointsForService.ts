@@ -1,7 +1,7 @@
 import { isDns1123Subdomain } from '../../model/names';
 import type { ServiceResource } from '../../model/resources';
 import type { PlacedResource } from '../../workspace/placed';
-import type { RelativeFix } from '../rule';
+import type { RelativeFix } from '../../edits';
 import { appendDocumentAfter, metadataLines } from './appendDocument';
 
 /**

@@ -2,7 +2,7 @@ import { isDns1123Label } from '../../model/names';
 import type { EndpointPort, EndpointSubset, ServicePort, ServiceResource } from '../../model/resources';
 import { LineIndex } from '../../text';
 import type { PlacedResource } from '../../workspace/placed';
-import type { RelativeEdit, RelativeFix } from '../rule';
+import type { RelativeEdit, RelativeFix } from '../../edits';
 import { withLineBreaksOf } from './appendDocument';
 
 /** The port a Service port reaches on a hand-written endpoint: a numeric targetPort, else the port itself. */

@@ -1,6 +1,6 @@
 import { parseIp } from '../../model/ip';
 import type { Located } from '../../model/resources';
-import type { LocalFix } from '../rule';
+import type { LocalFix } from '../../edits';
 
 /** What was probably meant: `https://HttpBin.org:443/get` → `httpbin.org` (scheme, user, port, path dropped, lower case). */
 export function hostOfUrlLike(value: string): string {

@@ -1,7 +1,7 @@
 import { namespaceOf } from '../../model/resources';
 import type { PlacedResource } from '../../workspace/placed';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
-import type { RelativeFix } from '../rule';
+import type { RelativeFix } from '../../edits';
 import { appendDocumentAfter, metadataLines } from './appendDocument';
 
 /** An external destination that a wildcard ISTIO_MUTUAL rule reaches, and the mode it should get instead. */

@@ -1,6 +1,6 @@
 import type { DestinationRuleResource, ServiceResource } from '../../model/resources';
 import type { PlacedResource } from '../../workspace/placed';
-import type { RelativeEdit, RelativeFix } from '../rule';
+import type { RelativeEdit, RelativeFix } from '../../edits';
 import { appendDocumentAfter } from './appendDocument';
 import { entryName, entryPorts, serviceEntryYaml } from './serviceEntryYaml';
 

@@ -1,7 +1,7 @@
 import { isDns1035Label } from '../../model/names';
 import type { EndpointsResource } from '../../model/resources';
 import type { PlacedResource } from '../../workspace/placed';
-import type { RelativeFix } from '../rule';
+import type { RelativeFix } from '../../edits';
 import { appendDocumentAfter, metadataLines } from './appendDocument';
 
 interface PortSpec {
