@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Import directions (docs/architecture.md): the analysis core knows nothing of editors, the CLI or the cluster probe;
+ * rules do not reach into the workspace index beyond the imports listed below; the client uses the server only
+ * through the modules listed below.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One import or re-export: `from` and `to` are paths relative to the scanned root (forward slashes), or `to` is a package name. */
+export interface ImportEdge {
+  readonly from: string;
+  readonly line: number;
+  readonly specifier: string;
+  /** The resolved file for a relative specifier; the package name (`vscode-languageserver` for `vscode-languageserver/node`) otherwise. */
+  readonly to: string;
+  readonly relative: boolean;
+}
+
+// `import … from '…'`, `import type … from '…'`, `export … from '…'`, `export type … from '…'`, at the start of a line
+// (so JSDoc lines, which start with `*`, do not count), plus side-effect `import '…'` and literal dynamic `import('…')`.
+const STATIC_IMPORT = /^[ \t]*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,?\s*)?(?:\*\s*(?:as\s+[\w$]+\s*)?|\{[^}]*\}\s*)?from\s*(['"])([^'"\n]+)\1/gm;
+const SIDE_EFFECT_IMPORT = /^[ \t]*import\s*(['"])([^'"\n]+)\1/gm;
+const DYNAMIC_IMPORT = /\bimport\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+/** The file a relative specifier names, as TypeScript's bundler resolution finds it; the bare joined path when none exists. */
+function resolveRelative(root: string, fromFile: string, specifier: string): string {
+  const base = path.resolve(root, path.dirname(fromFile), specifier);
+  const candidates = [base, `${base}.ts`, `${base}.d.ts`, path.join(base, 'index.ts'), base.replace(/\.js$/, '.ts')];
+  const found = candidates.find((c) => existsSync(c) && statSync(c).isFile()) ?? base;
+  return path.relative(root, found).split(path.sep).join('/');
+}
+
+function tsFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : tsFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Every import edge of the `.ts` files under `server/src` and `client/src` of `root`. */
+export function scanImports(root: string): ImportEdge[] {
+  const edges: ImportEdge[] = [];
+  for (const file of [...tsFiles(path.join(root, 'server/src')), ...tsFiles(path.join(root, 'client/src'))]) {
+    const from = path.relative(root, file).split(path.sep).join('/');
+    const text = readFileSync(file, 'utf8');
+    const seen = new Set<string>();
+    for (const pattern of [STATIC_IMPORT, SIDE_EFFECT_IMPORT, DYNAMIC_IMPORT]) {
+      for (const m of text.matchAll(pattern)) {
+        const specifier = m[2] ?? '';
+        const line = lineAt(text, m.index + m[0].length);
+        if (seen.has(`${line}:${specifier}`)) continue;
+        seen.add(`${line}:${specifier}`);
+        const relative = specifier.startsWith('.');
+        edges.push({ from, line, specifier, relative, to: relative ? resolveRelative(root, from, specifier) : packageName(specifier) });
+      }
+    }
+  }
+  return edges;
+}
+
+export interface ImportViolation {
+  readonly rule: string;
+  readonly edge: ImportEdge;
+}
+
+const FORBIDDEN_IN_ANALYSIS_DIRS = ['server/src/lsp/', 'server/src/cli/', 'server/src/probe/', 'client/'];
+const FORBIDDEN_IN_ANALYSIS_PACKAGES = ['vscode', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument', 'vscode-languageclient'];
+
+const pair = (e: ImportEdge): string => `${e.from} -> ${e.to}`;
+
+/** The edges that break an import-direction rule, less those an allow-list names (each allow-list entry is `from -> to`, or a bare `to` for the client). */
+export function importViolations(edges: readonly ImportEdge[], allowed: { ruleToWorkspace: readonly string[]; clientToServer: readonly string[] }): ImportViolation[] {
+  const violations: ImportViolation[] = [];
+  for (const edge of edges) {
+    if (edge.from.startsWith('server/src/analysis/')) {
+      if (edge.relative && FORBIDDEN_IN_ANALYSIS_DIRS.some((dir) => edge.to.startsWith(dir))) violations.push({ rule: 'the analysis core imports an adapter', edge });
+      if (!edge.relative && FORBIDDEN_IN_ANALYSIS_PACKAGES.includes(edge.to)) violations.push({ rule: 'the analysis core imports an editor package', edge });
+    }
+    if (edge.from.startsWith('server/src/analysis/rules/') && edge.to.startsWith('server/src/analysis/workspace/') && !allowed.ruleToWorkspace.includes(pair(edge))) {
+      violations.push({ rule: 'a rule imports the workspace (not in KNOWN_RULE_TO_WORKSPACE_IMPORTS)', edge });
+    }
+    if (edge.from.startsWith('client/src/') && edge.to.startsWith('server/src/') && !allowed.clientToServer.includes(edge.to)) {
+      violations.push({ rule: 'the client imports a server module (not in CLIENT_TO_SERVER_IMPORTS)', edge });
+    }
+  }
+  return violations;
+}
+
+/** Allow-list entries that no longer match any import: remove them, so the list only shrinks. */
+export function staleEntries(edges: readonly ImportEdge[], allowed: { ruleToWorkspace: readonly string[]; clientToServer: readonly string[] }): string[] {
+  const pairs = new Set(edges.map(pair));
+  const clientTargets = new Set(edges.filter((e) => e.from.startsWith('client/src/')).map((e) => e.to));
+  return [...allowed.ruleToWorkspace.filter((p) => !pairs.has(p)), ...allowed.clientToServer.filter((t) => !clientTargets.has(t))];
+}
+
+export function describeViolation(v: ImportViolation): string {
+  return `${v.edge.from}:${v.edge.line} imports '${v.edge.specifier}' (${v.edge.to}): ${v.rule}`;
+}
+
+/**
+ * Rules that import the workspace layer today. The list may only shrink: an import added to a rule fails the test,
+ * and an entry whose import is gone fails it too until the entry is removed.
+ */
+const KNOWN_RULE_TO_WORKSPACE_IMPORTS = [
+  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/together.ts',
+  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/destinations.ts',
+  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/doubleTls.ts -> server/src/analysis/workspace/destinations.ts',
+  'server/src/analysis/rules/doubleTls.ts -> server/src/analysis/workspace/recommendedMode.ts',
+  'server/src/analysis/rules/doubleTls.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/destinations.ts',
+  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/fixes/appendDocument.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/fixes/endpointsForService.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/fixes/endpointsPortName.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/fixes/guardRule.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/fixes/guardRule.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/fixes/serviceEntryForTarget.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/fixes/serviceForEndpoints.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/fixes/tlsMode.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/destinations.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/drPrecedence.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/recommendedMode.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/destinations.ts',
+  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/drPrecedence.ts',
+  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/drPrecedence.ts',
+  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/relations.ts',
+  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+  'server/src/analysis/rules/rule.ts -> server/src/analysis/workspace/placed.ts',
+  'server/src/analysis/rules/rule.ts -> server/src/analysis/workspace/relation.ts',
+  'server/src/analysis/rules/rule.ts -> server/src/analysis/workspace/workspaceIndex.ts',
+];
+
+/** The server modules the client may import (the probe's API and the custom LSP requests); any other is a violation. */
+const CLIENT_TO_SERVER_IMPORTS = ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts'];
+
+const ALLOWED = { ruleToWorkspace: KNOWN_RULE_TO_WORKSPACE_IMPORTS, clientToServer: CLIENT_TO_SERVER_IMPORTS };
+
+describe('import directions', () => {
+  const edges = scanImports(ROOT);
+
+  it('finds the imports of server/src and client/src', () => {
+    assert.ok(
+      edges.some((e) => e.from.startsWith('server/src/analysis/')),
+      'no import found under server/src/analysis',
+    );
+    assert.ok(
+      edges.some((e) => e.from.startsWith('client/src/') && e.to === 'vscode'),
+      'the client does not import vscode?',
+    );
+    const unresolved = edges.filter((e) => e.relative && !existsSync(path.join(ROOT, e.to)));
+    assert.deepEqual(
+      unresolved.map((e) => `${e.from}:${e.line} '${e.specifier}'`),
+      [],
+      'relative imports that name no file',
+    );
+  });
+
+  it('keeps the analysis core free of adapters and editor packages, rules off the workspace, the client off the server', () => {
+    const violations = importViolations(edges, ALLOWED);
+    assert.deepEqual(violations.map(describeViolation), []);
+  });
+
+  it('has no stale allow-list entry (the lists can only shrink)', () => {
+    assert.deepEqual(staleEntries(edges, ALLOWED), [], 'these entries match no import any more: remove them from the list');
+  });
+});
+
+describe('the import scan on a temporary tree', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'istio-egress-architecture-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const write = (file: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  };
+  write('server/src/lsp/protocol.ts', 'export const X = 1;\n');
+  write('server/src/probe/index.ts', 'export const P = 1;\n');
+  write('server/src/cli/main.ts', 'export const C = 1;\n');
+  write('server/src/analysis/workspace/workspaceIndex.ts', 'export class WorkspaceIndex {}\n');
+  write('server/src/analysis/workspace/placed.ts', 'export type Placed = number;\n');
+  write('server/src/analysis/model/ok.ts', "import { parse } from 'yaml';\n/** import { X } from '../../lsp/protocol'; in a comment */\nexport const ok = parse;\n");
+  write(
+    'server/src/analysis/model/bad.ts',
+    [
+      "import type { Connection } from 'vscode-languageserver/node';",
+      'import {',
+      '  X,',
+      "} from '../../lsp/protocol';",
+      "export { C } from '../../cli/main';",
+      'export const load = () => import("../../probe");',
+      '',
+    ].join('\n'),
+  );
+  write('server/src/analysis/rules/known.ts', "import type { Placed } from '../workspace/placed';\nexport type K = Placed;\n");
+  write('server/src/analysis/rules/fixes/fresh.ts', "import { WorkspaceIndex } from '../../workspace/workspaceIndex';\nexport const W = WorkspaceIndex;\n");
+  write(
+    'client/src/extension.ts',
+    "import * as vscode from 'vscode';\nimport { P } from '../../server/src/probe';\nimport { C } from '../../server/src/cli/main';\nexport { vscode, P, C };\n",
+  );
+
+  const edges = scanImports(root);
+  const allowed = {
+    ruleToWorkspace: ['server/src/analysis/rules/known.ts -> server/src/analysis/workspace/placed.ts', 'server/src/analysis/rules/gone.ts -> server/src/analysis/workspace/placed.ts'],
+    clientToServer: ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts'],
+  };
+
+  it('reports each forbidden import with its file, line and specifier, and only those', () => {
+    assert.deepEqual(importViolations(edges, allowed).map(describeViolation).sort(), [
+      "client/src/extension.ts:3 imports '../../server/src/cli/main' (server/src/cli/main.ts): the client imports a server module (not in CLIENT_TO_SERVER_IMPORTS)",
+      "server/src/analysis/model/bad.ts:1 imports 'vscode-languageserver/node' (vscode-languageserver): the analysis core imports an editor package",
+      "server/src/analysis/model/bad.ts:4 imports '../../lsp/protocol' (server/src/lsp/protocol.ts): the analysis core imports an adapter",
+      "server/src/analysis/model/bad.ts:5 imports '../../cli/main' (server/src/cli/main.ts): the analysis core imports an adapter",
+      "server/src/analysis/model/bad.ts:6 imports '../../probe' (server/src/probe/index.ts): the analysis core imports an adapter",
+      "server/src/analysis/rules/fixes/fresh.ts:1 imports '../../workspace/workspaceIndex' (server/src/analysis/workspace/workspaceIndex.ts): a rule imports the workspace (not in KNOWN_RULE_TO_WORKSPACE_IMPORTS)",
+    ]);
+  });
+
+  it('reports allow-list entries that match no import', () => {
+    assert.deepEqual(staleEntries(edges, allowed), ['server/src/analysis/rules/gone.ts -> server/src/analysis/workspace/placed.ts', 'server/src/lsp/protocol.ts']);
+  });
+});
