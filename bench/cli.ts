@@ -1,7 +1,7 @@
 /** Times `node dist/cli.js check --format json <folder>` and reads its peak RSS. */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { track } from './server';
+import { track } from './processes';
 
 /**
  * Preloaded into the CLI's process: on exit it writes `process.resourceUsage().maxRSS` (KiB) to file descriptor 3,

@@ -8,60 +8,10 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { mulberry32 } from '../support/random';
+import type { Random } from '../support/random';
 
-// ---------------------------------------------------------------------------------------------------------------
-// PRNG
-
-/** Seeded draws for the fuzzer (mulberry32: a failure is reproduced from its seed). */
-export class Random {
-  /** A float in [0, 1). */
-  readonly next: () => number;
-
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-
-  /** An integer in [0, max). */
-  int(max: number): number {
-    return max <= 0 ? 0 : Math.floor(this.next() * max);
-  }
-
-  /** An integer in [min, max]. */
-  between(min: number, max: number): number {
-    return min + this.int(max - min + 1);
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
-    return items[this.int(items.length)] as T;
-  }
-
-  weighted<T>(entries: readonly (readonly [number, T])[]): T {
-    const total = entries.reduce((sum, [w]) => sum + w, 0);
-    let r = this.next() * total;
-    for (const [w, value] of entries) {
-      r -= w;
-      if (r < 0) return value;
-    }
-    const last = entries[entries.length - 1];
-    if (!last) throw new Error('weighted pick from an empty list');
-    return last[1];
-  }
-
-  /** An independent generator seeded from this one (so one stream's consumption does not shift another's). */
-  fork(): Random {
-    return new Random(this.int(0x100000000));
-  }
-}
-
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 0x100000000) >>> 0;
-}
+// The fuzzer's modules and tests take their draws from here, with the generators that use them.
+export { Random, randomSeed } from '../support/random';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Corpus

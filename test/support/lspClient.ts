@@ -1,15 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+import { performance } from 'node:perf_hooks';
 import {
   CodeActionRequest,
   CompletionRequest,
+  createProtocolConnection,
   DefinitionRequest,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
@@ -26,6 +23,9 @@ import {
   ReferencesRequest,
   RegistrationRequest,
   ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
   type CodeAction,
   type Command,
   type CompletionItem,
@@ -36,86 +36,148 @@ import {
   type DocumentSymbol,
   type FoldingRange,
   type Hover,
+  type InitializeParams,
   type InitializeResult,
   type Location,
   type LocationLink,
   type Position,
-  type PublishDiagnosticsParams,
+  type ProtocolConnection,
   type Range,
   type SymbolInformation,
 } from 'vscode-languageserver-protocol/node';
+import { bounded, ServerGone } from './bounded';
 import { DIST } from './paths';
+import { Publications, type Publication } from './publications';
+
+export type { Publication } from './publications';
+
+export interface LspClientOptions {
+  /** Node's arguments: the server script and its flags. Default: the built `dist/server.js --stdio`. */
+  readonly args?: readonly string[];
+  readonly cwd?: string;
+  /** Names the server in errors. */
+  readonly name?: string;
+}
+
+export interface LogEntry {
+  readonly message: string;
+  /** performance.now() when the notification was read. */
+  readonly at: number;
+}
+
+/** What the tests' client announces: pulled settings, watched files, hierarchical symbols. */
+const TEST_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    configuration: true,
+    didChangeConfiguration: { dynamicRegistration: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    workspaceFolders: true,
+  },
+  textDocument: {
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+  },
+};
 
 /**
- * A real LSP client driving the built server (`dist/server.js --stdio`) over its standard streams.
- * Diagnostics are collected as they are published, so tests can wait for a given document's next set.
+ * A real LSP client driving a language server process (by default the built `dist/server.js --stdio`) over its
+ * standard streams: the tests' client, and the benchmark's underneath its time limits. Every publication is kept
+ * with its arrival time and order, so a caller can wait for a document's next set, a given version, or the first set
+ * after some point; waits fail at once when the server exits.
  */
 export class LspTestClient {
-  private readonly child: ChildProcessWithoutNullStreams;
+  /** The server process (the benchmark tracks it, to kill it when interrupted). */
+  readonly child: ChildProcessWithoutNullStreams;
   readonly connection: ProtocolConnection;
   readonly stderr: string[] = [];
+  /** `window/logMessage` texts, in order. */
   readonly logs: string[] = [];
-  private readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
-  private readonly waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  /** Registrations the server asked for (method names), e.g. `workspace/didChangeWatchedFiles`. */
+  readonly registrations: string[] = [];
+  /** What the client answers to `workspace/configuration` for the `istioEgress` section. */
+  settings: Record<string, unknown> = {};
+  /** The answer to one `workspace/configuration` item, by section: `settings` for any section unless replaced. */
+  configuration: (section: string | undefined) => unknown = () => this.settings;
+  /** performance.now() when `initialized` was sent. */
+  initializedAt = Number.NaN;
+  private readonly name: string;
+  private readonly logTimes: number[] = [];
+  private readonly logWaiters: { readonly pattern: RegExp; readonly resolve: (log: LogEntry) => void }[] = [];
+  private readonly published = new Publications(() => (this.alive ? undefined : new ServerGone(`${this.name} exited`)));
   private readonly versions = new Map<string, number>();
+  private exited = false;
 
-  constructor(serverPath = path.join(DIST, 'server.js')) {
-    this.child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+  constructor({ args = [path.join(DIST, 'server.js'), '--stdio'], cwd, name = 'server' }: LspClientOptions = {}) {
+    this.name = name;
+    this.child = spawn(process.execPath, [...args], { cwd, stdio: 'pipe' });
     this.child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.child.on('exit', () => {
+      this.exited = true;
+      this.published.failWaits(new ServerGone(`${name} exited`));
+    });
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-      const list = this.diagnostics.get(params.uri) ?? [];
-      list.push(params);
-      this.diagnostics.set(params.uri, list);
-      for (const waiter of [...this.waiters]) {
-        if (waiter.uri === params.uri && waiter.accept(params)) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(params);
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.published.add(params));
+    this.connection.onNotification(LogMessageNotification.type, (params) => {
+      const log: LogEntry = { message: params.message, at: performance.now() };
+      this.logs.push(log.message);
+      this.logTimes.push(log.at);
+      for (const waiter of [...this.logWaiters]) {
+        if (waiter.pattern.test(log.message)) {
+          this.logWaiters.splice(this.logWaiters.indexOf(waiter), 1);
+          waiter.resolve(log);
         }
       }
     });
-    this.connection.onNotification(LogMessageNotification.type, (params) => {
-      this.logs.push(params.message);
-    });
-    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
+    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => this.configuration(item.section)));
     this.connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
     });
+    // Acknowledged, nothing more (yaml-language-server asks for these); other requests get "method not found".
+    for (const method of ['client/unregisterCapability', 'window/workDoneProgress/create', 'workspace/codeLens/refresh']) {
+      this.connection.onRequest(method, () => null);
+    }
+    // A write to a server that has gone fails its send; the waits report the exit.
+    this.connection.onError(() => undefined);
+    this.connection.onClose(() => undefined);
     this.connection.listen();
   }
 
-  /** What the client answers to `workspace/configuration` for the `istioEgress` section. */
-  settings: Record<string, unknown> = {};
-
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return !this.exited && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Registrations the server asked for (method names), e.g. `workspace/didChangeWatchedFiles`. */
-  readonly registrations: string[] = [];
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
-  async initialize(workspaceFolders: readonly string[] = []): Promise<InitializeResult> {
-    const result = await this.connection.sendRequest(InitializeRequest.type, {
+  /** The `seq` of the last publication received, for waits that want only later ones. */
+  get lastSeq(): number {
+    return this.published.lastSeq;
+  }
+
+  /** Initializes with the tests' capabilities and these workspace folders (none: files opened on their own). */
+  initialize(workspaceFolders: readonly string[] = []): Promise<InitializeResult> {
+    return this.initializeWith({
       processId: process.pid,
       rootUri: null,
       workspaceFolders: workspaceFolders.length ? workspaceFolders.map((uri, i) => ({ uri, name: `folder${i}` })) : null,
-      capabilities: {
-        workspace: {
-          configuration: true,
-          didChangeConfiguration: { dynamicRegistration: true },
-          didChangeWatchedFiles: { dynamicRegistration: true },
-          workspaceFolders: true,
-        },
-        textDocument: {
-          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
-          completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
-          hover: { contentFormat: ['markdown', 'plaintext'] },
-          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-        },
-      },
+      capabilities: TEST_CAPABILITIES,
     });
+  }
+
+  /** Sends `initialize` with exactly `params`, then `initialized`. */
+  async initializeWith(params: InitializeParams): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, params);
+    this.initializedAt = performance.now();
     await this.connection.sendNotification(InitializedNotification.type, {});
     return result;
+  }
+
+  /** Pushes settings (`workspace/didChangeConfiguration`), for servers that do not pull them. */
+  async changeConfiguration(settings: unknown): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings });
   }
 
   async open(uri: string, text: string): Promise<void> {
@@ -142,50 +204,52 @@ export class LspTestClient {
     return version;
   }
 
-  codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
-    return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
-  }
-
   async watchedFilesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
   }
 
   async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
-  /** The next diagnostics published for `uri` that `accept` takes (by default: any), or all published so far that match. */
-  waitForDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
-    const seen = (this.diagnostics.get(uri) ?? []).filter(accept);
+  /** The first publication for `uri` after `after` (a `lastSeq`) that `accept` takes, already here or still to come. */
+  waitForPublication(uri: string, { after, accept = () => true, timeoutMs = 10_000 }: { after: number; accept?: (p: Publication) => boolean; timeoutMs?: number }): Promise<Publication> {
+    return this.published.waitFor(uri, after, accept, timeoutMs);
+  }
+
+  /** The last publication for `uri` that `accept` takes (by default: any) if there is one yet, else the next. */
+  waitForDiagnostics(uri: string, accept: (p: Publication) => boolean = () => true, timeoutMs = 10_000): Promise<Publication> {
+    const seen = this.publications(uri).filter(accept);
     const last = seen[seen.length - 1];
-    if (last) return Promise.resolve(last);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({
-        uri,
-        accept,
-        resolve: (p) => {
-          clearTimeout(timer);
-          resolve(p);
-        },
-      });
-    });
+    return last ? Promise.resolve(last) : this.waitForPublication(uri, { after: this.lastSeq, accept, timeoutMs });
   }
 
   /** Like waitForDiagnostics, but only publications that arrive after this call count. */
-  nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
-    const already = (this.diagnostics.get(uri) ?? []).length;
-    return this.waitForDiagnostics(uri, (p) => (this.diagnostics.get(uri) ?? []).indexOf(p) >= already && accept(p), timeoutMs);
+  nextDiagnostics(uri: string, accept: (p: Publication) => boolean = () => true, timeoutMs = 10_000): Promise<Publication> {
+    return this.waitForPublication(uri, { after: this.lastSeq, accept, timeoutMs });
   }
 
   /** Every publication for `uri` so far, in order of arrival. */
-  publications(uri: string): readonly PublishDiagnosticsParams[] {
-    return this.diagnostics.get(uri) ?? [];
+  publications(uri: string): readonly Publication[] {
+    return this.published.of(uri);
   }
 
   /** Waits for diagnostics of a given document version. */
   diagnosticsOfVersion(uri: string, version: number): Promise<Diagnostic[]> {
     return this.waitForDiagnostics(uri, (p) => p.version === version).then((p) => p.diagnostics);
+  }
+
+  /** The first `window/logMessage` matching `pattern` (already received or still to come), with its arrival time. */
+  waitForLog(pattern: RegExp, timeoutMs: number): Promise<LogEntry> {
+    const index = this.logs.findIndex((message) => pattern.test(message));
+    const message = this.logs[index];
+    if (message !== undefined) return Promise.resolve({ message, at: this.logTimes[index] ?? Number.NaN });
+    return bounded(`log ${String(pattern)}`, timeoutMs, new Promise<LogEntry>((resolve) => this.logWaiters.push({ pattern, resolve })));
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<(Command | CodeAction)[] | null> {
+    return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
   }
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
@@ -218,27 +282,35 @@ export class LspTestClient {
     return this.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
   }
 
-  async stop(): Promise<void> {
+  /** Asks the server to shut down and exit; kills it if it has not answered, or not gone, within `graceMs` each. */
+  async stop(graceMs = 2000): Promise<void> {
     if (this.alive) {
       try {
-        await this.connection.sendRequest(ShutdownRequest.type);
+        await bounded('shutdown', graceMs, this.connection.sendRequest(ShutdownRequest.type));
         await this.connection.sendNotification(ExitNotification.type);
       } catch {
-        // The process may already be gone; it is killed below either way.
+        // Busy or already gone: killed below.
       }
     }
-    this.connection.dispose();
     await new Promise<void>((resolve) => {
       if (!this.alive) return resolve();
       const timer = setTimeout(() => {
         this.child.kill('SIGKILL');
         resolve();
-      }, 2000);
+      }, graceMs);
       this.child.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
     });
+    this.connection.dispose();
+    this.published.failWaits(new ServerGone(`${this.name} stopped`));
+  }
+
+  /** Kills the process at once (after a timeout the server's state is unknown). */
+  kill(): void {
+    if (this.alive) this.child.kill('SIGKILL');
+    this.connection.dispose();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../../bench/generate';
+import type { Draws } from './random';
 
 /**
  * Random egress documents drawn from small pools of names, so that resources keep running into each other: the same
@@ -14,13 +14,13 @@ const WILDCARDS = ['*.example.com', '*', '*.svc.cluster.local', '*.shop.svc.clus
 const RULE_NAMES = ['api', 'api-tls', 'db-tls-2', 'mail.example.com', 'mail.example.com-tls', 'dr-1', 'dr-2'] as const;
 const MODES = ['DISABLE', 'SIMPLE', 'ISTIO_MUTUAL', 'MUTUAL'] as const;
 
-function metadata(rng: Rng, name: string): string[] {
+function metadata(rng: Draws, name: string): string[] {
   const namespace = rng.pick(NAMESPACES);
   return ['metadata:', `  name: ${name}`, ...(namespace ? [`  namespace: ${namespace}`] : [])];
 }
 
 /** A host naming a Service or an external name, in any of the forms people write. */
-function anyHost(rng: Rng): string {
+function anyHost(rng: Draws): string {
   const service = rng.pick(SERVICES);
   const namespace = rng.pick(NAMESPACES) || 'default';
   return rng.pick([
@@ -35,9 +35,9 @@ function anyHost(rng: Rng): string {
   ]);
 }
 
-function service(rng: Rng): string {
+function service(rng: Draws): string {
   const name = rng.pick(SERVICES);
-  const kind = rng.int(0, 2);
+  const kind = rng.between(0, 2);
   const spec =
     kind === 0
       ? ['  type: ExternalName', `  externalName: ${rng.pick(EXTERNAL)}`]
@@ -52,7 +52,7 @@ function service(rng: Rng): string {
   return ['apiVersion: v1', 'kind: Service', ...metadata(rng, name), 'spec:', ...spec, '  ports:', ...port].join('\n');
 }
 
-function endpoints(rng: Rng): string {
+function endpoints(rng: Draws): string {
   return [
     'apiVersion: v1',
     'kind: Endpoints',
@@ -66,7 +66,7 @@ function endpoints(rng: Rng): string {
   ].join('\n');
 }
 
-function destinationRule(rng: Rng): string {
+function destinationRule(rng: Draws): string {
   const mode = rng.pick(MODES);
   const tls = rng.chance(0.3)
     ? ['    portLevelSettings:', '    - port:', '        number: 443', '      tls:', `        mode: ${mode}`]
@@ -84,12 +84,12 @@ function destinationRule(rng: Rng): string {
   ].join('\n');
 }
 
-function serviceEntry(rng: Rng): string {
-  const hosts = Array.from({ length: rng.int(1, 2) }, () => (rng.chance(0.25) ? rng.pick(WILDCARDS) : rng.pick(EXTERNAL)));
+function serviceEntry(rng: Draws): string {
+  const hosts = Array.from({ length: rng.between(1, 2) }, () => (rng.chance(0.25) ? rng.pick(WILDCARDS) : rng.pick(EXTERNAL)));
   return [
     'apiVersion: networking.istio.io/v1',
     'kind: ServiceEntry',
-    ...metadata(rng, `se-${rng.int(1, 3)}`),
+    ...metadata(rng, `se-${rng.between(1, 3)}`),
     'spec:',
     '  hosts:',
     ...hosts.map((h) => `  - "${h}"`),
@@ -102,11 +102,11 @@ function serviceEntry(rng: Rng): string {
   ].join('\n');
 }
 
-function virtualService(rng: Rng): string {
+function virtualService(rng: Draws): string {
   return [
     'apiVersion: networking.istio.io/v1',
     'kind: VirtualService',
-    ...metadata(rng, `vs-${rng.int(1, 3)}`),
+    ...metadata(rng, `vs-${rng.between(1, 3)}`),
     'spec:',
     '  hosts:',
     `  - ${rng.pick(SERVICES)}`,
@@ -120,7 +120,7 @@ function virtualService(rng: Rng): string {
 const OTHER = ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  a: |\n    ---\n    not a document', '# only a comment', ''];
 
 /** One random document (no trailing newline). */
-export function randomDocument(rng: Rng): string {
+export function randomDocument(rng: Draws): string {
   const roll = rng.next();
   if (roll < 0.25) return destinationRule(rng);
   if (roll < 0.45) return service(rng);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { generateFile, Rng } from '../../bench/generate';
+import { generateFile } from '../../bench/generate';
 import { sortFindings, type Finding } from '../../server/src/analysis/findings';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../server/src/analysis/options';
 import { RULES } from '../../server/src/analysis/rules';
@@ -18,7 +18,7 @@ import { indexedResources, WorkspaceIndex } from '../../server/src/analysis/work
 import { loadFixtureCases } from '../support/fixtures';
 import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';
 import { randomDocument } from '../support/randomManifests';
-import { mulberry32 } from '../support/random';
+import { mulberry32, Rng } from '../support/random';
 
 const SERVICE = (i: number) => `kind: Service\napiVersion: v1\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n  - name: tls\n    port: 443\n`;
 const DR = (i: number, mode: string) =>

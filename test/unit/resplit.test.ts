@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Rng } from '../../bench/generate';
+import { Rng } from '../support/random';
 import { resplitSegments } from '../../server/src/analysis/documents/resplit';
 import { splitSegments } from '../../server/src/analysis/documents/segments';
 

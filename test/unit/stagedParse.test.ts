@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateFile, Rng } from '../../bench/generate';
+import { generateFile } from '../../bench/generate';
 import { splitSegments } from '../../server/src/analysis/documents/segments';
 import type { Finding } from '../../server/src/analysis/findings';
 import { RULES } from '../../server/src/analysis/rules';
 import { Project } from '../../server/src/analysis/workspace/project';
 import { randomDocument } from '../support/randomManifests';
+import { Rng } from '../support/random';
 
 const URI = 'file:///staged.yaml';
 const LOCAL_CODES = new Set(RULES.filter((r) => r.scope === 'document').map((r) => r.code));
