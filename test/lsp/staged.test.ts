@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { DEFAULT_SEED, generateFile } from '../../bench/generate';
 import { RULES } from '../../server/src/analysis/rules';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 import { LspTestClient, messageText } from '../support/lspClient';
 
 const WORKSPACE_CODES = new Set(RULES.filter((r) => r.scope === 'workspace').map((r) => r.code));

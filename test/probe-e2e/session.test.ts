@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { alwaysAsks, runProbeSession, type ProbeUi } from '../../client/src/probe/probeSession';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 import { runKubectl } from '../../server/src/probe';
 import { probeFileModel } from '../../server/src/probe/fromProject';
 import { kubectlEnv } from '../harness/fakeCluster';

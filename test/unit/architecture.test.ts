@@ -86,18 +86,26 @@ export interface ImportViolation {
 const FORBIDDEN_IN_ANALYSIS_DIRS = ['server/src/lsp/', 'server/src/cli/', 'server/src/probe/', 'client/'];
 const FORBIDDEN_IN_ANALYSIS_PACKAGES = ['vscode', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument', 'vscode-languageclient'];
 
-const pair = (e: ImportEdge): string => `${e.from} -> ${e.to}`;
+/**
+ * The layers of the core, bottom up: the model, the workspace's lookups (index, relations), the rules, the engine that
+ * runs them, and the features on top. A folder never imports one above it, so no two folders import each other.
+ */
+const LAYERS: readonly { readonly folder: string; readonly above: readonly string[]; readonly rule: string }[] = [
+  { folder: 'server/src/analysis/model/', above: ['workspace/', 'rules/', 'engine/', 'assist/', 'refactor/'], rule: 'the model imports a layer above it' },
+  { folder: 'server/src/analysis/workspace/', above: ['rules/', 'engine/', 'assist/', 'refactor/'], rule: 'the workspace lookups import the rules or the engine' },
+  { folder: 'server/src/analysis/rules/', above: ['engine/', 'assist/', 'refactor/'], rule: 'a rule imports the engine or a feature' },
+];
 
-/** The edges that break an import-direction rule, less those an allow-list names (each allow-list entry is `from -> to`, or a bare `to` for the client). */
-export function importViolations(edges: readonly ImportEdge[], allowed: { ruleToWorkspace: readonly string[]; clientToServer: readonly string[] }): ImportViolation[] {
+/** The edges that break an import-direction rule, less those the allow-list names (the server modules the client may use). */
+export function importViolations(edges: readonly ImportEdge[], allowed: { clientToServer: readonly string[] }): ImportViolation[] {
   const violations: ImportViolation[] = [];
   for (const edge of edges) {
     if (edge.from.startsWith('server/src/analysis/')) {
       if (edge.relative && FORBIDDEN_IN_ANALYSIS_DIRS.some((dir) => edge.to.startsWith(dir))) violations.push({ rule: 'the analysis core imports an adapter', edge });
       if (!edge.relative && FORBIDDEN_IN_ANALYSIS_PACKAGES.includes(edge.to)) violations.push({ rule: 'the analysis core imports an editor package', edge });
     }
-    if (edge.from.startsWith('server/src/analysis/rules/') && edge.to.startsWith('server/src/analysis/workspace/') && !allowed.ruleToWorkspace.includes(pair(edge))) {
-      violations.push({ rule: 'a rule imports the workspace (not in KNOWN_RULE_TO_WORKSPACE_IMPORTS)', edge });
+    for (const layer of LAYERS) {
+      if (edge.from.startsWith(layer.folder) && layer.above.some((folder) => edge.to.startsWith(`server/src/analysis/${folder}`))) violations.push({ rule: layer.rule, edge });
     }
     if (edge.from.startsWith('client/src/') && edge.to.startsWith('server/src/') && !allowed.clientToServer.includes(edge.to)) {
       violations.push({ rule: 'the client imports a server module (not in CLIENT_TO_SERVER_IMPORTS)', edge });
@@ -107,83 +115,19 @@ export function importViolations(edges: readonly ImportEdge[], allowed: { ruleTo
 }
 
 /** Allow-list entries that no longer match any import: remove them, so the list only shrinks. */
-export function staleEntries(edges: readonly ImportEdge[], allowed: { ruleToWorkspace: readonly string[]; clientToServer: readonly string[] }): string[] {
-  const pairs = new Set(edges.map(pair));
+export function staleEntries(edges: readonly ImportEdge[], allowed: { clientToServer: readonly string[] }): string[] {
   const clientTargets = new Set(edges.filter((e) => e.from.startsWith('client/src/')).map((e) => e.to));
-  return [...allowed.ruleToWorkspace.filter((p) => !pairs.has(p)), ...allowed.clientToServer.filter((t) => !clientTargets.has(t))];
+  return allowed.clientToServer.filter((t) => !clientTargets.has(t));
 }
 
 export function describeViolation(v: ImportViolation): string {
   return `${v.edge.from}:${v.edge.line} imports '${v.edge.specifier}' (${v.edge.to}): ${v.rule}`;
 }
 
-/**
- * Rules that import the workspace layer today. The list may only shrink: an import added to a rule fails the test,
- * and an entry whose import is gone fails it too until the entry is removed.
- */
-const KNOWN_RULE_TO_WORKSPACE_IMPORTS = [
-  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/certificateVerification.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/destinationRuleHosts.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/together.ts',
-  'server/src/analysis/rules/destinationRuleMerge.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/destinations.ts',
-  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/destinationRuleOnExternalName.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/doubleTls.ts -> server/src/analysis/workspace/destinations.ts',
-  'server/src/analysis/rules/doubleTls.ts -> server/src/analysis/workspace/recommendedMode.ts',
-  'server/src/analysis/rules/doubleTls.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/destinations.ts',
-  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/endpointsPairing.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/externalNameTarget.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/fixes/appendDocument.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/fixes/endpointsForService.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/fixes/endpointsPortName.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/fixes/guardRule.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/fixes/guardRule.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/fixes/serviceEntryForTarget.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/fixes/serviceForEndpoints.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/fixes/tlsMode.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/destinations.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/drPrecedence.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/recommendedMode.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/istioMutualToExternal.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/destinations.ts',
-  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/drPrecedence.ts',
-  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/redundantDisable.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/drPrecedence.ts',
-  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/relations.ts',
-  'server/src/analysis/rules/routeSubset.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-  'server/src/analysis/rules/rule.ts -> server/src/analysis/workspace/placed.ts',
-  'server/src/analysis/rules/rule.ts -> server/src/analysis/workspace/relation.ts',
-  'server/src/analysis/rules/rule.ts -> server/src/analysis/workspace/workspaceIndex.ts',
-];
-
 /** The server modules the client may import (the probe's API and the custom LSP requests); any other is a violation. */
 const CLIENT_TO_SERVER_IMPORTS = ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts'];
 
-const ALLOWED = { ruleToWorkspace: KNOWN_RULE_TO_WORKSPACE_IMPORTS, clientToServer: CLIENT_TO_SERVER_IMPORTS };
+const ALLOWED = { clientToServer: CLIENT_TO_SERVER_IMPORTS };
 
 describe('import directions', () => {
   const edges = scanImports(ROOT);
@@ -205,7 +149,7 @@ describe('import directions', () => {
     );
   });
 
-  it('keeps the analysis core free of adapters and editor packages, rules off the workspace, the client off the server', () => {
+  it('keeps the analysis core free of adapters and editor packages, its layers in order, the client off the server', () => {
     const violations = importViolations(edges, ALLOWED);
     assert.deepEqual(violations.map(describeViolation), []);
   });
@@ -240,18 +184,17 @@ describe('the import scan on a temporary tree', () => {
       '',
     ].join('\n'),
   );
+  write('server/src/analysis/engine/project.ts', 'export class Project {}\n');
   write('server/src/analysis/rules/known.ts', "import type { Placed } from '../workspace/placed';\nexport type K = Placed;\n");
-  write('server/src/analysis/rules/fixes/fresh.ts', "import { WorkspaceIndex } from '../../workspace/workspaceIndex';\nexport const W = WorkspaceIndex;\n");
+  write('server/src/analysis/rules/fixes/fresh.ts', "import { Project } from '../../engine/project';\nexport const W = Project;\n");
+  write('server/src/analysis/workspace/cycle.ts', "import type { K } from '../rules/known';\nexport type C = K;\n");
   write(
     'client/src/extension.ts',
     "import * as vscode from 'vscode';\nimport { P } from '../../server/src/probe';\nimport { C } from '../../server/src/cli/main';\nexport { vscode, P, C };\n",
   );
 
   const edges = scanImports(root);
-  const allowed = {
-    ruleToWorkspace: ['server/src/analysis/rules/known.ts -> server/src/analysis/workspace/placed.ts', 'server/src/analysis/rules/gone.ts -> server/src/analysis/workspace/placed.ts'],
-    clientToServer: ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts'],
-  };
+  const allowed = { clientToServer: ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts', 'server/src/probe/gone.ts'] };
 
   it('reports each forbidden import with its file, line and specifier, and only those', () => {
     assert.deepEqual(importViolations(edges, allowed).map(describeViolation).sort(), [
@@ -260,11 +203,12 @@ describe('the import scan on a temporary tree', () => {
       "server/src/analysis/model/bad.ts:4 imports '../../lsp/protocol' (server/src/lsp/protocol.ts): the analysis core imports an adapter",
       "server/src/analysis/model/bad.ts:5 imports '../../cli/main' (server/src/cli/main.ts): the analysis core imports an adapter",
       "server/src/analysis/model/bad.ts:6 imports '../../probe' (server/src/probe/index.ts): the analysis core imports an adapter",
-      "server/src/analysis/rules/fixes/fresh.ts:1 imports '../../workspace/workspaceIndex' (server/src/analysis/workspace/workspaceIndex.ts): a rule imports the workspace (not in KNOWN_RULE_TO_WORKSPACE_IMPORTS)",
+      "server/src/analysis/rules/fixes/fresh.ts:1 imports '../../engine/project' (server/src/analysis/engine/project.ts): a rule imports the engine or a feature",
+      "server/src/analysis/workspace/cycle.ts:1 imports '../rules/known' (server/src/analysis/rules/known.ts): the workspace lookups import the rules or the engine",
     ]);
   });
 
   it('reports allow-list entries that match no import', () => {
-    assert.deepEqual(staleEntries(edges, allowed), ['server/src/analysis/rules/gone.ts -> server/src/analysis/workspace/placed.ts', 'server/src/lsp/protocol.ts']);
+    assert.deepEqual(staleEntries(edges, allowed), ['server/src/lsp/protocol.ts', 'server/src/probe/gone.ts']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 import { spacesForTabs } from '../../server/src/analysis/rules/yamlSyntax';
 import type { Finding } from '../../server/src/analysis/findings';
 

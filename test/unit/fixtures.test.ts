@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 import { FIXTURES, loadFixtureCases } from '../support/fixtures';
 
 describe('rule fixtures (test/fixtures/<rule>/…, expectations written inline as "# expect: CODE severity")', () => {

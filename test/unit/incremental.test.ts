@@ -9,11 +9,11 @@ import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../server/src/analysis
 import { RULES } from '../../server/src/analysis/rules';
 import type { Rule, WorkspaceRule } from '../../server/src/analysis/rules/rule';
 import { FileModelBuilder } from '../../server/src/analysis/workspace/fileModel';
-import { partition, type Partition } from '../../server/src/analysis/workspace/partition';
+import { partition, type Partition } from '../../server/src/analysis/engine/partition';
 import type { PlacedResource } from '../../server/src/analysis/workspace/placed';
-import { KeyRegistry, relationsOf } from '../../server/src/analysis/workspace/resourceKeys';
-import { Project } from '../../server/src/analysis/workspace/project';
-import { addByUri, runWorkspaceRule, toFinding, wholeWorkspaceFindings } from '../../server/src/analysis/workspace/workspaceFindings';
+import { KeyRegistry, relationsOf } from '../../server/src/analysis/engine/resourceKeys';
+import { Project } from '../../server/src/analysis/engine/project';
+import { addByUri, runWorkspaceRule, toFinding, wholeWorkspaceFindings } from '../../server/src/analysis/engine/workspaceFindings';
 import { indexedResources, WorkspaceIndex } from '../../server/src/analysis/workspace/workspaceIndex';
 import { loadFixtureCases } from '../support/fixtures';
 import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS } from '../support/paths';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Position } from '../../server/src/analysis/text';
-import { definitionsAt, highlightsAt, referencesAt, type NavLocation } from '../../server/src/analysis/workspace/navigation';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { definitionsAt, highlightsAt, referencesAt, type NavLocation } from '../../server/src/analysis/assist/navigation';
+import { Project } from '../../server/src/analysis/engine/project';
 
 // Each linking line carries a `#tag` comment so that tests name places, not line numbers.
 const SERVICES = `kind: Service

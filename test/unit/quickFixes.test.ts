@@ -5,7 +5,7 @@ import type { Fix } from '../../server/src/analysis/findings';
 import { cleanExternalName, hostOfUrlLike } from '../../server/src/analysis/rules/fixes/externalNameHost';
 import { suppressionFixes } from '../../server/src/analysis/suppressionFixes';
 import { range } from '../../server/src/analysis/text';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 
 const URI = 'file:///unit/fixes.yaml';
 

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { DEFAULT_OPTIONS } from '../../server/src/analysis/options';
 import type { WorkspaceRule } from '../../server/src/analysis/rules/rule';
 import { FileModelBuilder } from '../../server/src/analysis/workspace/fileModel';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 import { ask, type Relation } from '../../server/src/analysis/workspace/relation';
 import { SERVICE_ENDPOINTS } from '../../server/src/analysis/workspace/relations';
-import { wholeWorkspaceFindings } from '../../server/src/analysis/workspace/workspaceFindings';
+import { wholeWorkspaceFindings } from '../../server/src/analysis/engine/workspaceFindings';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  ports:\n  - name: tcp\n    port: 5432\n';
 const ENDPOINTS = 'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\n  namespace: shop\nsubsets:\n- addresses:\n  - ip: 10.1.2.3\n';

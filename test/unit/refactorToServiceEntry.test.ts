@@ -6,7 +6,7 @@ import { deleteDocument, replaceDocument } from '../../server/src/analysis/refac
 import { serviceToServiceEntry } from '../../server/src/analysis/refactor/toServiceEntry';
 import type { RelativeEdit, RelativeFix } from '../../server/src/analysis/edits';
 import { fileRange } from '../../server/src/analysis/workspace/placed';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 
 type Files = Record<string, string>;
 type Json = Record<string, unknown>;

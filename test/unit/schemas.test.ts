@@ -274,7 +274,7 @@ test('descriptions are ours, applied wherever the field occurs, and none is upst
 });
 
 test('a key without a value is unset: an error only when the field is required', async () => {
-  const { Project } = await import('../../server/src/analysis/workspace/project');
+  const { Project } = await import('../../server/src/analysis/engine/project');
   const project = new Project();
   const text = ['apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata:', '  name: half', 'spec:', '  host:', '  trafficPolicy:', '    tls:', '      mode:', ''].join('\n');
   project.setFile('file:///half.yaml', text);

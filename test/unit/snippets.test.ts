@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../../server/src/analysis/findings';
 import { DEFAULT_OPTIONS } from '../../server/src/analysis/options';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 
 const SNIPPETS_PATH = fileURLToPath(new URL('../../snippets/yaml.json', import.meta.url));
 

@@ -4,7 +4,7 @@ import { generateFile } from '../../bench/generate';
 import { splitSegments } from '../../server/src/analysis/documents/segments';
 import type { Finding } from '../../server/src/analysis/findings';
 import { RULES } from '../../server/src/analysis/rules';
-import { Project } from '../../server/src/analysis/workspace/project';
+import { Project } from '../../server/src/analysis/engine/project';
 import { randomDocument } from '../support/randomManifests';
 import { Rng } from '../support/random';
 

@@ -8,7 +8,7 @@ import type { Range } from '../analysis/text';
 import { helmTemplate } from './helmRunner';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
 import { documentAtLine, type FileModel } from '../analysis/workspace/fileModel';
-import { Project } from '../analysis/workspace/project';
+import { Project } from '../analysis/engine/project';
 import { findYamlFiles } from '../files/walk';
 import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
 import type { CheckArgs } from './args';

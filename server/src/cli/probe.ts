@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
-import { Project } from '../analysis/workspace/project';
+import { Project } from '../analysis/engine/project';
 import { findYamlFiles } from '../files/walk';
 import { formatReportText, reportToJson, runKubectl, runProbe, type ProbeFileModel, type ProbeSettings } from '../probe';
 import { probeFileModel } from '../probe/fromProject';

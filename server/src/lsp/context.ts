@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
-import type { Project } from '../analysis/workspace/project';
+import type { Project } from '../analysis/engine/project';
 import type { YamlService } from '../schema/yamlService';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../analysis/findings';
-import type { Project } from '../analysis/workspace/project';
+import type { Project } from '../analysis/engine/project';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';
 import { describe } from './runner';

@@ -1,6 +1,6 @@
 import { TextDocuments } from 'vscode-languageserver/node';
 import type { FileModel } from '../analysis/workspace/fileModel';
-import type { Project } from '../analysis/workspace/project';
+import type { Project } from '../analysis/engine/project';
 import { CLAMPED_TEXT_DOCUMENTS } from './clampedTextDocuments';
 import { DEFAULT_MAX_FILE_MB } from './settings';
 

@@ -4,7 +4,7 @@ import { EMPTY_CONFIG, isIgnored, optionsWithConfig, PROJECT_CONFIG_FILE, type P
 import type { Finding } from '../analysis/findings';
 import { applyConfig } from '../analysis/config/projectConfig';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
-import type { Project } from '../analysis/workspace/project';
+import type { Project } from '../analysis/engine/project';
 import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
 
 /**

@@ -7,7 +7,7 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Project } from '../analysis/workspace/project';
+import { Project } from '../analysis/engine/project';
 import { YamlService } from '../schema/yamlService';
 import type { ServerContext } from './context';
 import { DiagnosticsPublisher } from './diagnostics';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../analysis/findings';
-import type { Project } from '../analysis/workspace/project';
+import type { Project } from '../analysis/engine/project';
 import type { OpenDocuments } from './openDocuments';
 
 /** How long one slice of a staged first analysis parses before requests waiting in the event loop get their turn. */

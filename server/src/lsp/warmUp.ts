@@ -1,4 +1,4 @@
-import { Project } from '../analysis/workspace/project';
+import { Project } from '../analysis/engine/project';
 import { locate } from '../analysis/documents/locate';
 import { completions } from '../analysis/assist/completions';
 import type { YamlService } from '../schema/yamlService';

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
 import { isKustomizationFile } from '../analysis/kustomize/kustomization';
-import type { Project } from '../analysis/workspace/project';
+import type { Project } from '../analysis/engine/project';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
 import { describe } from './runner';

@@ -1,5 +1,5 @@
 import { DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver/node';
-import { definitionsAt, highlightsAt, referencesAt } from '../../analysis/workspace/navigation';
+import { definitionsAt, highlightsAt, referencesAt } from '../../analysis/assist/navigation';
 import type { ServerContext } from '../context';
 import { runSafe } from '../runner';
 

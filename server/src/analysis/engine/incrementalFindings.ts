@@ -2,13 +2,13 @@ import type { ParsedDocument } from '../documents/parsedDocument';
 import type { Finding } from '../findings';
 import type { AnalysisOptions } from '../options';
 import type { WorkspaceFinding, WorkspaceRule } from '../rules/rule';
-import type { FileModel, PlacedDocument } from './fileModel';
+import type { FileModel, PlacedDocument } from '../workspace/fileModel';
 import { partition } from './partition';
-import { PerDocument } from './perDocument';
-import { placeResource, type PlacedResource } from './placed';
+import { PerDocument } from '../workspace/perDocument';
+import { placeResource, type PlacedResource } from '../workspace/placed';
 import { KeyRegistry, relationsOf, type ResourceKeys } from './resourceKeys';
 import { addByUri, runWorkspaceRule, toFinding } from './workspaceFindings';
-import { isIndexed, WorkspaceIndex } from './workspaceIndex';
+import { isIndexed, WorkspaceIndex } from '../workspace/workspaceIndex';
 
 /** Where a finding points, as positions in its component's member list (stable while the members are). */
 interface Anchors {

@@ -1,12 +1,12 @@
 import { serviceFqdn } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
-import { hostMatches } from './drPrecedence';
-import { documentAtLine, type PlacedDocument } from './fileModel';
-import { indexedResources, occurrencesOf, targetKey, type Occurrence, type Role } from './occurrences';
-import { fileRange, placeResource, type PlacedResource } from './placed';
-import type { Project } from './project';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { hostMatches } from '../workspace/drPrecedence';
+import { documentAtLine, type PlacedDocument } from '../workspace/fileModel';
+import { indexedResources, occurrencesOf, targetKey, type Occurrence, type Role } from '../workspace/occurrences';
+import { fileRange, placeResource, type PlacedResource } from '../workspace/placed';
+import type { Project } from '../engine/project';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 /** A place in a file of the workspace (file range). */
 export interface NavLocation {

@@ -1,4 +1,4 @@
-import type { PlacedResource } from './placed';
+import type { PlacedResource } from '../workspace/placed';
 import { dotSuffixes, type ResourceKeys } from './resourceKeys';
 
 /** Resources split into components no workspace rule looks across. */

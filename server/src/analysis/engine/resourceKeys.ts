@@ -1,8 +1,8 @@
 import { expandHost } from '../model/hosts';
 import { namespaceOf, type Resource } from '../model/resources';
 import type { WorkspaceRule } from '../rules/rule';
-import { hostKey, type Relation } from './relation';
-import { storedUnder } from './workspaceIndex';
+import { hostKey, type Relation } from '../workspace/relation';
+import { storedUnder } from '../workspace/workspaceIndex';
 
 /**
  * The keys a resource is found under (`storedUnder`) and those it reads through the relations the workspace rules

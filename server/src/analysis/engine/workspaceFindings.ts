@@ -1,11 +1,11 @@
 import type { Finding } from '../findings';
 import type { AnalysisOptions } from '../options';
 import { holdsFor, type WorkspaceFinding, type WorkspaceRule } from '../rules/rule';
-import type { FileModel } from './fileModel';
+import type { FileModel } from '../workspace/fileModel';
 import { placeholderAt } from '../documents/templates';
-import { fileRange } from './placed';
-import { placeRelativeFixes } from './placeFixes';
-import { WorkspaceIndex } from './workspaceIndex';
+import { fileRange } from '../workspace/placed';
+import { placeRelativeFixes } from '../workspace/placeFixes';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 /**
  * Runs a workspace rule, keeping its findings off values still to be filled in (`$TEAM-back`, a template's stand-in):

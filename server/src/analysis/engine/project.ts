@@ -12,14 +12,14 @@ import { templateFile, templateNote } from '../rules/templateFile';
 import { kustomizeBuild, kustomizeNote } from '../rules/kustomizeBuild';
 import { withOverlay } from '../kustomize/effective';
 import { ProjectOverlays } from '../kustomize/projectOverlays';
-import { isIndexed } from './workspaceIndex';
-import { FileModelBuilder, type FileModel, type PlacedDocument } from './fileModel';
+import { isIndexed } from '../workspace/workspaceIndex';
+import { FileModelBuilder, type FileModel, type PlacedDocument } from '../workspace/fileModel';
 import { IncrementalWorkspaceFindings } from './incrementalFindings';
-import { PerDocument } from './perDocument';
-import { placeLocalFixes } from './placeFixes';
-import type { StagedProgress } from './stagedParse';
+import { PerDocument } from '../workspace/perDocument';
+import { placeLocalFixes } from '../workspace/placeFixes';
+import type { StagedProgress } from '../workspace/stagedParse';
 import { wholeWorkspaceFindings } from './workspaceFindings';
-import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 /**
  * How workspace rules run after a change: `incremental` re-runs them only over the resources tied to what changed;
