@@ -60,7 +60,8 @@ function onlyActionsOnLine(text: string, offset: number, length: number): boolea
  * A value still to be filled in: a template action's stand-in, or a shell-style variable that `envsubst`, `sed` or a
  * workshop script replaces before `kubectl apply` (`$USER_NAMESPACE-front`, `${TEAM}`).
  */
-const PLACEHOLDER = new RegExp(`\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?|${PLACEHOLDER_OPEN}`);
+// `$VAR`, `${VAR}` (envsubst, shell) and `$(VAR)` (kustomize vars, container env expansion).
+const PLACEHOLDER = new RegExp(`\\$(?:\\{?[A-Za-z_][A-Za-z0-9_]*\\}?|\\([A-Za-z_][A-Za-z0-9_.-]*\\))|${PLACEHOLDER_OPEN}`);
 
 /** Whether a value still holds a placeholder: it is not known until rendered, so it is never judged. */
 export function holdsPlaceholder(value: string): boolean {

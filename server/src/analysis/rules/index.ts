@@ -16,6 +16,7 @@ import { istioMutualToExternal } from './istioMutualToExternal';
 import { portLevelSettings } from './portLevelSettings';
 import { externalNamePortNames, portProtocolSelection } from './portProtocols';
 import { redundantDisable } from './redundantDisable';
+import { routeHostUndefined } from './routeHost';
 import { routeSubsetUndefined } from './routeSubset';
 import type { Rule, RuleInfo } from './rule';
 import { fileSkipped } from './fileSkipped';
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   externalNamePortNames,
   portProtocolSelection,
   routeSubsetUndefined,
+  routeHostUndefined,
 ];
 
 /** The catalogue the docs and `--list-rules` read: the analysis rules plus schema validation, by code. */

@@ -17,6 +17,8 @@ export interface KeySink {
 
 /** A Service's identity, under which its versions, its Endpoints and its EndpointSlices are found. */
 export const serviceId = (namespace: string, name: string): string => `s ${namespace}/${name}`;
+/** A Service's name alone, whatever its namespace: where a name written in the wrong namespace is found. */
+export const serviceName = (name: string): string => `sn ${name}`;
 /** A name in any namespace: a resource written without a namespace lands wherever it is applied. */
 export const anyNamespace = (name: string): string => `n ${name}`;
 export const hostKey = (host: string): string => `h ${host}`;

@@ -11,7 +11,7 @@ import {
 } from '../model/resources';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
-import { anyNamespace, hostKey, objectKey, serviceId, type Ask, type KeySink } from './relation';
+import { anyNamespace, hostKey, objectKey, serviceId, serviceName, type Ask, type KeySink } from './relation';
 import { ReadCheck, type CheckedRule } from './readCheck';
 import { nearest } from './together';
 
@@ -28,6 +28,7 @@ export function storedUnder(resource: Resource, clusterDomain: string, sink: Key
     case 'Service':
       if (!resource.name) return;
       sink.key(serviceId(namespace, resource.name.value));
+      sink.key(serviceName(resource.name.value));
       // Written without a namespace: applied with `-n`, it may land in the namespace a host names.
       if (!resource.namespace?.value) sink.key(anyNamespace(resource.name.value));
       return;
@@ -207,6 +208,13 @@ export class WorkspaceIndex {
     const key = anyNamespace(name);
     this.check?.read(ask, key, `a Service '${name}' written without a namespace`);
     return pick(this.found('Service', key), near);
+  }
+
+  /** The Services of this name in every namespace, in workspace order. */
+  servicesNamed(name: string, ask?: Ask): readonly PlacedResource<ServiceResource>[] {
+    const key = serviceName(name);
+    this.check?.read(ask, key, `Services named '${name}'`);
+    return this.found('Service', key);
   }
 
   /** The ServiceEntry declaring exactly this host: among versions of entries, the one nearest `near`, else the first. */

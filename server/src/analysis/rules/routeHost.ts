@@ -1,0 +1,104 @@
+import { holdsPlaceholder } from '../documents/templates';
+import { expandHost, partialServiceKey, serviceOfHost } from '../model/hosts';
+import { namespaceOf } from '../model/resources';
+import { destinationOfHost } from '../workspace/destinations';
+import { ROOT_NAMESPACE } from '../workspace/drPrecedence';
+import { anyNamespace, ask, hostKey, serviceId, serviceName, type Ask, type Relation } from '../workspace/relation';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { WorkspaceRule } from './rule';
+
+/** What each route destination's host names: a Service of the cluster name, else a ServiceEntry (exact or wildcard). */
+const ROUTE_DESTINATION_HOST: Relation = {
+  name: "what a route destination's host names",
+  asks(resource, clusterDomain, sink) {
+    if (resource.kindName !== 'VirtualService') return;
+    for (const destination of resource.destinations) {
+      const written = destination.host?.value;
+      if (!written) continue;
+      const host = expandHost(written, namespaceOf(resource), clusterDomain);
+      const service = serviceOfHost(host, clusterDomain);
+      if (service) {
+        sink.key(serviceId(service.namespace, service.name));
+        if (written.includes('.')) sink.key(anyNamespace(service.name));
+        // A ServiceEntry's dot-less host, in the Service's namespace (see entryOfShortName).
+        sink.key(hostKey(service.name.toLowerCase()));
+        // Services of that name in other namespaces: the evidence a cluster name is wrong.
+        sink.key(serviceName(service.name));
+      }
+      sink.key(hostKey(host.toLowerCase()));
+      sink.host(host.toLowerCase());
+    }
+  },
+};
+
+/**
+ * A ServiceEntry in the namespace a cluster name names whose host is that name's dot-less short form (`shop-web-vms`):
+ * Istio's analyzer reads entry hosts in the entry's namespace, so such a route counts as defined.
+ */
+function entryOfShortName(name: string, namespace: string, index: WorkspaceIndex, through: Ask): boolean {
+  const entry = index.entryWithHost(name, through);
+  return entry !== undefined && namespaceOf(entry.resource) === namespace;
+}
+
+/**
+ * Hosts every cluster or mesh has without the files defining them: the API server's Service and Istio's own
+ * components (gateways, istiod) in the root namespace, installed with Istio rather than with the application.
+ */
+function providedByCluster(host: string, clusterDomain: string): boolean {
+  const service = serviceOfHost(host, clusterDomain);
+  return (service?.namespace === 'default' && service.name === 'kubernetes') || service?.namespace === ROOT_NAMESPACE;
+}
+
+/**
+ * docs/rules/EGR413.md: a route's destination host must be in Istio's registry (a Service, or a ServiceEntry host),
+ * else Istio drops the traffic. The files may not hold it (a Service of another chart, an entry applied elsewhere), so
+ * this is a hint: for a host outside the cluster that no entry registers, and for a cluster name only when the files
+ * define a Service of that name in another namespace (a route that resolves in the wrong namespace).
+ */
+export const routeHostUndefined: WorkspaceRule = {
+  code: 'EGR413',
+  name: 'route-host-undefined',
+  title: 'A route sends traffic to a host that no Service or ServiceEntry defines',
+  severity: 'hint',
+  scope: 'workspace',
+  reads: [ROUTE_DESTINATION_HOST],
+  check(index, options, report) {
+    for (const vs of index.virtualServices) {
+      const namespace = namespaceOf(vs.resource);
+      const through = ask(ROUTE_DESTINATION_HOST, vs);
+      for (const destination of vs.resource.destinations) {
+        const written = destination.host;
+        // Wildcards are refused by Istio's webhook; `name.ns` hosts are EGR306's kind of mistake, not judged here.
+        if (!written?.value || written.value.includes('*') || partialServiceKey(written.value)) continue;
+        const host = expandHost(written.value, namespace, options.clusterDomain);
+        if (providedByCluster(host, options.clusterDomain)) continue;
+        if (destinationOfHost(written.value, namespace, index, options, through) || index.hostRegistered(host, through)) continue;
+        const service = serviceOfHost(host, options.clusterDomain);
+        if (service && entryOfShortName(service.name, service.namespace, index, through)) continue;
+        if (service) {
+          // The Service may well be in the cluster only; the files show a mistake when they define it elsewhere. A
+          // route written without a namespace is applied with `-n` and lands wherever its Service is: no evidence.
+          if (!vs.resource.namespace?.value && !written.value.includes('.')) continue;
+          if (holdsPlaceholder(service.namespace)) continue;
+          // A Service written without a namespace (or with one still to fill in) may land in the route's: no evidence.
+          const namesakes = index.servicesNamed(service.name, through).map((s) => s.resource.namespace?.value);
+          if (namesakes.some((ns) => !ns || holdsPlaceholder(ns))) continue;
+          const elsewhere = namesakes.filter((ns): ns is string => ns !== undefined && ns !== service.namespace);
+          const [other] = elsewhere;
+          if (other === undefined) continue;
+          report({
+            at: vs,
+            range: written.range,
+            message: `No Service '${service.name}' in namespace '${service.namespace}' is defined in the workspace, but one is in namespace ${[...new Set(elsewhere)].map((ns) => `'${ns}'`).join(', ')}${written.value.includes('.') ? '' : ": a short name resolves in the route's own namespace"}. Unless the Service exists in '${service.namespace}' in the cluster, write '${service.name}.${other}.svc.${options.clusterDomain}'.`,
+          });
+          continue;
+        }
+        report({
+          at: vs,
+          range: written.range,
+          message: `No ServiceEntry in the workspace registers '${written.value}': Istio drops what a route sends to a host outside its registry (whatever outboundTrafficPolicy says), so unless an entry exists in the cluster, register the host with a ServiceEntry.`,
+        });
+      }
+    }
+  },
+};
