@@ -41,6 +41,11 @@ describe('rule catalogue', () => {
 });
 
 describe('README', () => {
+  it('runs every rule of the rules folder: the registry is what `npm run docs:rules` generates from the rule files', async () => {
+    const { REGISTRY, registrySource } = await import('../../scripts/rulesRegistry');
+    assert.equal(readFileSync(REGISTRY, 'utf8'), await registrySource(), 'server/src/analysis/rules/registry.ts is stale: run npm run docs:rules');
+  });
+
   it('lists every rule of the catalogue, as `npm run docs:rules` renders it', async () => {
     const { readmeWithTable } = await import('../../scripts/rulesTable');
     const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
