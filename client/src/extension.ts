@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../../server/src/shared/settings';
 import { registerProbeCommand } from './probeCommand';
 import { registerStatusBar } from './statusBar';
 
-const CLIENT_ID = 'istioEgress';
+/** Also names the client's trace setting, `istioEgress.trace.server`. */
+const CLIENT_ID = SETTINGS_SECTION;
 /** Kinds the server knows; it is started only when a YAML document declares one of them. */
 const KNOWN_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|ServiceEntry)["']?[ \t]*(?:#.*)?$/m;
 

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { runKubectl, type ProbeSettings } from '../../server/src/probe';
-import { PROBE_TARGET_REQUEST, SERVICES_REQUEST, type ProbeTargetParams, type ProbeTargetResult, type ServiceSummary } from '../../server/src/lsp/protocol';
-import { runProbeSession, type ProbeConnection } from './probe/probeSession';
+import { runKubectl } from '../../server/src/shared/kubectlRunner';
+import type { ProbeSettings } from '../../server/src/shared/probeSettings';
+import { PROBE_TARGET_REQUEST, SERVICES_REQUEST, type ProbeTargetParams, type ProbeTargetResult, type ServiceSummary } from '../../server/src/shared/protocol';
+import type { Settings } from '../../server/src/shared/settings';
+import { editorSettings } from './editorSettings';
+import { connectionFromSettings, runProbeSession, type ProbeConnection } from './probe/probeSession';
 import { showSummary } from './probe/summaryPanel';
 
 export const PROBE_COMMAND = 'istioEgress.probeService';
@@ -36,25 +39,20 @@ async function chooseTarget(client: LanguageClient, argument: unknown): Promise<
   return target ?? undefined;
 }
 
-function settingsFromConfiguration(config: vscode.WorkspaceConfiguration): { connection: ProbeConnection; settings: Partial<ProbeSettings>; alwaysAsk: string[] } {
-  const text = (key: string): string | undefined => {
-    const value = config.get<string>(key);
-    return value && value.trim() ? value.trim() : undefined;
-  };
-  const kubeconfig = text('probe.kubeconfig');
-  const context = text('probe.context');
+/** What a probe run takes from the settings; the probe fills in its own defaults for the rest. */
+function probeRunSettings(settings: Settings): { connection: ProbeConnection; settings: Partial<ProbeSettings>; alwaysAsk: readonly string[] } {
   return {
-    connection: { kubectlPath: text('kubectlPath') ?? 'kubectl', ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) },
+    connection: connectionFromSettings(settings),
     settings: {
-      clusterDomain: text('clusterDomain') ?? 'cluster.local',
-      ...(text('istioVersion') ? { istioVersion: text('istioVersion') } : {}),
-      ...(text('probe.httpPath') ? { httpPath: text('probe.httpPath') } : {}),
-      ...(text('probe.noSidecarNamespace') ? { noSidecarNamespace: text('probe.noSidecarNamespace') } : {}),
-      sourceSelectors: config.get<string[]>('probe.sourceSelectors') ?? ['app=curl', 'app=sleep'],
-      curlMaxTimeSeconds: config.get<number>('probe.timeoutSeconds') ?? 10,
-      outboundTrafficPolicy: config.get<'ALLOW_ANY' | 'REGISTRY_ONLY'>('outboundTrafficPolicy') ?? 'ALLOW_ANY',
+      clusterDomain: settings.clusterDomain,
+      istioVersion: settings.istioVersion,
+      httpPath: settings['probe.httpPath'],
+      noSidecarNamespace: settings['probe.noSidecarNamespace'],
+      sourceSelectors: settings['probe.sourceSelectors'],
+      curlMaxTimeSeconds: settings['probe.timeoutSeconds'],
+      outboundTrafficPolicy: settings.outboundTrafficPolicy,
     },
-    alwaysAsk: config.get<string[]>('probe.alwaysAskContexts') ?? ['*prod*'],
+    alwaysAsk: settings['probe.alwaysAskContexts'],
   };
 }
 
@@ -77,7 +75,7 @@ export function registerProbeCommand(context: vscode.ExtensionContext, getClient
       }
       const target = await chooseTarget(await getClient(), argument);
       if (!target) return;
-      const { connection, settings, alwaysAsk } = settingsFromConfiguration(vscode.workspace.getConfiguration('istioEgress'));
+      const { connection, settings, alwaysAsk } = probeRunSettings(editorSettings());
       diagnostics.clear();
       output.clear();
       output.show(true);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CompletionItem } from 'vscode-languageserver-protocol';
 import { egressGatewayManifest } from '../support/egressGatewayManifest';
 import { hoverText, LspTestClient } from '../support/lspClient';
+import { WIKIPEDIA_ENDPOINTS_FLOW_STYLE } from '../support/seedManifests';
 
 const SERVICES = `kind: Service
 apiVersion: v1
@@ -189,7 +190,7 @@ describe('completions and hovers that know the workspace', () => {
 
   it('hovers an Endpoints name with the Service it serves, its addresses and the Kubernetes 1.33 deprecation', async () => {
     const uri = 'file:///ws/endpoints.yaml';
-    await client.open(uri, 'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nsubsets:\n- addresses: [{ip: 91.198.174.192}]\n  ports: [{name: tls, port: 443}]\n');
+    await client.open(uri, WIKIPEDIA_ENDPOINTS_FLOW_STYLE);
     const text = hoverText(await client.hover(uri, { line: 3, character: 10 }));
     assert.match(text, /Serves Service `default\/my-wikipedia` \(services\.yaml:4\)/);
     assert.match(text, /Addresses: 1 ready/);

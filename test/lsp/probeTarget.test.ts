@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { LspTestClient } from '../support/lspClient';
-import type { ProbeTargetResult, ServiceSummary } from '../../server/src/lsp/protocol';
+import type { ProbeTargetResult, ServiceSummary } from '../../server/src/shared/protocol';
 
 const SEED = `kind: Service
 apiVersion: v1

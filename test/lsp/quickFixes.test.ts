@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspTestClient, messageText } from '../support/lspClient';
+import { WIKIPEDIA_ENDPOINTS_FLOW_STYLE, WIKIPEDIA_SERVICE_FLOW_STYLE, wikipediaDestinationRule } from '../support/seedManifests';
 
 /** A finding as the "nothing new appeared" check compares them: positions move when lines are inserted, these do not. */
 function identity(d: Diagnostic): string {
@@ -159,9 +160,7 @@ spec:
     const mesh =
       'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: mesh-wide-mtls\n  namespace: istio-system\nspec:\n' +
       '  host: "*.local"\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n';
-    const service =
-      'kind: Service\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nspec:\n  ports:\n  - {name: tls, port: 443}\n---\n' +
-      'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nsubsets:\n- addresses: [{ip: 91.198.174.192}]\n  ports: [{name: tls, port: 443}]\n';
+    const service = `${WIKIPEDIA_SERVICE_FLOW_STYLE}---\n${WIKIPEDIA_ENDPOINTS_FLOW_STYLE}`;
     await client.open(serviceUri, service);
     await client.open(meshUri, mesh);
     const meshBefore = (await client.waitForDiagnostics(meshUri, (p) => p.diagnostics.some((d) => d.code === 'EGR402'))).diagnostics;
@@ -275,9 +274,7 @@ spec:
   });
 
   it('suppresses a finding in the whole file with a directive at the top', async () => {
-    const text =
-      'kind: Service\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nspec:\n  ports:\n  - {name: tls, port: 443}\n---\n' +
-      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-wikipedia\nspec:\n  host: my-wikipedia\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n';
+    const text = `${WIKIPEDIA_SERVICE_FLOW_STYLE}---\n${wikipediaDestinationRule({ host: 'my-wikipedia', tlsMode: 'ISTIO_MUTUAL' })}`;
     const { fixed, target, before, after } = await applyFix(text, 'EGR402', 'Suppress EGR402 in this file');
     assert.equal(fixed, `# istio-egress-disable-file EGR402\n${text}`);
     assertResolved(target, before, after);

@@ -7,38 +7,10 @@ import type { CodeAction, Diagnostic, DocumentSymbol } from 'vscode-languageserv
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverText, LspTestClient, messageText } from '../support/lspClient';
 import { CORPUS_DOCS, CORPUS_SKIP_REASON, HAS_CORPUS, PROJECT_ROOT } from '../support/paths';
+import { HTTPBIN_DESTINATION_RULE, HTTPBIN_SERVICE, WIKIPEDIA_SERVICE, wikipediaDestinationRule, wikipediaEndpoints } from '../support/seedManifests';
 
-const SELECTORLESS_WITH_ISTIO_MUTUAL = `kind: Service
-apiVersion: v1
-metadata:
-  name: my-wikipedia
-spec:
-  ports:
-  - protocol: TCP
-    port: 443
-    name: tls
----
-kind: Endpoints
-apiVersion: v1
-metadata:
-  name: my-wikipedia
-subsets:
-  - addresses:
-      - ip: 91.198.174.192
-    ports:
-      - port: 443
-        name: tls
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: my-wikipedia
-spec:
-  host: my-wikipedia.default.svc.cluster.local
-  trafficPolicy:
-    tls:
-      mode: ISTIO_MUTUAL
-`;
+/** The seed's second scenario with one address and the ISTIO_MUTUAL mistake (line numbers matter: the mode is on 0-based line 29). */
+const SELECTORLESS_WITH_ISTIO_MUTUAL = `${WIKIPEDIA_SERVICE}---\n${wikipediaEndpoints({ addresses: ['91.198.174.192'] })}---\n${wikipediaDestinationRule({ tlsMode: 'ISTIO_MUTUAL' })}`;
 
 function codes(diagnostics: Diagnostic[]): string[] {
   return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.code)}`);
@@ -89,14 +61,8 @@ describe('language server over stdio (dist/server.js)', () => {
   it('finds a DestinationRule in one file whose ExternalName Service is in another (EGR401)', async () => {
     const serviceUri = 'file:///workspace/svc.yaml';
     const ruleUri = 'file:///workspace/dr.yaml';
-    await client.open(
-      ruleUri,
-      'apiVersion: networking.istio.io/v1alpha3\nkind: DestinationRule\nmetadata:\n  name: my-httpbin\nspec:\n  host: my-httpbin.default.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: DISABLE\n',
-    );
-    await client.open(
-      serviceUri,
-      'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n',
-    );
+    await client.open(ruleUri, HTTPBIN_DESTINATION_RULE.replace('apiVersion: networking.istio.io/v1\n', 'apiVersion: networking.istio.io/v1alpha3\n'));
+    await client.open(serviceUri, HTTPBIN_SERVICE);
     const published = await client.waitForDiagnostics(ruleUri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
     const finding = published.diagnostics.find((d) => d.code === 'EGR401');
     assert.deepEqual(finding?.range, { start: { line: 5, character: 8 }, end: { line: 5, character: 44 } });

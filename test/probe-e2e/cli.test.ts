@@ -9,6 +9,7 @@ import { ensureKubectl } from '../harness/kubectl';
 import { HANGING_HOST, startSeedCluster, WIKIPEDIA_CLUSTER_IP, type SeedCluster } from '../harness/seedCluster';
 import { DIST } from '../support/paths';
 import { run, type RunResult } from '../support/run';
+import { HTTPBIN_SERVICE_ONE_LINE_PORT, httpbinDestinationRule } from '../support/seedManifests';
 
 const CLI = path.join(DIST, 'cli.js');
 
@@ -82,11 +83,7 @@ describe('istio-egress probe: the real kubectl against a loopback API server, re
 
   it('fails through the sidecar with Envoy 503 and blames the ISTIO_MUTUAL line of the file', async () => {
     const file = path.join(dir, 'wiki.yaml');
-    writeFileSync(
-      file,
-      'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n  ports:\n  - {name: http, protocol: TCP, port: 80}\n---\n' +
-        'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-httpbin\nspec:\n  host: my-httpbin.default.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n',
-    );
+    writeFileSync(file, `${HTTPBIN_SERVICE_ONE_LINE_PORT}---\n${httpbinDestinationRule('ISTIO_MUTUAL')}`);
     const dr = seed.cluster.get('DestinationRule', 'my-httpbin', 'default');
     assert.ok(dr);
     seed.cluster.upsert({ ...dr, spec: { host: 'my-httpbin.default.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } });

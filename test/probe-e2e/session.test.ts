@@ -10,11 +10,11 @@ import { probeFileModel } from '../../server/src/probe/fromProject';
 import { kubectlEnv } from '../harness/fakeCluster';
 import { ensureKubectl } from '../harness/kubectl';
 import { startSeedCluster, type SeedCluster } from '../harness/seedCluster';
+import { HTTPBIN_SERVICE_ONE_LINE_PORT, httpbinDestinationRule } from '../support/seedManifests';
 
 const FILE = 'file:///ws/httpbin.yaml';
-const TEXT =
-  'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n  ports:\n  - {name: http, protocol: TCP, port: 80}\n---\n' +
-  'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-httpbin\nspec:\n  host: my-httpbin.default.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n';
+// The rule's mode is on line 18 (0-based), where the probe diagnostic must land.
+const TEXT = `${HTTPBIN_SERVICE_ONE_LINE_PORT}---\n${httpbinDestinationRule('ISTIO_MUTUAL')}`;
 
 describe('the editor\'s probe session (client code without the VS Code API) against the fake cluster', () => {
   let seed: SeedCluster;

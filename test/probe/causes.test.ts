@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { attributeCauses, type StepResult } from '../../server/src/probe/causes';
 import { judgeStep } from '../../server/src/probe/judgeStep';
-import type { KubectlResult } from '../../server/src/probe/kubectlRunner';
+import type { KubectlResult } from '../../server/src/shared/kubectlRunner';
 import type { ProbePlan } from '../../server/src/probe/planTypes';
-import { probeSettings } from '../../server/src/probe/settings';
+import { probeSettings } from '../../server/src/shared/probeSettings';
 import { CLUSTER_IP } from './fixtures/kube';
-import { HTTPBIN_ISTIO_MUTUAL, modelFromYaml, WIKIPEDIA } from './fixtures/fileModels';
+import { HTTPBIN_ISTIO_MUTUAL, modelFromYaml } from './fixtures/fileModels';
+import { WIKIPEDIA_SEED } from '../support/seedManifests';
 import * as out from './fixtures/outputs';
 import { httpbinPlan, RULES, stepOf, wikipediaPlan } from './fixtures/steps';
 
@@ -66,7 +67,7 @@ describe('likely causes and blame', () => {
   });
 
   it('blames SIMPLE on a TLS port (TLS inside TLS)', () => {
-    const file = modelFromYaml(URI, WIKIPEDIA.replace('mode: DISABLE', 'mode: SIMPLE'));
+    const file = modelFromYaml(URI, WIKIPEDIA_SEED.replace('mode: DISABLE', 'mode: SIMPLE'));
     const plan = wikipediaPlan({ rules: [RULES.wikipediaSimple], file });
     const results = attributeCauses(
       plan,
@@ -114,7 +115,7 @@ describe('likely causes and blame', () => {
   });
 
   it("Endpoints that do not answer: blames the Endpoints addresses at the first one's line", () => {
-    const file = modelFromYaml(URI, WIKIPEDIA);
+    const file = modelFromYaml(URI, WIKIPEDIA_SEED);
     const plan = wikipediaPlan({ file });
     const results = attributeCauses(
       plan,

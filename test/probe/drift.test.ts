@@ -6,7 +6,8 @@ import { detectDrift, driftHeadline } from '../../server/src/probe/drift';
 import type { FileResource } from '../../server/src/probe/fileModel';
 import { readDestinationRules, readEndpoints, readService } from '../../server/src/probe/kubeObjects';
 import { destinationRule, endpoints, externalNameService, list, selectorlessService } from './fixtures/kube';
-import { HTTPBIN_ISTIO_MUTUAL, modelFromYaml, WIKIPEDIA } from './fixtures/fileModels';
+import { HTTPBIN_ISTIO_MUTUAL, modelFromYaml } from './fixtures/fileModels';
+import { WIKIPEDIA_SEED } from '../support/seedManifests';
 
 const URI = 'file:///work/egress.yaml';
 
@@ -15,7 +16,7 @@ export const placedFits = (placed: PlacedResource<ServiceResource>): FileResourc
 
 describe('drift between the file and the cluster', () => {
   it('finds none when the cluster has the file\'s version', () => {
-    const model = modelFromYaml(URI, WIKIPEDIA);
+    const model = modelFromYaml(URI, WIKIPEDIA_SEED);
     const drift = detectDrift(
       model,
       {
@@ -31,7 +32,7 @@ describe('drift between the file and the cluster', () => {
   });
 
   it('lists type, externalName, port, Endpoints and DestinationRule differences with file locations', () => {
-    const model = modelFromYaml(URI, WIKIPEDIA);
+    const model = modelFromYaml(URI, WIKIPEDIA_SEED);
     const live = selectorlessService();
     (live.spec as { ports: unknown[] }).ports = [{ name: 'https', port: 443, protocol: 'TCP' }, { name: 'http', port: 80, protocol: 'TCP' }];
     const drift = detectDrift(
@@ -75,7 +76,7 @@ describe('drift between the file and the cluster', () => {
   });
 
   it('compares port-level TLS modes', () => {
-    const text = `${WIKIPEDIA}    portLevelSettings:\n    - port:\n        number: 443\n      tls:\n        mode: SIMPLE\n        sni: en.wikipedia.org\n`;
+    const text = `${WIKIPEDIA_SEED}    portLevelSettings:\n    - port:\n        number: 443\n      tls:\n        mode: SIMPLE\n        sni: en.wikipedia.org\n`;
     const drift = detectDrift(
       modelFromYaml(URI, text),
       {

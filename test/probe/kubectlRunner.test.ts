@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runKubectl, type KubectlRequest } from '../../server/src/probe/kubectlRunner';
+import { runKubectl, type KubectlRequest } from '../../server/src/shared/kubectlRunner';
 
 let dir = '';
 
@@ -120,17 +120,22 @@ describe('runKubectl with stand-in executables', { skip: process.platform === 'w
   });
 });
 
-describe('the probe core starts processes in one place only, never through a shell', () => {
-  const root = path.join(import.meta.dirname, '..', '..', 'server', 'src', 'probe');
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+describe('the probe and the shared folder start processes in one place only, never through a shell', () => {
+  const root = path.join(import.meta.dirname, '..', '..', 'server', 'src');
+  const files = ['probe', 'shared'].flatMap((dir) =>
+    readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(dir, f)),
+  );
+  const RUNNER = path.join('shared', 'kubectlRunner.ts');
 
-  it('only kubectlRunner.ts imports child_process, with shell: false and detached: true', () => {
-    const runner = readFileSync(path.join(root, 'kubectlRunner.ts'), 'utf8');
+  it('only shared/kubectlRunner.ts imports child_process, with shell: false and detached: true', () => {
+    const runner = readFileSync(path.join(root, RUNNER), 'utf8');
     assert.match(runner, /shell: false/);
     assert.match(runner, /detached: true/);
     assert.doesNotMatch(runner, /\bexec(Sync|File)?\(|shell: true|execSync/);
     assert.ok(files.length > 10, files.join());
-    for (const file of files.filter((f) => f !== 'kubectlRunner.ts')) {
+    for (const file of files.filter((f) => f !== RUNNER)) {
       assert.doesNotMatch(readFileSync(path.join(root, file), 'utf8'), /child_process/, file);
     }
   });

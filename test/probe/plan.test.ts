@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { globalFlags, liveStateCommands, readCommands } from '../../server/src/probe/kubectlCommands';
 import { planProbe, type PlanInput } from '../../server/src/probe/plan';
 import type { PlanError, ProbePlan } from '../../server/src/probe/planTypes';
-import { probeSettings } from '../../server/src/probe/settings';
+import { probeSettings } from '../../server/src/shared/probeSettings';
 import { CLUSTER_IP, destinationRule, externalNameService, list, namespace, pod, selectorlessService } from './fixtures/kube';
 
 const SIDECAR_POD = 'curl-5b549b49b8-7xk2p';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatReportText, reportToJson, runProbe, type ProbeEvent, type ProbeOptions, type ProbeReport } from '../../server/src/probe/index';
-import type { KubectlResult } from '../../server/src/probe/kubectlRunner';
+import type { KubectlResult } from '../../server/src/shared/kubectlRunner';
 import { fakeCluster, withoutGlobalFlags, type FakeCluster } from './fixtures/fakeCluster';
 import { HTTPBIN_ISTIO_MUTUAL, modelFromYaml } from './fixtures/fileModels';
 import { CLUSTER_IP, endpoints, externalNameService, pod, selectorlessService } from './fixtures/kube';

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Import directions (docs/architecture.md): the analysis core knows nothing of editors, the CLI or the cluster probe;
- * rules do not reach into the workspace index beyond the imports listed below; the client uses the server only
- * through the modules listed below.
+ * its folders import only those below them; the client uses server/src only through server/src/shared/, which in turn
+ * keeps the language server and the CLI out of the client's bundle.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -83,8 +83,14 @@ export interface ImportViolation {
   readonly edge: ImportEdge;
 }
 
-const FORBIDDEN_IN_ANALYSIS_DIRS = ['server/src/lsp/', 'server/src/cli/', 'server/src/probe/', 'client/'];
-const FORBIDDEN_IN_ANALYSIS_PACKAGES = ['vscode', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument', 'vscode-languageclient'];
+/** What the client and the server share: the only folder of server/src the client imports from. */
+const SHARED = 'server/src/shared/';
+
+// The shared folder is the adapters' common API (it imports the probe and the core's options), so it sits above the core.
+const FORBIDDEN_IN_ANALYSIS_DIRS = ['server/src/lsp/', 'server/src/cli/', 'server/src/probe/', SHARED, 'client/'];
+const EDITOR_PACKAGES = ['vscode', 'vscode-languageserver', 'vscode-languageserver-protocol', 'vscode-languageserver-textdocument', 'vscode-languageclient'];
+/** The client bundles what it imports from the shared folder, and the language server and the CLI load it too. */
+const FORBIDDEN_IN_SHARED_DIRS = ['server/src/lsp/', 'server/src/cli/', 'client/'];
 
 /**
  * The layers of the core, bottom up: the model, the workspace's lookups (index, relations), the rules, the engine that
@@ -96,38 +102,32 @@ const LAYERS: readonly { readonly folder: string; readonly above: readonly strin
   { folder: 'server/src/analysis/rules/', above: ['engine/', 'assist/', 'refactor/'], rule: 'a rule imports the engine or a feature' },
 ];
 
-/** The edges that break an import-direction rule, less those the allow-list names (the server modules the client may use). */
-export function importViolations(edges: readonly ImportEdge[], allowed: { clientToServer: readonly string[] }): ImportViolation[] {
+/** The edges that break an import-direction rule. */
+export function importViolations(edges: readonly ImportEdge[]): ImportViolation[] {
   const violations: ImportViolation[] = [];
   for (const edge of edges) {
     if (edge.from.startsWith('server/src/analysis/')) {
       if (edge.relative && FORBIDDEN_IN_ANALYSIS_DIRS.some((dir) => edge.to.startsWith(dir))) violations.push({ rule: 'the analysis core imports an adapter', edge });
-      if (!edge.relative && FORBIDDEN_IN_ANALYSIS_PACKAGES.includes(edge.to)) violations.push({ rule: 'the analysis core imports an editor package', edge });
+      if (!edge.relative && EDITOR_PACKAGES.includes(edge.to)) violations.push({ rule: 'the analysis core imports an editor package', edge });
     }
     for (const layer of LAYERS) {
       if (edge.from.startsWith(layer.folder) && layer.above.some((folder) => edge.to.startsWith(`server/src/analysis/${folder}`))) violations.push({ rule: layer.rule, edge });
     }
-    if (edge.from.startsWith('client/src/') && edge.to.startsWith('server/src/') && !allowed.clientToServer.includes(edge.to)) {
-      violations.push({ rule: 'the client imports a server module (not in CLIENT_TO_SERVER_IMPORTS)', edge });
+    if (edge.from.startsWith(SHARED)) {
+      if (edge.relative && FORBIDDEN_IN_SHARED_DIRS.some((dir) => edge.to.startsWith(dir)))
+        violations.push({ rule: 'the shared folder imports the language server, the CLI or the client', edge });
+      if (!edge.relative && EDITOR_PACKAGES.includes(edge.to)) violations.push({ rule: 'the shared folder imports an editor package', edge });
+    }
+    if (edge.from.startsWith('client/src/') && edge.to.startsWith('server/src/') && !edge.to.startsWith(SHARED)) {
+      violations.push({ rule: `the client imports from server/src outside ${SHARED}`, edge });
     }
   }
   return violations;
 }
 
-/** Allow-list entries that no longer match any import: remove them, so the list only shrinks. */
-export function staleEntries(edges: readonly ImportEdge[], allowed: { clientToServer: readonly string[] }): string[] {
-  const clientTargets = new Set(edges.filter((e) => e.from.startsWith('client/src/')).map((e) => e.to));
-  return allowed.clientToServer.filter((t) => !clientTargets.has(t));
-}
-
 export function describeViolation(v: ImportViolation): string {
   return `${v.edge.from}:${v.edge.line} imports '${v.edge.specifier}' (${v.edge.to}): ${v.rule}`;
 }
-
-/** The server modules the client may import (the probe's API and the custom LSP requests); any other is a violation. */
-const CLIENT_TO_SERVER_IMPORTS = ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts'];
-
-const ALLOWED = { clientToServer: CLIENT_TO_SERVER_IMPORTS };
 
 describe('import directions', () => {
   const edges = scanImports(ROOT);
@@ -141,6 +141,10 @@ describe('import directions', () => {
       edges.some((e) => e.from.startsWith('client/src/') && e.to === 'vscode'),
       'the client does not import vscode?',
     );
+    assert.ok(
+      edges.some((e) => e.from.startsWith('client/src/') && e.to.startsWith(SHARED)),
+      'the client imports nothing from the shared folder?',
+    );
     const unresolved = edges.filter((e) => e.relative && !existsSync(path.join(ROOT, e.to)));
     assert.deepEqual(
       unresolved.map((e) => `${e.from}:${e.line} '${e.specifier}'`),
@@ -149,13 +153,9 @@ describe('import directions', () => {
     );
   });
 
-  it('keeps the analysis core free of adapters and editor packages, its layers in order, the client off the server', () => {
-    const violations = importViolations(edges, ALLOWED);
+  it('keeps the analysis core free of adapters and editor packages, its layers in order, the client to the shared folder', () => {
+    const violations = importViolations(edges);
     assert.deepEqual(violations.map(describeViolation), []);
-  });
-
-  it('has no stale allow-list entry (the lists can only shrink)', () => {
-    assert.deepEqual(staleEntries(edges, ALLOWED), [], 'these entries match no import any more: remove them from the list');
   });
 });
 
@@ -167,6 +167,11 @@ describe('the import scan on a temporary tree', () => {
     writeFileSync(path.join(root, file), text);
   };
   write('server/src/lsp/protocol.ts', 'export const X = 1;\n');
+  write('server/src/shared/protocol.ts', 'export const S = 1;\n');
+  write(
+    'server/src/shared/leaky.ts',
+    "import type { Connection } from 'vscode-languageserver/node';\nimport { X } from '../lsp/protocol';\nexport { S } from './protocol';\nexport type L = [Connection, typeof X];\n",
+  );
   write('server/src/probe/index.ts', 'export const P = 1;\n');
   write('server/src/cli/main.ts', 'export const C = 1;\n');
   write('server/src/analysis/workspace/workspaceIndex.ts', 'export class WorkspaceIndex {}\n');
@@ -181,6 +186,7 @@ describe('the import scan on a temporary tree', () => {
       "} from '../../lsp/protocol';",
       "export { C } from '../../cli/main';",
       'export const load = () => import("../../probe");',
+      "import { S } from '../../shared/protocol';",
       '',
     ].join('\n'),
   );
@@ -190,25 +196,24 @@ describe('the import scan on a temporary tree', () => {
   write('server/src/analysis/workspace/cycle.ts', "import type { K } from '../rules/known';\nexport type C = K;\n");
   write(
     'client/src/extension.ts',
-    "import * as vscode from 'vscode';\nimport { P } from '../../server/src/probe';\nimport { C } from '../../server/src/cli/main';\nexport { vscode, P, C };\n",
+    "import * as vscode from 'vscode';\nimport { P } from '../../server/src/probe';\nimport { C } from '../../server/src/cli/main';\nimport { S } from '../../server/src/shared/protocol';\nexport { vscode, P, C, S };\n",
   );
 
   const edges = scanImports(root);
-  const allowed = { clientToServer: ['server/src/probe/index.ts', 'server/src/lsp/protocol.ts', 'server/src/probe/gone.ts'] };
 
   it('reports each forbidden import with its file, line and specifier, and only those', () => {
-    assert.deepEqual(importViolations(edges, allowed).map(describeViolation).sort(), [
-      "client/src/extension.ts:3 imports '../../server/src/cli/main' (server/src/cli/main.ts): the client imports a server module (not in CLIENT_TO_SERVER_IMPORTS)",
+    assert.deepEqual(importViolations(edges).map(describeViolation).sort(), [
+      "client/src/extension.ts:2 imports '../../server/src/probe' (server/src/probe/index.ts): the client imports from server/src outside server/src/shared/",
+      "client/src/extension.ts:3 imports '../../server/src/cli/main' (server/src/cli/main.ts): the client imports from server/src outside server/src/shared/",
       "server/src/analysis/model/bad.ts:1 imports 'vscode-languageserver/node' (vscode-languageserver): the analysis core imports an editor package",
       "server/src/analysis/model/bad.ts:4 imports '../../lsp/protocol' (server/src/lsp/protocol.ts): the analysis core imports an adapter",
       "server/src/analysis/model/bad.ts:5 imports '../../cli/main' (server/src/cli/main.ts): the analysis core imports an adapter",
       "server/src/analysis/model/bad.ts:6 imports '../../probe' (server/src/probe/index.ts): the analysis core imports an adapter",
+      "server/src/analysis/model/bad.ts:7 imports '../../shared/protocol' (server/src/shared/protocol.ts): the analysis core imports an adapter",
       "server/src/analysis/rules/fixes/fresh.ts:1 imports '../../engine/project' (server/src/analysis/engine/project.ts): a rule imports the engine or a feature",
       "server/src/analysis/workspace/cycle.ts:1 imports '../rules/known' (server/src/analysis/rules/known.ts): the workspace lookups import the rules or the engine",
+      "server/src/shared/leaky.ts:1 imports 'vscode-languageserver/node' (vscode-languageserver): the shared folder imports an editor package",
+      "server/src/shared/leaky.ts:2 imports '../lsp/protocol' (server/src/lsp/protocol.ts): the shared folder imports the language server, the CLI or the client",
     ]);
-  });
-
-  it('reports allow-list entries that match no import', () => {
-    assert.deepEqual(staleEntries(edges, allowed), ['server/src/lsp/protocol.ts', 'server/src/probe/gone.ts']);
   });
 });

@@ -7,6 +7,16 @@ import { serviceToServiceEntry } from '../../server/src/analysis/refactor/toServ
 import type { RelativeEdit, RelativeFix } from '../../server/src/analysis/edits';
 import { fileRange } from '../../server/src/analysis/workspace/placed';
 import { Project } from '../../server/src/analysis/engine/project';
+import {
+  HTTPBIN_DESTINATION_RULE,
+  HTTPBIN_SERVICE,
+  httpbinOrgDestinationRule,
+  WIKIPEDIA_ENDPOINTS,
+  WIKIPEDIA_SERVICE,
+  wikipediaDestinationRule,
+  wikipediaEndpoints,
+  wikipediaService,
+} from '../support/seedManifests';
 
 type Files = Record<string, string>;
 type Json = Record<string, unknown>;
@@ -14,15 +24,8 @@ type Json = Record<string, unknown>;
 const SVC = 'file:///unit/svc.yaml';
 const OTHER = 'file:///unit/other.yaml';
 
-const EXTERNAL_NAME =
-  'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: httpbin.org\n  ports:\n  - name: http\n    protocol: TCP\n    port: 80\n';
-const SEED_RULE =
-  'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-httpbin\nspec:\n  host: my-httpbin.default.svc.cluster.local\n  trafficPolicy:\n    tls:\n      mode: DISABLE\n';
-const SELECTORLESS = 'kind: Service\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nspec:\n  ports:\n  - protocol: TCP\n    port: 443\n    name: tls\n';
-const ENDPOINTS =
-  'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nsubsets:\n  - addresses:\n      - ip: 91.198.174.192\n      - ip: 198.35.26.96\n    ports:\n      - port: 443\n        name: tls\n';
-const WIKI_RULE =
-  'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-wikipedia\nspec:\n  host: my-wikipedia\n  trafficPolicy:\n    tls:\n      mode: DISABLE\n';
+/** The seed's rule for my-wikipedia, on the short host name. */
+const WIKI_RULE = wikipediaDestinationRule({ host: 'my-wikipedia' });
 
 function projectOf(files: Files): Project {
   const project = new Project();
@@ -76,7 +79,7 @@ function problems(files: Files): string[] {
 
 describe('ExternalName Service → ServiceEntry', () => {
   it('turns the seed into a DNS entry for the target, with the rule moved to it and its TLS intact', () => {
-    const files = { [SVC]: `${EXTERNAL_NAME}---\n${SEED_RULE}` };
+    const files = { [SVC]: `${HTTPBIN_SERVICE}---\n${HTTPBIN_DESTINATION_RULE}` };
     const fix = plan(files, 'my-httpbin');
     assert.ok(fix);
     assert.equal(fix.title, "Convert to a ServiceEntry for 'httpbin.org' and move its DestinationRule to 'httpbin.org': workloads then call httpbin.org, not my-httpbin");
@@ -100,7 +103,7 @@ describe('ExternalName Service → ServiceEntry', () => {
     const rule =
       'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: origination\nspec:\n  host: my-httpbin\n  trafficPolicy:\n' +
       '    portLevelSettings:\n    - port:\n        number: 443\n      tls:\n        mode: SIMPLE\n        sni: httpbin.org\n        caCertificates: /etc/ca.pem\n';
-    const service = EXTERNAL_NAME.replace('  - name: http\n    protocol: TCP\n    port: 80\n', '  - name: https\n    port: 443\n  - name: web\n    appProtocol: kubernetes.io/h2c\n    port: 8080\n');
+    const service = HTTPBIN_SERVICE.replace('  - name: http\n    protocol: TCP\n    port: 80\n', '  - name: https\n    port: 443\n  - name: web\n    appProtocol: kubernetes.io/h2c\n    port: 8080\n');
     const files = { [SVC]: service, [OTHER]: `# rules\n${rule}` };
     const before = spec(ofKind(resources(files), 'DestinationRule')[0]);
     const fix = plan(files, 'my-httpbin');
@@ -123,8 +126,8 @@ describe('ExternalName Service → ServiceEntry', () => {
   it('only removes the alias when the target has its entry and rule already (no second owner of the host)', () => {
     const entry =
       'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: httpbin-org\nspec:\n  hosts:\n  - httpbin.org\n  location: MESH_EXTERNAL\n  resolution: DNS\n  ports:\n  - number: 80\n    name: http\n    protocol: HTTP\n';
-    const targetRule = SEED_RULE.replace('name: my-httpbin', 'name: httpbin-org').replace('my-httpbin.default.svc.cluster.local', 'httpbin.org');
-    const files = { [SVC]: `${EXTERNAL_NAME}---\n${SEED_RULE}---\n${entry}---\n${targetRule}` };
+    const targetRule = httpbinOrgDestinationRule();
+    const files = { [SVC]: `${HTTPBIN_SERVICE}---\n${HTTPBIN_DESTINATION_RULE}---\n${entry}---\n${targetRule}` };
     const fix = plan(files, 'my-httpbin');
     assert.ok(fix);
     assert.match(fix.title, /^Remove this alias \('httpbin\.org' has a ServiceEntry already\) and remove its DestinationRule \('httpbin\.org' has one already\): workloads then call httpbin\.org, not my-httpbin$/);
@@ -133,13 +136,13 @@ describe('ExternalName Service → ServiceEntry', () => {
   });
 
   it('is not offered for a target that is no host name', () => {
-    assert.equal(plan({ [SVC]: EXTERNAL_NAME.replace('httpbin.org', '203.0.113.10') }, 'my-httpbin'), undefined);
+    assert.equal(plan({ [SVC]: HTTPBIN_SERVICE.replace('httpbin.org', '203.0.113.10') }, 'my-httpbin'), undefined);
   });
 });
 
 describe('selector-less Service + Endpoints → ServiceEntry', () => {
   it('makes a STATIC entry on the cluster name with the Endpoints IPs, deletes the Endpoints, leaves the rule as it is', () => {
-    const files = { [SVC]: `${SELECTORLESS}---\n${WIKI_RULE}`, [OTHER]: ENDPOINTS };
+    const files = { [SVC]: `${WIKIPEDIA_SERVICE}---\n${WIKI_RULE}`, [OTHER]: WIKIPEDIA_ENDPOINTS };
     const fix = plan(files, 'my-wikipedia');
     assert.ok(fix);
     assert.match(fix.title, /workloads keep calling my-wikipedia\.default\.svc\.cluster\.local, which then resolves only with Istio DNS proxying/);
@@ -163,8 +166,8 @@ describe('selector-less Service + Endpoints → ServiceEntry', () => {
   });
 
   it('keeps an Endpoints port number that differs from the Service port, per endpoint, and the namespace', () => {
-    const service = SELECTORLESS.replace('  name: my-wikipedia\n', '  name: my-wikipedia\n  namespace: wiki\n');
-    const endpoints = ENDPOINTS.replace('  name: my-wikipedia\n', '  name: my-wikipedia\n  namespace: wiki\n').replace('- port: 443', '- port: 8443');
+    const service = wikipediaService({ namespace: 'wiki' });
+    const endpoints = wikipediaEndpoints({ namespace: 'wiki' }).replace('- port: 443', '- port: 8443');
     const files = { [SVC]: `${service}---\n${endpoints}` };
     const fix = plan(files, 'my-wikipedia', 'wiki');
     assert.ok(fix);
@@ -178,11 +181,11 @@ describe('selector-less Service + Endpoints → ServiceEntry', () => {
   });
 
   it('is not offered without Endpoints, for a Service with a selector, or for a NodePort', () => {
-    assert.equal(plan({ [SVC]: SELECTORLESS }, 'my-wikipedia'), undefined);
-    const withSelector = SELECTORLESS.replace('spec:\n', 'spec:\n  selector:\n    app: wiki\n');
-    assert.equal(plan({ [SVC]: `${withSelector}---\n${ENDPOINTS}` }, 'my-wikipedia'), undefined);
-    const nodePort = SELECTORLESS.replace('spec:\n', 'spec:\n  type: NodePort\n');
-    assert.equal(plan({ [SVC]: `${nodePort}---\n${ENDPOINTS}` }, 'my-wikipedia'), undefined);
+    assert.equal(plan({ [SVC]: WIKIPEDIA_SERVICE }, 'my-wikipedia'), undefined);
+    const withSelector = WIKIPEDIA_SERVICE.replace('spec:\n', 'spec:\n  selector:\n    app: wiki\n');
+    assert.equal(plan({ [SVC]: `${withSelector}---\n${WIKIPEDIA_ENDPOINTS}` }, 'my-wikipedia'), undefined);
+    const nodePort = WIKIPEDIA_SERVICE.replace('spec:\n', 'spec:\n  type: NodePort\n');
+    assert.equal(plan({ [SVC]: `${nodePort}---\n${WIKIPEDIA_ENDPOINTS}` }, 'my-wikipedia'), undefined);
   });
 });
 

@@ -2,13 +2,23 @@
  * One run of "Probe egress service", free of the VS Code API so it can be tested against the fake cluster: ask which
  * context kubectl uses, let the UI confirm, run the probe, and turn the report into what the UI shows.
  */
-import { formatReportText, runProbe, type ProbeEvent, type ProbeReport, type ProbeSettings, type RunKubectl } from '../../../server/src/probe';
-import type { ProbeTargetResult } from '../../../server/src/lsp/protocol';
+import type { RunKubectl } from '../../../server/src/shared/kubectlRunner';
+import { formatReportText, readKubeContext, runProbe, type ProbeEvent, type ProbeReport } from '../../../server/src/shared/probe';
+import type { ProbeSettings } from '../../../server/src/shared/probeSettings';
+import type { ProbeTargetResult } from '../../../server/src/shared/protocol';
+import type { Settings } from '../../../server/src/shared/settings';
 
 export interface ProbeConnection {
   readonly kubectlPath: string;
   readonly kubeconfig?: string;
   readonly context?: string;
+}
+
+/** The connection the settings name; an empty kubeconfig or context leaves the choice to kubectl. */
+export function connectionFromSettings(settings: Settings): ProbeConnection {
+  const kubeconfig = settings['probe.kubeconfig'];
+  const context = settings['probe.context'];
+  return { kubectlPath: settings.kubectlPath, ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) };
 }
 
 export interface ProbeUi {
@@ -43,18 +53,11 @@ export interface ProbeOutcome {
   readonly transcript: string;
 }
 
-/** Reads kubectl's current context, the one the probe would use (unless pinned). */
-export async function currentContext(run: RunKubectl, connection: ProbeConnection, signal?: AbortSignal): Promise<string | undefined> {
-  if (connection.context) return connection.context;
-  const result = await run({
-    kubectlPath: connection.kubectlPath,
-    args: [...(connection.kubeconfig ? [`--kubeconfig=${connection.kubeconfig}`] : []), 'config', 'current-context'],
-    timeoutMs: 10_000,
-    maxOutputBytes: 64 * 1024,
-    ...(signal ? { signal } : {}),
-  });
-  const name = result.stdout.trim();
-  return result.exitCode === 0 && name ? name : undefined;
+/** The context the probe would use, read as the probe reads it; a pinned one needs no kubectl. */
+async function currentContext(run: RunKubectl, options: RunOptions): Promise<string | undefined> {
+  if (options.connection.context) return options.connection.context;
+  const request = { ...options.connection, ...(options.env ? { env: options.env } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  return (await readKubeContext(run, request)).context;
 }
 
 /** Whether a context needs asking every time: glob patterns with `*` (default `*prod*`). */
@@ -105,7 +108,7 @@ export interface RunOptions {
 }
 
 export async function runProbeSession(options: RunOptions, ui: ProbeUi, run: RunKubectl): Promise<ProbeOutcome> {
-  const context = await currentContext(run, options.connection, options.signal);
+  const context = await currentContext(run, options);
   const shown = context ?? '(no current context)';
   if (!options.confirmed.has(shown) || alwaysAsks(shown, options.alwaysAsk)) {
     if (!(await ui.confirm(shown, options.target.name))) return { cancelledByUser: true, diagnostics: [], summary: [], transcript: '' };

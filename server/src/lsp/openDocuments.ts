@@ -2,7 +2,7 @@ import { TextDocuments } from 'vscode-languageserver/node';
 import type { FileModel } from '../analysis/workspace/fileModel';
 import type { Project } from '../analysis/engine/project';
 import { CLAMPED_TEXT_DOCUMENTS } from './clampedTextDocuments';
-import { DEFAULT_MAX_FILE_MB } from './settings';
+import { SETTING_DEFAULTS } from '../shared/settings';
 
 /**
  * The editor's open documents, fed into the project lazily: a burst of edits is parsed once, when a request or a
@@ -14,7 +14,7 @@ export class OpenDocuments {
   /** The text each open document had when last given to the project (versions may repeat or go back). */
   private readonly synced = new Map<string, string>();
   /** Documents larger than this get generic YAML features only (no egress analysis). */
-  maxBytes = DEFAULT_MAX_FILE_MB * 1024 * 1024;
+  maxBytes = SETTING_DEFAULTS.maxFileSizeMB * 1024 * 1024;
 
   constructor(private readonly project: Project) {}
 

@@ -23,6 +23,7 @@ import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
 import { ProjectSettings } from './projectSettings';
 import { maxFileBytes, optionsFromSettings } from './settings';
+import { SETTINGS_SECTION } from '../shared/settings';
 import { warmUp, warmUpInIdleTime } from './warmUp';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -72,7 +73,7 @@ export function startServer(): void {
   });
 
   const refreshSettings = async (pushed?: unknown): Promise<void> => {
-    const section: unknown = pullConfiguration ? await connection.workspace.getConfiguration('istioEgress') : pushed;
+    const section: unknown = pullConfiguration ? await connection.workspace.getConfiguration(SETTINGS_SECTION) : pushed;
     if (section !== undefined) {
       settings.setEditorOptions(optionsFromSettings(section));
       open.maxBytes = maxFileBytes(section);
@@ -98,13 +99,13 @@ export function startServer(): void {
       }
     });
     if (pullConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'istioEgress' }).catch(() => undefined);
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
       runNotification(connection, 'settings', () => refreshSettings());
     }
   });
   connection.onDidChangeConfiguration((params) => {
     const settings: unknown = params.settings;
-    const pushed = typeof settings === 'object' && settings !== null && 'istioEgress' in settings ? settings.istioEgress : undefined;
+    const pushed = typeof settings === 'object' && settings !== null && SETTINGS_SECTION in settings ? settings[SETTINGS_SECTION] : undefined;
     runNotification(connection, 'settings', () => refreshSettings(pushed));
   });
 

@@ -6,7 +6,7 @@
 import { fileDestinationRule, fileNamespace, fileTlsModeFor, locate, type ProbeFileModel } from './fileModel';
 import type { LiveServiceEntry } from './kubeObjects';
 import type { ProbePlan, ProbeStep } from './planTypes';
-import type { ProbeSettings } from './settings';
+import type { ProbeSettings } from '../shared/probeSettings';
 import type { Blame, FailureSignature, Verdict } from './verdictTypes';
 
 export interface StepResult {

@@ -2,7 +2,7 @@
 import { classifyExec, describeCurlExit, type ExecOutcome } from './evidence/execOutcome';
 import { envoyLocalReply, echoedRequestHeaders, parseHttpDump, sidecarSigns } from './evidence/httpResponse';
 import { parseTlsTrace, sameIp } from './evidence/tlsTrace';
-import type { KubectlResult } from './kubectlRunner';
+import type { KubectlResult } from '../shared/kubectlRunner';
 import type { ProbeStep } from './planTypes';
 import type { FailureSignature, StepEvidence, Verdict } from './verdictTypes';
 

@@ -22,7 +22,7 @@ import {
 import type { AppliedRule, LiveObjects, PlanError, PlannedTarget, ProbePlan, ProbeStep } from './planTypes';
 import { describePort, portKind } from './portKinds';
 import { validateSettings, validateTarget, type ProbeTarget } from './probeInput';
-import type { ProbeSettings } from './settings';
+import type { ProbeSettings } from '../shared/probeSettings';
 import { howToCreateSource, selectSourcePods, type PodQuery, type SourcePod } from './sourcePods';
 import { checkDnsLabel, checkDnsSubdomain, checkHostname, checkIp, describeValidationError, type ValidationError } from './validate';
 

@@ -2,7 +2,7 @@
 import { httpCurl, httpUrl, httpsUrl, tlsCurl } from './curlCommands';
 import type { LivePort } from './kubeObjects';
 import type { AppliedRule, EvidenceParser, PlannedTarget, StepKind } from './planTypes';
-import type { ProbeSettings } from './settings';
+import type { ProbeSettings } from '../shared/probeSettings';
 import { checkHostname } from './validate';
 
 export interface CurlChoice {

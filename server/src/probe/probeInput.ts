@@ -1,6 +1,6 @@
 /** What the user asks to probe, and its validation: every value refused here never reaches a command line. */
 import type { ProbeFileModel } from './fileModel';
-import type { ProbeSettings } from './settings';
+import type { ProbeSettings } from '../shared/probeSettings';
 import {
   checkContextName,
   checkDnsLabel,

@@ -21,14 +21,16 @@ import type { ProbeFileModel } from './fileModel';
 import { parseJson } from './json';
 import { judgeStep } from './judgeStep';
 import { globalFlags, readCommands, type ClusterConnection, type ReadCommand } from './kubectlCommands';
-import { fileExists, type KubectlResult, type RunKubectl } from './kubectlRunner';
-import { readKubeconfigContext, readPods, readService } from './kubeObjects';
+import { fileExists, type KubectlResult, type RunKubectl } from '../shared/kubectlRunner';
+import { kubeContextFromView } from './kubeContext';
+import { readPods, readService } from './kubeObjects';
 import { planProbe } from './plan';
 import type { ProbePlan, ProbeStep } from './planTypes';
 import { validateConnection, validateSettings, validateTarget, type ProbeTarget } from './probeInput';
 import { redactSecrets } from './redact';
 import { outcomeOf, type CommandRecord, type ProbeReport, type ReportErrorCode, type SourceReport } from './report';
-import { execTimeoutMs, probeSettings, readTimeoutMs, type ProbeSettings } from './settings';
+import { probeSettings, type ProbeSettings } from '../shared/probeSettings';
+import { execTimeoutMs, readTimeoutMs } from './timeLimits';
 import { commandLine } from './shellQuote';
 import { checkDnsLabel, describeValidationError } from './validate';
 import type { Verdict } from './verdictTypes';
@@ -52,12 +54,12 @@ export type ProbeEvent =
   | { readonly type: 'verdict'; readonly step: ProbeStep; readonly verdict: Verdict };
 
 export interface ProbeDeps {
-  /** Runs kubectl: `runKubectl` from kubectlRunner.ts, or a fake. */
+  /** Runs kubectl: `runKubectl` from shared/kubectlRunner.ts, or a fake. */
   readonly run: RunKubectl;
   readonly onEvent?: (event: ProbeEvent) => void;
   /** Clock for timings (default Date.now). */
   readonly now?: () => number;
-  /** Whether a kubeconfig file exists, asked only when kubectl found no context (default: `fileExists` of kubectlRunner.ts). */
+  /** Whether a kubeconfig file exists, asked only when kubectl found no context (default: `fileExists` of shared/kubectlRunner.ts). */
   readonly fileExists?: (file: string) => Promise<boolean>;
 }
 
@@ -211,7 +213,7 @@ async function resolveNamespace(session: Session, resolved: { namespace?: string
   const result = await runCommand(session, command.purpose, command.args, 'read');
   if (result.spawnError) throw new ProbeStop('kubectl-unavailable', result.spawnError);
   if (result.cancelled) throw new ProbeStop('cancelled', 'cancelled');
-  const found = result.exitCode === 0 ? readKubeconfigContext(parseJson(result.stdout)) : {};
+  const found = kubeContextFromView(result, session.options.context);
   if (result.exitCode !== 0) {
     const problem = kubeconfigProblem(result.stderr);
     // kubectl's namespace when it has no context at all; unknown when the kubeconfig is broken or the context missing.
@@ -220,7 +222,7 @@ async function resolveNamespace(session: Session, resolved: { namespace?: string
     if (problem && !(inCluster && given !== undefined && problem.kind === 'no-current-context')) throw new ClusterUnusable(await kubeconfigMessage(session, problem));
     if (given === undefined) throw new ProbeStop('cluster-error', `no usable kube context: ${redactSecrets(classifyKubectlError(result).message)}`);
   }
-  const context = session.options.context ?? found.context;
+  const context = found.context;
   if (found.server) session.cluster.server = found.server;
   if (context) session.cluster.context = context;
   const namespace = given ?? found.namespace ?? 'default';

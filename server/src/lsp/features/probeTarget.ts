@@ -4,7 +4,7 @@ import { placeResource } from '../../analysis/workspace/placed';
 import { probeFileModel } from '../../probe/fromProject';
 import type { ServerContext } from '../context';
 import { documentAtLine } from '../../analysis/workspace/fileModel';
-import { PROBE_TARGET_REQUEST, SERVICES_REQUEST, type ProbeTargetParams, type ProbeTargetResult, type ServiceSummary } from '../protocol';
+import { PROBE_TARGET_REQUEST, SERVICES_REQUEST, type ProbeTargetParams, type ProbeTargetResult, type ServiceSummary } from '../../shared/protocol';
 import { runSafe } from '../runner';
 
 /** Which Service the cursor means: a Service itself, or the one a DestinationRule or an Endpoints names. */

@@ -4,7 +4,7 @@
  * before curl ran.
  */
 import { connectionFailure, kubectlStderrLines } from '../clusterErrors';
-import type { KubectlResult } from '../kubectlRunner';
+import type { KubectlResult } from '../../shared/kubectlRunner';
 
 export type ClusterErrorReason = 'not-found' | 'unauthorized' | 'forbidden' | 'unreachable' | 'exec-failed' | 'other';
 

@@ -1,6 +1,6 @@
 /**
- * The server's own requests, shared with the client (which imports this file for the types and names only).
- * Plain data: the client runs the probe; the server says what the files define.
+ * The language server's own requests: their names, parameters and results, for the server that answers them and the
+ * client that sends them. Plain data: the client runs the probe; the server says what the files define.
  */
 import type { ProbeFileModel } from '../probe/fileModel';
 

@@ -1,4 +1,5 @@
 /** What the probe may be told by the user (VS Code settings, CLI flags), with the defaults both adapters share. */
+import { SETTING_DEFAULTS } from './settings';
 
 export interface ProbeSettings {
   /** Cluster DNS domain in `<svc>.<ns>.svc.<domain>`. */
@@ -21,30 +22,21 @@ export interface ProbeSettings {
   readonly outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
 }
 
+/** Those that are also settings default as the settings do, so the CLI's flags and an unset setting agree. */
 export const DEFAULT_PROBE_SETTINGS: ProbeSettings = {
-  clusterDomain: 'cluster.local',
-  httpPath: '/headers',
-  sourceSelectors: ['app=curl', 'app=sleep'],
-  noSidecarNamespace: 'without-istio',
-  curlMaxTimeSeconds: 10,
+  clusterDomain: SETTING_DEFAULTS.clusterDomain,
+  httpPath: SETTING_DEFAULTS['probe.httpPath'],
+  sourceSelectors: SETTING_DEFAULTS['probe.sourceSelectors'],
+  noSidecarNamespace: SETTING_DEFAULTS['probe.noSidecarNamespace'],
+  curlMaxTimeSeconds: SETTING_DEFAULTS['probe.timeoutSeconds'],
   requestTimeoutSeconds: 10,
   maxOutputBytes: 1024 * 1024,
-  istioVersion: '1.28',
-  outboundTrafficPolicy: 'ALLOW_ANY',
+  istioVersion: SETTING_DEFAULTS.istioVersion,
+  outboundTrafficPolicy: SETTING_DEFAULTS.outboundTrafficPolicy,
 };
 
 /** Fills unset settings with the defaults. */
 export function probeSettings(partial: Partial<ProbeSettings> = {}): ProbeSettings {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<ProbeSettings>;
   return { ...DEFAULT_PROBE_SETTINGS, ...defined };
-}
-
-/** Runner time limit for a `kubectl exec … curl`: curl's own limit plus room for the exec stream to set up. */
-export function execTimeoutMs(settings: ProbeSettings): number {
-  return (settings.curlMaxTimeSeconds + 20) * 1000;
-}
-
-/** Runner time limit for a read-only command: kubectl's request timeout plus room for start-up and auth plugins. */
-export function readTimeoutMs(settings: ProbeSettings): number {
-  return (settings.requestTimeoutSeconds + 10) * 1000;
 }

@@ -1,7 +1,7 @@
 /**
- * The only module of the probe that starts processes (or looks at the machine at all). kubectl is spawned without a
- * shell, with an argument array, in its own process group, so a timeout or an abort kills kubectl and everything it
- * started (auth plugins, a hung exec stream) at once.
+ * The only module that starts kubectl (or looks at the machine at all) for the probe, the CLI and the client's status
+ * bar. kubectl is spawned without a shell, with an argument array, in its own process group, so a timeout or an abort
+ * kills kubectl and everything it started (auth plugins, a hung exec stream) at once.
  */
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
