@@ -8,8 +8,7 @@ import { track } from './processes';
  * which the benchmark reads. It costs a few milliseconds of start-up and leaves stdout and stderr alone.
  */
 const MAXRSS_PRELOAD =
-  'data:text/javascript,' +
-  encodeURIComponent('import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,String(process.resourceUsage().maxRSS))}catch{}});');
+  'data:text/javascript,' + encodeURIComponent('import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,String(process.resourceUsage().maxRSS))}catch{}});');
 
 export interface CliRun {
   readonly wallMs: number;

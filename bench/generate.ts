@@ -31,12 +31,7 @@ export function generateFile(documents: number, seed = DEFAULT_SEED): GeneratedF
   if (documents < 6) throw new Error('a generated file needs at least 6 documents');
   const writer = new ManifestWriter(new Random(seed + documents));
   const middleStart = Math.floor(documents / 2) - 1;
-  const docs: Doc[] = [
-    ...writer.fill(middleStart),
-    ...writer.selectorlessGroup('middle'),
-    ...writer.fill(documents - middleStart - 6),
-    ...writer.externalNameGroup('end'),
-  ];
+  const docs: Doc[] = [...writer.fill(middleStart), ...writer.selectorlessGroup('middle'), ...writer.fill(documents - middleStart - 6), ...writer.externalNameGroup('end')];
   const { text, anchors } = render(docs, writer.rng);
   return { text, documents: docs.length, anchors, mistakes: { ...writer.mistakes } };
 }
@@ -89,7 +84,9 @@ function main(): void {
     console.log(`${path.relative(process.cwd(), file.path)}: ${file.documents} documents, ${(Buffer.byteLength(file.text) / 1e6).toFixed(2)} MB, mistakes ${JSON.stringify(file.mistakes)}`);
   }
   const ws = writeWorkspace(path.join(outDir, 'workspace'), 2000, 5);
-  console.log(`${path.relative(process.cwd(), path.join(outDir, 'workspace'))}: ${ws.files} files, ${ws.documents} documents, ${(ws.bytes / 1e6).toFixed(2)} MB, mistakes ${JSON.stringify(ws.mistakes)}`);
+  console.log(
+    `${path.relative(process.cwd(), path.join(outDir, 'workspace'))}: ${ws.files} files, ${ws.documents} documents, ${(ws.bytes / 1e6).toFixed(2)} MB, mistakes ${JSON.stringify(ws.mistakes)}`,
+  );
 }
 
 if (require.main === module) main();

@@ -101,10 +101,13 @@ class Locator {
 function packageOf(frame: CallFrame, source: string): string {
   if (META.has(frame.functionName) && frame.url === '') return frame.functionName;
   // Nested installs read as a chain (`yaml-language-server › yaml`): the copy of a library another one brings.
-  const chain = source.split('node_modules/').slice(1).map((part) => {
-    const segments = part.split('/');
-    return segments[0]?.startsWith('@') ? `${segments[0]}/${segments[1] ?? ''}` : (segments[0] ?? part);
-  });
+  const chain = source
+    .split('node_modules/')
+    .slice(1)
+    .map((part) => {
+      const segments = part.split('/');
+      return segments[0]?.startsWith('@') ? `${segments[0]}/${segments[1] ?? ''}` : (segments[0] ?? part);
+    });
   if (chain.length) return chain.join(' › ');
   const webpack = /^webpack:\/\/([^/]+)\//.exec(source);
   if (webpack?.[1]) return webpack[1];
@@ -195,9 +198,15 @@ export function summariseProfile(file: string, options: { top?: number; gapMs?: 
     const inclusiveSorted = [...inclusive.values()].filter(({ key }) => !META.has(key.label)).sort((a, b) => b.us - a.us);
     return {
       busyMs: busy / 1000,
-      selfTop: [...self.values()].sort((a, b) => b.us - a.us).slice(0, top).map(row),
+      selfTop: [...self.values()]
+        .sort((a, b) => b.us - a.us)
+        .slice(0, top)
+        .map(row),
       byPackage: [...packages.entries()].sort((a, b) => b[1] - a[1]).map(([pkg, us]) => row({ key: { label: pkg, pkg }, us })),
-      inclusiveOurs: inclusiveSorted.filter(({ key }) => key.pkg === OURS).slice(0, top).map(row),
+      inclusiveOurs: inclusiveSorted
+        .filter(({ key }) => key.pkg === OURS)
+        .slice(0, top)
+        .map(row),
       inclusiveLibraries: inclusiveSorted
         .filter(({ key }) => key.pkg !== OURS && !key.pkg.startsWith('(') && !key.pkg.startsWith('node'))
         .slice(0, top)

@@ -47,7 +47,10 @@ function breakdownText(b: Breakdown, markdown: boolean, title: (s: string) => st
 
 /** The profile summary: the whole recording, then each phase the benchmark's pauses separate. */
 export function profileText(p: ProfileSummary, phaseNames: readonly string[], markdown: boolean, root: string, options: { phases: boolean } = { phases: true }): string {
-  const h = (level: number) => (s: string): string => (markdown ? `\n${'#'.repeat(level)} ${s}\n` : `\n${s}\n${'-'.repeat(s.length)}`);
+  const h =
+    (level: number) =>
+    (s: string): string =>
+      markdown ? `\n${'#'.repeat(level)} ${s}\n` : `\n${s}\n${'-'.repeat(s.length)}`;
   const lines: string[] = [
     `${markdown ? '`' : ''}${path.relative(root, p.file)}${markdown ? '`' : ''}: ${formatMs(p.totalMs)} recorded, ${formatMs(p.idleMs)} idle, ${formatMs(p.busyMs)} busy.`,
   ];

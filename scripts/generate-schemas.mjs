@@ -27,18 +27,28 @@ const ISTIO_KINDS = ['DestinationRule', 'ServiceEntry'];
 // CRD openAPIV3Schema (OpenAPI v3 subset + Kubernetes extensions) -> JSON Schema draft-07
 
 const DRAFT7_FORMATS = new Set([
-  'date-time', 'date', 'time', 'email', 'idn-email', 'hostname', 'idn-hostname', 'ipv4', 'ipv6', 'uri',
-  'uri-reference', 'iri', 'iri-reference', 'uri-template', 'json-pointer', 'relative-json-pointer', 'regex',
+  'date-time',
+  'date',
+  'time',
+  'email',
+  'idn-email',
+  'hostname',
+  'idn-hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+  'uri-template',
+  'json-pointer',
+  'relative-json-pointer',
+  'regex',
 ]);
 // Converted below.
-const CONVERTED = new Set([
-  'type', 'nullable', 'enum', 'format', 'minimum', 'maximum', 'required', 'properties', 'additionalProperties',
-  'items', 'oneOf', 'anyOf', 'allOf', 'not',
-]);
+const CONVERTED = new Set(['type', 'nullable', 'enum', 'format', 'minimum', 'maximum', 'required', 'properties', 'additionalProperties', 'items', 'oneOf', 'anyOf', 'allOf', 'not']);
 // Dropped on purpose: upstream prose, and size/pattern limits (semantic checks are the project's own rules).
-const DROPPED = new Set([
-  'description', 'maxItems', 'minItems', 'maxLength', 'minLength', 'maxProperties', 'minProperties', 'pattern',
-]);
+const DROPPED = new Set(['description', 'maxItems', 'minItems', 'maxLength', 'minLength', 'maxProperties', 'minProperties', 'pattern']);
 
 /** @param {unknown} value */
 function isObject(value) {
@@ -134,7 +144,7 @@ function readJson(file) {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read ${path.relative(PROJECT_ROOT, file)}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read ${path.relative(PROJECT_ROOT, file)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 
@@ -148,7 +158,7 @@ function readIstioCrds(file) {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the CRD file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read the CRD file ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const crds = new Map();
   for (const doc of YAML.parseAllDocuments(text)) {
@@ -162,8 +172,10 @@ function readIstioCrds(file) {
   }
   const missing = ISTIO_KINDS.filter((kind) => !crds.has(kind));
   if (missing.length > 0) {
-    throw new Error(`${file} has no CustomResourceDefinition for ${missing.join(' or ')} (${ISTIO_GROUP}); `
-      + 'pass Istio\'s CRD file (istio/api kubernetes/customresourcedefinitions.gen.yaml, or crd-all.gen.yaml of a release)');
+    throw new Error(
+      `${file} has no CustomResourceDefinition for ${missing.join(' or ')} (${ISTIO_GROUP}); ` +
+        "pass Istio's CRD file (istio/api kubernetes/customresourcedefinitions.gen.yaml, or crd-all.gen.yaml of a release)",
+    );
   }
   return { crds, sha256: createHash('sha256').update(text).digest('hex') };
 }
@@ -231,7 +243,10 @@ function collectFields(schema, prefix, out) {
       collectFields(sub, p, out);
     }
   }
-  for (const [key, suffix] of [['items', '[]'], ['additionalProperties', '{}']]) {
+  for (const [key, suffix] of [
+    ['items', '[]'],
+    ['additionalProperties', '{}'],
+  ]) {
     const sub = schema[key];
     if (!isObject(sub)) continue;
     out.push([prefix + suffix, sub]);
@@ -294,9 +309,30 @@ function applyDescriptions(kind, schema, entries) {
 // Output order: keywords in a fixed reading order, property and definition names sorted.
 
 const KEYWORD_ORDER = [
-  '$schema', '$comment', '$ref', 'title', 'description', 'type', 'const', 'enum', 'enumDescriptions', 'format',
-  'minimum', 'maximum', 'required', 'properties', 'additionalProperties', 'items', 'anyOf', 'oneOf', 'allOf', 'not',
-  'if', 'then', 'else', 'definitions',
+  '$schema',
+  '$comment',
+  '$ref',
+  'title',
+  'description',
+  'type',
+  'const',
+  'enum',
+  'enumDescriptions',
+  'format',
+  'minimum',
+  'maximum',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'definitions',
 ];
 const SCHEMA_VALUED = new Set(['additionalProperties', 'items', 'not', 'if', 'then', 'else']);
 const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf']);
@@ -320,7 +356,11 @@ function ordered(schema) {
   for (const key of Object.keys(schema).sort((a, b) => keywordRank(a) - keywordRank(b) || byCodeUnit(a, b))) {
     const value = schema[key];
     if (SCHEMA_MAPS.has(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.keys(value).sort(byCodeUnit).map((name) => [name, ordered(value[name])]));
+      out[key] = Object.fromEntries(
+        Object.keys(value)
+          .sort(byCodeUnit)
+          .map((name) => [name, ordered(value[name])]),
+      );
     } else if (SCHEMA_VALUED.has(key)) {
       out[key] = ordered(value);
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
@@ -367,9 +407,7 @@ function generate(crdFile) {
   for (const kind of ISTIO_KINDS) {
     const crdSpec = crds.get(kind)?.spec;
     const versionList = isObject(crdSpec) && Array.isArray(crdSpec.versions) ? crdSpec.versions : [];
-    const served = versionList
-      .filter((v) => isObject(v) && v.served === true && typeof v.name === 'string')
-      .sort((a, b) => compareVersions(a.name, b.name));
+    const served = versionList.filter((v) => isObject(v) && v.served === true && typeof v.name === 'string').sort((a, b) => compareVersions(a.name, b.name));
     if (served.length === 0) throw new Error(`the ${kind} CRD serves no version`);
     /** @type {Map<string, { versions: string[], spec: Record<string, unknown>, required: string[] }>} */
     const groups = new Map();
@@ -419,9 +457,10 @@ function generate(crdFile) {
 
   const root = {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: 'Kubernetes Service and Endpoints, Istio DestinationRule and ServiceEntry; documents of other kinds are not '
-      + 'constrained. Generated by scripts/generate-schemas.mjs from schemas/src/*.json and Istio\'s CRDs '
-      + `(sha256 ${sha256}); do not edit.`,
+    $comment:
+      'Kubernetes Service and Endpoints, Istio DestinationRule and ServiceEntry; documents of other kinds are not ' +
+      "constrained. Generated by scripts/generate-schemas.mjs from schemas/src/*.json and Istio's CRDs " +
+      `(sha256 ${sha256}); do not edit.`,
     allOf: kinds.map((k) => ({
       if: {
         type: 'object',

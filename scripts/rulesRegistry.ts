@@ -23,8 +23,10 @@ function isRuleInfo(value: unknown): value is { code: string; scope?: unknown } 
 
 async function findRules(): Promise<Found[]> {
   const found: Found[] = [];
-  for (const file of readdirSync(RULES_DIR).filter((f) => f.endsWith('.ts') && !NOT_RULE_FILES.has(f)).sort()) {
-    const exports: Record<string, unknown> = await import(path.join(RULES_DIR, file));
+  for (const file of readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.ts') && !NOT_RULE_FILES.has(f))
+    .sort()) {
+    const exports = (await import(path.join(RULES_DIR, file))) as Record<string, unknown>;
     for (const [name, value] of Object.entries(exports)) {
       if (isRuleInfo(value)) found.push({ file: file.replace(/\.ts$/, ''), name, code: value.code, runs: value.scope === 'document' || value.scope === 'workspace' });
     }

@@ -79,23 +79,21 @@ export function registerProbeCommand(context: vscode.ExtensionContext, getClient
       diagnostics.clear();
       output.clear();
       output.show(true);
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Probing ${target.name}`, cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          return runProbeSession(
-            { target, connection, settings, alwaysAsk, confirmed, signal: abort.signal },
-            {
-              confirm: async (ctx, service) =>
-                (await vscode.window.showWarningMessage(`Probe Service ${service} in kube context "${ctx}"? This runs kubectl exec and curl in that cluster.`, { modal: true }, 'Probe')) === 'Probe',
-              progress: (message) => progress.report({ message }),
-              log: (text) => output.appendLine(text),
-            },
-            runKubectl,
-          );
-        },
-      );
+      const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Probing ${target.name}`, cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return runProbeSession(
+          { target, connection, settings, alwaysAsk, confirmed, signal: abort.signal },
+          {
+            confirm: async (ctx, service) =>
+              (await vscode.window.showWarningMessage(`Probe Service ${service} in kube context "${ctx}"? This runs kubectl exec and curl in that cluster.`, { modal: true }, 'Probe')) ===
+              'Probe',
+            progress: (message) => progress.report({ message }),
+            log: (text) => output.appendLine(text),
+          },
+          runKubectl,
+        );
+      });
       if (outcome.cancelledByUser) return;
       const byUri = new Map<string, vscode.Diagnostic[]>();
       for (const d of outcome.diagnostics) {
@@ -107,7 +105,12 @@ export function registerProbeCommand(context: vscode.ExtensionContext, getClient
       for (const [uri, list] of byUri) diagnostics.set(vscode.Uri.parse(uri), list);
       showSummary(`${target.namespace ?? outcome.report?.target.namespace ?? ''}/${target.name}`, outcome.summary, outcome.report?.driftHeadline);
       const exit = outcome.report?.exitCode;
-      const message = exit === 0 ? `Egress probe of ${target.name}: every probe passed.` : exit === 1 ? `Egress probe of ${target.name}: a probe failed — see the summary.` : `Egress probe of ${target.name} could not run — see the output.`;
+      const message =
+        exit === 0
+          ? `Egress probe of ${target.name}: every probe passed.`
+          : exit === 1
+            ? `Egress probe of ${target.name}: a probe failed — see the summary.`
+            : `Egress probe of ${target.name} could not run — see the output.`;
       if (exit === 0) void vscode.window.showInformationMessage(message);
       else void vscode.window.showWarningMessage(message);
     }),

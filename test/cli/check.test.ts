@@ -19,7 +19,7 @@ interface JsonFinding {
 }
 
 describe('istio-egress check (dist/cli.js as a process)', () => {
-  it('prints the examples\' findings as file:line:col severity code message and exits 1 on errors', async () => {
+  it("prints the examples' findings as file:line:col severity code message and exits 1 on errors", async () => {
     const result = await cli(['check', 'examples']);
     assert.equal(result.code, 1, result.stderr);
     const lines = result.stdout.trim().split('\n');
@@ -94,7 +94,10 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines.pop(), 'Checked 1 file, 1 document: 1 error, 1 warning.');
     assert.deepEqual([...new Set(lines.map((l) => l.split(':')[0]))], ['nested/deeper/e.yml'], 'only the walked file reports');
-    assert.ok(lines.some((l) => l.startsWith('nested/deeper/e.yml:7:9 error EGR110')), result.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith('nested/deeper/e.yml:7:9 error EGR110')),
+      result.stdout,
+    );
   });
 
   it('exits 2 on bad usage and on unreadable input', async () => {
@@ -117,7 +120,10 @@ describe('istio-egress check (dist/cli.js as a process)', () => {
     const result = await cli(['check', '--format', 'json', CORPUS_DOCS]);
     assert.equal(result.code, 0, result.stdout);
     const findings = JSON.parse(result.stdout) as JsonFinding[];
-    assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(
+      findings.filter((f) => f.severity === 'error'),
+      [],
+    );
     const seen = findings.map((f) => `${path.basename(f.file)} ${f.code} ${f.severity}`);
     // The seed's DR on the ExternalName host is dead on current Istio: a warning, never an error (RULES.md F1).
     assert.ok(seen.includes('egress-kubernetes-services-2-externalname-destinationrule.yaml EGR401 warning'), seen.join('\n'));
@@ -136,13 +142,19 @@ describe('istio-egress check on charts, overlays and piped streams', () => {
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     const templates = findings.filter((f) => f.code === 'EGR005').map((f) => path.basename(f.file));
     assert.deepEqual(templates, ['destinationrule.yaml', 'service.yaml', 'serviceentry.yaml']);
-    assert.deepEqual(findings.filter((f) => f.severity === 'error').map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`), ['service.yaml:24 EGR101']);
+    assert.deepEqual(
+      findings.filter((f) => f.severity === 'error').map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.code}`),
+      ['service.yaml:24 EGR101'],
+    );
   });
 
   it('checks a kustomize tree as built: namespaces, selector labels and patches, with one note per build', async () => {
     const result = await cli(['check', 'test/fixtures/EGR006']);
     assert.equal(result.code, 0, result.stderr);
-    const lines = result.stdout.trim().split('\n').filter((l) => !/ EGR003 /.test(l) && !l.startsWith('Checked '));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !/ EGR003 /.test(l) && !l.startsWith('Checked '));
     assert.deepEqual(
       lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
       [
@@ -163,7 +175,10 @@ describe('istio-egress check on charts, overlays and piped streams', () => {
     writeFileSync(path.join(dir, 'secrets.yaml'), Buffer.from([0x00, 0x9f, 0x92, 0x96, 0x00, 0x01, 0xff, 0x0a]));
     const result = await cli(['check', '.'], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
-    const lines = result.stdout.trim().split('\n').filter((l) => !/ EGR304 /.test(l));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !/ EGR304 /.test(l));
     assert.deepEqual(
       lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
       ['gateway.yaml:20:17 warning EGR412', 'secrets.yaml:1:1 info EGR007', lines.at(-1)?.split(' ').slice(0, 3).join(' ')],
@@ -173,7 +188,8 @@ describe('istio-egress check on charts, overlays and piped streams', () => {
   });
 
   it('names the document of each finding in a long piped stream', async () => {
-    const doc = (i: number): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: alias-${i}\n  namespace: ns-${i}\nspec:\n  type: ExternalName\n  externalName: https://host-${i}.example.com\n`;
+    const doc = (i: number): string =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: alias-${i}\n  namespace: ns-${i}\nspec:\n  type: ExternalName\n  externalName: https://host-${i}.example.com\n`;
     const input = Array.from({ length: 3000 }, (_, i) => doc(i)).join('---\n');
     const result = await cli(['check', '--format', 'json', '-'], { input });
     const findings = JSON.parse(result.stdout) as JsonFinding[];

@@ -82,8 +82,16 @@ describe('istio-egress check in CI: formats, thresholds, suppression, project fi
   it('writes GitHub annotations', async () => {
     const result = await cli(['check', '--format', 'github', 'team-a/wikipedia.yaml'], { cwd: dir });
     const lines = result.stdout.trim().split('\n');
-    assert.ok(lines.includes("::error file=team-a/wikipedia.yaml,line=14,col=20,endLine=14,endColumn=29,title=EGR110::EGR110 '127.0.0.1' is a loopback address, which the API server refuses for Endpoints."), lines.join('\n'));
-    assert.ok(lines.some((l) => l.startsWith('::warning file=team-a/wikipedia.yaml,line=25,') && l.includes('EGR403')), lines.join('\n'));
+    assert.ok(
+      lines.includes(
+        "::error file=team-a/wikipedia.yaml,line=14,col=20,endLine=14,endColumn=29,title=EGR110::EGR110 '127.0.0.1' is a loopback address, which the API server refuses for Endpoints.",
+      ),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('::warning file=team-a/wikipedia.yaml,line=25,') && l.includes('EGR403')),
+      lines.join('\n'),
+    );
     assert.ok(lines.some((l) => l.startsWith('::notice ') && l.includes('EGR405')));
   });
 
@@ -96,10 +104,7 @@ describe('istio-egress check in CI: formats, thresholds, suppression, project fi
   });
 
   it('reads .istio-egress.yaml upward from each file: disabled rules, severities, ignored paths, options', async () => {
-    writeFileSync(
-      path.join(dir, '.istio-egress.yaml'),
-      'disable: [EGR405]\nseverity:\n  EGR110: warning\nignore:\n  - "**/generated/**"\nistioVersion: "1.28"\n',
-    );
+    writeFileSync(path.join(dir, '.istio-egress.yaml'), 'disable: [EGR405]\nseverity:\n  EGR110: warning\nignore:\n  - "**/generated/**"\nistioVersion: "1.28"\n');
     const result = await cli(['check', '--format', 'json', '.'], { cwd: dir });
     const findings = JSON.parse(result.stdout) as { file: string; code: string; severity: string }[];
     assert.deepEqual(

@@ -60,14 +60,28 @@ interface JsonFinding {
 describe('istio-egress check --helm: charts checked as they render', () => {
   let helm: string;
   let home: string;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_DATA_HOME: path.join(home, 'data'), HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml') });
+  const env = (): NodeJS.ProcessEnv => ({
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    XDG_DATA_HOME: path.join(home, 'data'),
+    HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml'),
+  });
   const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(DIST, 'cli.js'), ...args], { cwd, env: env() });
 
   function chart(extra: Record<string, string> = {}): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-chart-'));
     const root = path.join(dir, 'payments-egress');
     mkdirSync(path.join(root, 'templates'), { recursive: true });
-    const files: Record<string, string> = { 'Chart.yaml': CHART, 'values.yaml': VALUES, 'templates/serviceentry.yaml': ENTRY, 'templates/destinationrule.yaml': RULE, 'templates/legacy.yaml': LEGACY, ...extra };
+    const files: Record<string, string> = {
+      'Chart.yaml': CHART,
+      'values.yaml': VALUES,
+      'templates/serviceentry.yaml': ENTRY,
+      'templates/destinationrule.yaml': RULE,
+      'templates/legacy.yaml': LEGACY,
+      ...extra,
+    };
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
     return dir;
   }
@@ -95,7 +109,11 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     assert.equal(error.file, path.join('payments-egress', 'templates', 'destinationrule.yaml'));
     assert.equal(error.range.start.line, 8, 'the `mode: ISTIO_MUTUAL` line of the template');
     assert.match(error.message, /api\.partner\.example.*helm template/);
-    assert.deepEqual(findings.filter((f) => f.code === 'EGR005'), [], 'rendered templates are checked, not noted');
+    assert.deepEqual(
+      findings.filter((f) => f.code === 'EGR005'),
+      [],
+      'rendered templates are checked, not noted',
+    );
     assert.ok(!findings.some((f) => f.file.endsWith('legacy.yaml')), 'a template the values switch off renders nothing');
   });
 

@@ -47,7 +47,7 @@ describe("README's CI workflow", () => {
     assert.match(build?.run ?? '', /^npm ci\b.*&& npm run build$/);
   });
 
-  it("runs each check command as written, with the built CLI", async () => {
+  it('runs each check command as written, with the built CLI', async () => {
     const commands = steps.flatMap((s) => (s.run?.startsWith('node .istio-egress/dist/cli.js check') ? [s.run] : []));
     assert.equal(commands.length, 2);
     const dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-ci-readme-'));
@@ -65,6 +65,9 @@ describe("README's CI workflow", () => {
       if (args.includes('github')) assert.match(result.stdout, /^::error file=manifests\/endpoints\.yaml,line=7,.*EGR110/m);
     }
     const sarif = JSON.parse(readFileSync(path.join(dir, 'egress.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
-    assert.deepEqual(sarif.runs[0]?.results.map((r) => r.ruleId).filter((id) => id === 'EGR110'), ['EGR110']);
+    assert.deepEqual(
+      sarif.runs[0]?.results.map((r) => r.ruleId).filter((id) => id === 'EGR110'),
+      ['EGR110'],
+    );
   });
 });

@@ -42,7 +42,12 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean) ?? [];
+  const only =
+    argv
+      .find((a) => a.startsWith('--only='))
+      ?.slice('--only='.length)
+      .split(',')
+      .filter(Boolean) ?? [];
   const startedAt = Number(process.env.E2E_STARTED_AT) || Date.now();
   return { inner: argv.includes('--inner'), only, startedAt };
 }
@@ -194,10 +199,13 @@ async function inner(options: Options): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const remaining = RUN_BUDGET_MS - (Date.now() - options.startedAt);
-  const watchdog = setTimeout(() => {
-    say(`the whole run exceeded ${seconds(RUN_BUDGET_MS)}: stopping`);
-    void cleanup().then(() => process.exit(report() || 1));
-  }, Math.max(remaining, 10_000));
+  const watchdog = setTimeout(
+    () => {
+      say(`the whole run exceeded ${seconds(RUN_BUDGET_MS)}: stopping`);
+      void cleanup().then(() => process.exit(report() || 1));
+    },
+    Math.max(remaining, 10_000),
+  );
 
   const servers: CodeServer[] = [];
   const consoleLog: string[] = [];
@@ -213,14 +221,26 @@ async function inner(options: Options): Promise<number> {
     const kubeEnv = kubectlEnv(seed.cluster, kubeconfig);
     say(`fake cluster at ${seed.cluster.url}, kubectl ${path.relative(PROJECT_ROOT, kubectl)}, context ${KUBE_CONTEXT} (${seconds(Date.now() - t)})`);
 
-    const trustedFolder = makeWorkspace(path.join(root, 'trusted', 'egress'), readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')), WORKSPACE_FILES);
+    const trustedFolder = makeWorkspace(
+      path.join(root, 'trusted', 'egress'),
+      readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')),
+      WORKSPACE_FILES,
+    );
     const untrustedFolder = makeWorkspace(path.join(root, 'untrusted', 'egress'), UNTRUSTED_EXAMPLES, {});
     const settings = commonSettings();
     const machine = machineSettings(kubectl, kubeconfig);
     const serverEnv = { KUBECACHEDIR: kubeEnv.KUBECACHEDIR ?? path.join(root, 'kube-cache') };
     t = Date.now();
     const [main, restricted] = await Promise.all([
-      startCodeServer({ name: 'main', root: path.join(root, 'code-server-main'), vsix: VSIX, settings: { ...settings, 'security.workspace.trust.enabled': false }, machineSettings: machine, env: serverEnv, pathPrefix: [KUBECTL_DIR] }),
+      startCodeServer({
+        name: 'main',
+        root: path.join(root, 'code-server-main'),
+        vsix: VSIX,
+        settings: { ...settings, 'security.workspace.trust.enabled': false },
+        machineSettings: machine,
+        env: serverEnv,
+        pathPrefix: [KUBECTL_DIR],
+      }),
       startCodeServer({
         name: 'untrusted',
         root: path.join(root, 'code-server-untrusted'),

@@ -134,14 +134,22 @@ export interface Scenario {
 }
 
 const ours = (rows: readonly ProblemRow[]): ProblemRow[] => rows.filter((r) => r.source === SOURCE);
-const codes = (rows: readonly ProblemRow[]): string[] => ours(rows).map((r) => r.code).sort();
+const codes = (rows: readonly ProblemRow[]): string[] =>
+  ours(rows)
+    .map((r) => r.code)
+    .sort();
 const labels = (rows: readonly SuggestRow[]): string[] => rows.map((r) => r.label);
 
 /** Waits until the Problems panel, filtered to `file`, shows exactly `expected` codes from our server, and stays so. */
 async function expectCodes(wb: Workbench, file: string, expected: readonly string[], timeoutMs = 20_000): Promise<ProblemRow[]> {
   const filter = `**/${file}`;
   const want = [...expected].sort().join(',');
-  const rows = await eventually(`Problems panel codes for ${file} (want [${want}])`, () => wb.problems(filter), (r) => codes(r).join(',') === want, timeoutMs);
+  const rows = await eventually(
+    `Problems panel codes for ${file} (want [${want}])`,
+    () => wb.problems(filter),
+    (r) => codes(r).join(',') === want,
+    timeoutMs,
+  );
   await sleep(1000);
   const again = await wb.problems(filter);
   assert.equal(codes(again).join(','), want, `Problems for ${file} changed after settling: ${JSON.stringify(again)}`);
@@ -166,7 +174,10 @@ export const SCENARIOS: readonly Scenario[] = [
       await wb.openFile('2-externalname-current.yaml');
       await wb.goTo(3, 1);
       // The breadcrumbs show our server's symbol for this document: it has analysed this file.
-      await wb.page.locator('.breadcrumbs-control .monaco-breadcrumb-item', { hasText: /Service my-httpbin\.egress-demo/ }).first().waitFor({ timeout: 20_000 });
+      await wb.page
+        .locator('.breadcrumbs-control .monaco-breadcrumb-item', { hasText: /Service my-httpbin\.egress-demo/ })
+        .first()
+        .waitFor({ timeout: 20_000 });
       const clean = await expectCodes(wb, '2-externalname-current.yaml', []);
       assert.deepEqual(ours(clean), []);
       // And the seed file's warning is still listed (same server, same moment).
@@ -237,7 +248,11 @@ export const SCENARIOS: readonly Scenario[] = [
       const SNIPPETS = snippetPrefixes();
       assert.ok(SNIPPETS.length >= 10, SNIPPETS.join(', '));
       const rows = await wb.suggest((r) => SNIPPETS.every((s) => labels(r).includes(s)));
-      for (const s of SNIPPETS) assert.ok(rows.find((r) => r.label === s && /Snippet/.test(r.ariaLabel)), `${s} listed as a snippet`);
+      for (const s of SNIPPETS)
+        assert.ok(
+          rows.find((r) => r.label === s && /Snippet/.test(r.ariaLabel)),
+          `${s} listed as a snippet`,
+        );
 
       await wb.page.keyboard.press('Escape');
       await wb.page.keyboard.type('selectorless');
@@ -248,16 +263,29 @@ export const SCENARIOS: readonly Scenario[] = [
       // the lines down): wait until it shows exactly the whole expansion, then check that it stays so.
       const expected = snippetExpansion('egress-selectorless');
       assert.match(expected, /^apiVersion: v1\nkind: Service\nmetadata:\n {2}name: my-external-db\n[\s\S]*kind: Endpoints\nmetadata:\n {2}name: my-external-db\n/);
-      const text = await eventually('the inserted snippet, whole', () => wb.editorText(), (t) => t === expected, 45_000);
+      const text = await eventually(
+        'the inserted snippet, whole',
+        () => wb.editorText(),
+        (t) => t === expected,
+        45_000,
+      );
       assert.doesNotMatch(text, /egress-selectorless|replace\.me/);
       await sleep(1000);
       assert.equal(await wb.editorText(), expected, 'the inserted manifest stays as inserted');
 
       const filter = '**/7-snippet.yaml';
-      const after = await eventually('no error for the snippet', () => wb.problems(filter), (r) => r.every((p) => p.severity !== 'error'));
+      const after = await eventually(
+        'no error for the snippet',
+        () => wb.problems(filter),
+        (r) => r.every((p) => p.severity !== 'error'),
+      );
       await sleep(1500);
       const settled = await wb.problems(filter);
-      assert.deepEqual(settled.filter((p) => p.severity === 'error'), [], 'no error diagnostics for the inserted manifest');
+      assert.deepEqual(
+        settled.filter((p) => p.severity === 'error'),
+        [],
+        'no error diagnostics for the inserted manifest',
+      );
       assert.ok(!codes(after).includes('EGR101'));
     },
   },
@@ -270,14 +298,24 @@ export const SCENARIOS: readonly Scenario[] = [
       await wb.openFile('4-common-mistakes.yaml');
       await expectCodes(wb, '4-common-mistakes.yaml', ['EGR101', 'EGR110', 'EGR402']);
       await wb.goTo(43, 13);
-      await eventually('line 43 before the quick fix', () => wb.editorLines(), (lines) => lines.get(43) === '      mode: ISTIO_MUTUAL', 10_000);
+      await eventually(
+        'line 43 before the quick fix',
+        () => wb.editorLines(),
+        (lines) => lines.get(43) === '      mode: ISTIO_MUTUAL',
+        10_000,
+      );
       const bulb = wb.activeEditor().locator('.lightBulbWidget');
       await bulb.waitFor({ timeout: 15_000 });
       await bulb.click();
       const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Use tls.mode DISABLE' });
       await fix.waitFor({ timeout: 10_000 });
       await fix.click();
-      await eventually('line 43 after the quick fix', () => wb.editorLines(), (lines) => lines.get(43) === '      mode: DISABLE', 10_000);
+      await eventually(
+        'line 43 after the quick fix',
+        () => wb.editorLines(),
+        (lines) => lines.get(43) === '      mode: DISABLE',
+        10_000,
+      );
       await expectCodes(wb, '4-common-mistakes.yaml', ['EGR101', 'EGR110']);
     },
   },
@@ -299,14 +337,28 @@ export const SCENARIOS: readonly Scenario[] = [
       await dialog.locator('.monaco-button', { hasText: /^Probe$/ }).click();
       await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
 
-      const toasts = await eventually('the probe result notification', () => wb.notifications(), (t) => t.some((n) => /Egress probe of my-httpbin/.test(n)), 60_000, 500);
-      assert.ok(toasts.some((n) => n.includes('Egress probe of my-httpbin: every probe passed.')), JSON.stringify(toasts));
+      const toasts = await eventually(
+        'the probe result notification',
+        () => wb.notifications(),
+        (t) => t.some((n) => /Egress probe of my-httpbin/.test(n)),
+        60_000,
+        500,
+      );
+      assert.ok(
+        toasts.some((n) => n.includes('Egress probe of my-httpbin: every probe passed.')),
+        JSON.stringify(toasts),
+      );
 
       // The summary view: a webview tab with one row per source pod.
       await wb.tab('Egress probe: default/my-httpbin').waitFor({ timeout: 20_000 });
       const table = wb.webview().locator('table');
       await table.waitFor({ timeout: 20_000 });
-      const tableRows = await eventually('summary rows', () => wb.webview().locator('tbody tr').allInnerTexts(), (r) => r.length >= 2, 10_000);
+      const tableRows = await eventually(
+        'summary rows',
+        () => wb.webview().locator('tbody tr').allInnerTexts(),
+        (r) => r.length >= 2,
+        10_000,
+      );
       const row = (pod: string): string => tableRows.find((r) => r.includes(pod)) ?? `(no row for ${pod}: ${JSON.stringify(tableRows)})`;
       assert.match(row(`${SIDECAR_POD.namespace}/${SIDECAR_POD.name}`), /yes[\s\S]*http:\/\/my-httpbin\.default\.svc\.cluster\.local\/headers[\s\S]*200[\s\S]*PASS:/);
       assert.match(row(`${PLAIN_POD.namespace}/${PLAIN_POD.name}`), /no[\s\S]*200[\s\S]*PASS:/);
@@ -319,7 +371,12 @@ export const SCENARIOS: readonly Scenario[] = [
       // a wrap anywhere (between words or after a '/' inside a path) does not matter.
       const compact = (text: string): string => text.replace(/\s+/g, '');
       const configured = compact(`$ ${kubectl} --kubeconfig=${kubeconfig} --context=${KUBE_CONTEXT}`);
-      const output = await eventually('output channel transcript', () => wb.output(), (o) => /Result: PASS/.test(o.text) && compact(o.text).includes(configured), 30_000);
+      const output = await eventually(
+        'output channel transcript',
+        () => wb.output(),
+        (o) => /Result: PASS/.test(o.text) && compact(o.text).includes(configured),
+        30_000,
+      );
       assert.match(output.channel, /Istio Egress Probe/);
       assert.match(output.text, new RegExp(`From ${SIDECAR_POD.namespace}/${SIDECAR_POD.name} \\(with sidecar`));
       assert.match(output.text, new RegExp(`From ${PLAIN_POD.namespace}/${PLAIN_POD.name} \\(without sidecar`));
@@ -351,14 +408,23 @@ export const SCENARIOS: readonly Scenario[] = [
       // The palette offers no Istio Egress command (at most VS Code's fuzzy "similar commands" of its own).
       const rows = await wb.paletteRows(PROBE_TITLE);
       assert.ok(rows.length > 0, 'the palette answered');
-      assert.deepEqual(rows.filter((r) => /Istio Egress|Probe egress/i.test(r)), [], `the probe command is not offered in Restricted Mode: ${JSON.stringify(rows)}`);
+      assert.deepEqual(
+        rows.filter((r) => /Istio Egress|Probe egress/i.test(r)),
+        [],
+        `the probe command is not offered in Restricted Mode: ${JSON.stringify(rows)}`,
+      );
       await wb.dismiss();
 
       await wb.openFile('1-externalname-seed.yaml');
       const lens = wb.activeEditor().locator('.codelens-decoration a', { hasText: 'Probe egress service' }).first();
       await lens.waitFor({ timeout: 20_000 });
       await lens.click();
-      const toasts = await eventually('the untrusted explanation', () => wb.notifications(), (t) => t.some((n) => /untrusted/.test(n)), 15_000);
+      const toasts = await eventually(
+        'the untrusted explanation',
+        () => wb.notifications(),
+        (t) => t.some((n) => /untrusted/.test(n)),
+        15_000,
+      );
       assert.ok(
         toasts.some((n) => n.includes('Istio Egress: probing runs kubectl against your cluster, so it is off in untrusted workspaces. Trust the workspace to use it.')),
         JSON.stringify(toasts),

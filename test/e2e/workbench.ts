@@ -116,7 +116,10 @@ export class Workbench {
     await input.waitFor();
     await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 5000 });
+    await this.page
+      .locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` })
+      .first()
+      .waitFor({ timeout: 5000 });
   }
 
   /**
@@ -273,7 +276,13 @@ export class Workbench {
 
   /** Runs a command by its palette title (exact row). */
   async runCommand(title: string): Promise<void> {
-    const rows = await eventually('command palette', () => this.paletteRows(title), (r) => r.some((row) => row.split('\n')[0] === title), 10_000, 500);
+    const rows = await eventually(
+      'command palette',
+      () => this.paletteRows(title),
+      (r) => r.some((row) => row.split('\n')[0] === title),
+      10_000,
+      500,
+    );
     const index = rows.findIndex((row) => row.split('\n')[0] === title);
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(index);
     await row.click();

@@ -21,7 +21,7 @@ import { PROJECT_ROOT } from '../support/paths';
 import { editorEnv, readmeSnippet } from './readme';
 import { parseToml, type TomlTable, type TomlValue } from './toml';
 
-const strings = (v: TomlValue | undefined): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
+const strings = (v: TomlValue | undefined): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : undefined);
 const table = (v: TomlValue | undefined): TomlTable | undefined => (typeof v === 'object' && !Array.isArray(v) ? v : undefined);
 
 /** The README's Helix `languages.toml`, clone path filled in: the server it defines and the YAML language that uses it. */

@@ -170,10 +170,21 @@ describe('fuzz: deep nesting', () => {
     const flow = (d: number): string => `deep: ${'['.repeat(d)}x${']'.repeat(d)}\n`;
     const failures: Failure[] = [];
     try {
-      for (const [name, text] of [['flow-500', flow(500)], ['seq-500', seq(500)], ['flow-1000', flow(1000)], ['flow-2000', flow(2000)], ['seq-2000', seq(2000)]] as const) {
+      for (const [name, text] of [
+        ['flow-500', flow(500)],
+        ['seq-500', seq(500)],
+        ['flow-1000', flow(1000)],
+        ['flow-2000', flow(2000)],
+        ['seq-2000', seq(2000)],
+      ] as const) {
         const uri = `file:///fuzz/deep/${name}.yaml`;
         await client.open(uri, text);
-        failures.push(...(await client.check(rng, [uri], { positions: 0, symbols: true, folding: true, codeActions: false }, [{ line: 0, character: 2 }, { line: 1, character: 3 }])));
+        failures.push(
+          ...(await client.check(rng, [uri], { positions: 0, symbols: true, folding: true, codeActions: false }, [
+            { line: 0, character: 2 },
+            { line: 1, character: 3 },
+          ])),
+        );
         if (failures.some((f) => f.kind === 'timeout' || f.kind === 'crash')) break;
       }
     } finally {
@@ -206,7 +217,14 @@ describe('fuzz: protocol misuse', () => {
     await client.request('textDocument/hover', uri, position, () => c.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), failures, CLEAN_ERRORS);
     await client.request('textDocument/documentSymbol', uri, undefined, () => c.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), failures, CLEAN_ERRORS);
     await client.request('textDocument/foldingRange', uri, undefined, () => c.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }), failures, CLEAN_ERRORS);
-    await client.request('textDocument/codeAction', uri, position, () => c.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } }), failures, CLEAN_ERRORS);
+    await client.request(
+      'textDocument/codeAction',
+      uri,
+      position,
+      () => c.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [] } }),
+      failures,
+      CLEAN_ERRORS,
+    );
   }
 
   async function assertClean(failures: Failure[]): Promise<void> {
@@ -219,7 +237,11 @@ describe('fuzz: protocol misuse', () => {
 
   it('answers requests for documents that were never opened', async () => {
     const failures: Failure[] = [];
-    for (const position of [{ line: 0, character: 0 }, { line: 10, character: 4 }]) await requestAll('file:///fuzz/misuse/never-opened.yaml', position, failures);
+    for (const position of [
+      { line: 0, character: 0 },
+      { line: 10, character: 4 },
+    ])
+      await requestAll('file:///fuzz/misuse/never-opened.yaml', position, failures);
     await requestAll('untitled:Untitled-1', { line: 0, character: 0 }, failures);
     await assertClean(failures);
   });
@@ -246,7 +268,12 @@ describe('fuzz: protocol misuse', () => {
     const uri = 'file:///fuzz/misuse/negative.yaml';
     await client.open(uri, sample);
     const failures: Failure[] = [];
-    for (const position of [{ line: -1, character: -1 }, { line: 0, character: -5 }, { line: -100, character: 3 }, { line: 2, character: -1 }]) {
+    for (const position of [
+      { line: -1, character: -1 },
+      { line: 0, character: -5 },
+      { line: -100, character: 3 },
+      { line: 2, character: -1 },
+    ]) {
       await requestAll(uri, position, failures);
     }
     const range = { start: { line: -3, character: -3 }, end: { line: -1, character: 0 } };
@@ -283,7 +310,9 @@ describe('fuzz: protocol misuse', () => {
       if (i % 2) await client.change(uri, 1, (d) => edits.next(d));
       source.cancel();
       for (const [k, request] of requests.entries()) {
-        await client.request(`textDocument/${['completion', 'hover', 'documentSymbol', 'foldingRange', 'codeAction'][k] ?? '?'}`, uri, position, () => request, failures, [LSPErrorCodes.RequestCancelled]);
+        await client.request(`textDocument/${['completion', 'hover', 'documentSymbol', 'foldingRange', 'codeAction'][k] ?? '?'}`, uri, position, () => request, failures, [
+          LSPErrorCodes.RequestCancelled,
+        ]);
       }
       for (const request of requests) {
         await request.then(
@@ -337,7 +366,10 @@ describe('fuzz: protocol misuse', () => {
   it('ignores changes to a document that was never opened', async () => {
     const uri = 'file:///fuzz/misuse/not-open.yaml';
     const c = client.lsp.connection;
-    await c.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'kind: Service\n' }] });
+    await c.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'kind: Service\n' }],
+    });
     await c.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ text: sample }] });
     const failures: Failure[] = [];
     await requestAll(uri, { line: 0, character: 1 }, failures);

@@ -190,7 +190,26 @@ const UNICODE = [
 
 const BROKEN_UNICODE = ['\uFFFD', '\uD800', '\uDC00', '\uDBFF\uDBFF', '\uDFFF\uD800', '\u0000', '\uFEFF', '\uFFFE', '\uFFFF', '\u0001\u0002\u001B[31m'];
 
-const TAGS = ['!!binary ', '!custom ', '!Ref ', '!!python/object:os.system ', '!<tag:example.com,2000:x> ', '!!int ', '!!str ', '!!map ', '!!seq ', '!!set ', '!!omap ', '!!timestamp ', '!!float ', '!!bool ', '!!null ', '! ', '!e!x ', '!!merge '];
+const TAGS = [
+  '!!binary ',
+  '!custom ',
+  '!Ref ',
+  '!!python/object:os.system ',
+  '!<tag:example.com,2000:x> ',
+  '!!int ',
+  '!!str ',
+  '!!map ',
+  '!!seq ',
+  '!!set ',
+  '!!omap ',
+  '!!timestamp ',
+  '!!float ',
+  '!!bool ',
+  '!!null ',
+  '! ',
+  '!e!x ',
+  '!!merge ',
+];
 
 const STRUCTURAL = [
   '---\n',
@@ -278,19 +297,25 @@ export function deepBlock(rng: Random, opts: GenOptions): string {
   const d = depth(rng, opts);
   return rng.weighted<() => string>([
     [3, () => `deep:\n${'- '.repeat(d)}x\n`],
-    [2, () => {
-      // Mappings at one space per level: d*d/2 characters, so capped by the long-line budget.
-      const levels = Math.min(d, Math.floor(Math.sqrt(2 * opts.longBytes)));
-      let out = '';
-      for (let i = 0; i < levels; i++) out += `${' '.repeat(i)}a${i}:\n`;
-      return `${out}${' '.repeat(levels)}x\n`;
-    }],
-    [1, () => {
-      const levels = Math.min(d, Math.floor(Math.sqrt(2 * opts.longBytes)));
-      let out = 'deep:\n';
-      for (let i = 0; i < levels; i++) out += `${' '.repeat(i)}- \n`;
-      return out;
-    }],
+    [
+      2,
+      () => {
+        // Mappings at one space per level: d*d/2 characters, so capped by the long-line budget.
+        const levels = Math.min(d, Math.floor(Math.sqrt(2 * opts.longBytes)));
+        let out = '';
+        for (let i = 0; i < levels; i++) out += `${' '.repeat(i)}a${i}:\n`;
+        return `${out}${' '.repeat(levels)}x\n`;
+      },
+    ],
+    [
+      1,
+      () => {
+        const levels = Math.min(d, Math.floor(Math.sqrt(2 * opts.longBytes)));
+        let out = 'deep:\n';
+        for (let i = 0; i < levels; i++) out += `${' '.repeat(i)}- \n`;
+        return out;
+      },
+    ],
   ])();
 }
 
@@ -439,8 +464,7 @@ export const MUTATORS: readonly Mutator[] = [
   {
     name: 'wrong-indentation',
     weight: 6,
-    apply: (rng, t) =>
-      mapSomeLines(rng, t, 0.1, (l) => (rng.chance(0.5) ? ' '.repeat(rng.between(1, 3)) + l : l.replace(/^ {1,3}/, ''))),
+    apply: (rng, t) => mapSomeLines(rng, t, 0.1, (l) => (rng.chance(0.5) ? ' '.repeat(rng.between(1, 3)) + l : l.replace(/^ {1,3}/, ''))),
   },
   { name: 'tabs', weight: 4, apply: (rng, t) => mapSomeLines(rng, t, 0.3, (l) => l.replace(/^( +)/, (s) => '\t'.repeat(Math.max(1, s.length >> 1))).replace(/: /, ':\t')) },
   {
@@ -485,7 +509,9 @@ export const MUTATORS: readonly Mutator[] = [
     name: 'anchors-aliases',
     weight: 4,
     apply: (rng, t) => {
-      let out = replaceValues(rng, t, /^(name|host|port|number|mode|namespace|spec|metadata|ports|hosts|tls)$/, () => rng.pick(['&a x', '*a', '*b', '&b [1]', '&a {k: v}', '*undefined', '&x &y z', '&a *a']));
+      let out = replaceValues(rng, t, /^(name|host|port|number|mode|namespace|spec|metadata|ports|hosts|tls)$/, () =>
+        rng.pick(['&a x', '*a', '*b', '&b [1]', '&a {k: v}', '*undefined', '&x &y z', '&a *a']),
+      );
       if (rng.chance(0.3)) out = `${out}${out.endsWith('\n') ? '' : '\n'}<<: *a\n`;
       if (rng.chance(0.3)) out = `${out}${out.endsWith('\n') ? '' : '\n'}*a : key-alias\n`;
       if (rng.chance(0.2)) out = `${out}${out.endsWith('\n') ? '' : '\n'}r: &r [*r]\n`;
@@ -502,7 +528,11 @@ export const MUTATORS: readonly Mutator[] = [
   },
   { name: 'many-separators', weight: 2, apply: (rng, t) => insertAt(t, randomLineStart(rng, t), manySeparators(rng)) },
   { name: 'end-markers', weight: 3, apply: (rng, t) => mapSomeLines(rng, t, 0.1, (l) => rng.pick(['...\n', '---\n', '... x\n', '---x\n', '--- \n']) + l) },
-  { name: 'directives', weight: 3, apply: (rng, t) => rng.pick(['%YAML 1.1\n---\n', '%YAML 1.1\n', '%YAML 1.2\n%YAML 1.2\n---\n', '%TAG ! tag:x.com,2000:\n---\n', '%FOO\n---\n', '%YAML 1.3\n---\n']) + t },
+  {
+    name: 'directives',
+    weight: 3,
+    apply: (rng, t) => rng.pick(['%YAML 1.1\n---\n', '%YAML 1.1\n', '%YAML 1.2\n%YAML 1.2\n---\n', '%TAG ! tag:x.com,2000:\n---\n', '%FOO\n---\n', '%YAML 1.3\n---\n']) + t,
+  },
   { name: 'random-bytes', weight: 3, apply: (rng, t) => insertAt(t, rng.int(t.length + 1), randomCodeUnits(rng, rng.between(1, 60))) },
   { name: 'splice', weight: 4, apply: (rng, t, corpus) => insertAt(t, randomLineStart(rng, t), sliceOf(rng, corpus)) },
   {
@@ -519,19 +549,23 @@ export const MUTATORS: readonly Mutator[] = [
       return lines.join('');
     },
   },
-  { name: 'unbalanced', weight: 3, apply: (rng, t) => insertAt(t, rng.int(t.length + 1), rng.pick(['"', "'", '[', '{', ']', '}', '`', '|', '>', '&', '*', '!', '%', '@', '? ', ': ', '- '])) },
+  {
+    name: 'unbalanced',
+    weight: 3,
+    apply: (rng, t) => insertAt(t, rng.int(t.length + 1), rng.pick(['"', "'", '[', '{', ']', '}', '`', '|', '>', '&', '*', '!', '%', '@', '? ', ': ', '- '])),
+  },
   {
     name: 'type-confusion',
     weight: 5,
-    apply: (rng, t) =>
-      replaceValues(rng, t, /./, () => rng.pick(['[1, 2]', '{}', '[]', 'null', '~', 'true', '123', '"str"', '{a: [b]}', '- x', '|\n  text', '!!binary AAAA', ''])),
+    apply: (rng, t) => replaceValues(rng, t, /./, () => rng.pick(['[1, 2]', '{}', '[]', 'null', '~', 'true', '123', '"str"', '{a: [b]}', '- x', '|\n  text', '!!binary AAAA', ''])),
   },
   { name: 'kind-swap', weight: 4, apply: (rng, t) => replaceValues(rng, t, /^kind$/, () => rng.pick(KINDS)) },
   { name: 'api-swap', weight: 2, apply: (rng, t) => replaceValues(rng, t, /^apiVersion$/, () => rng.pick(API_VERSIONS)) },
   {
     name: 'block-scalar',
     weight: 2,
-    apply: (rng, t) => replaceValues(rng, t, /./, () => `${rng.pick(['|', '>', '|-', '>+', '|2', '|9-', '|0'])}\n${rng.pick(['  text\n', ' a\n  b\n', '\ttab\n', '\n\n  late\n'])}`.replace(/\n$/, '')),
+    apply: (rng, t) =>
+      replaceValues(rng, t, /./, () => `${rng.pick(['|', '>', '|-', '>+', '|2', '|9-', '|0'])}\n${rng.pick(['  text\n', ' a\n  b\n', '\ttab\n', '\n\n  late\n'])}`.replace(/\n$/, '')),
   },
   { name: 'complex-keys', weight: 2, apply: (rng, t) => insertAt(t, randomLineStart(rng, t), rng.pick(['? [a, b]\n: v\n', '? |\n  block key\n: v\n', '[a]: b\n', '{a: b}: c\n', '? \n'])) },
 ];
@@ -561,21 +595,30 @@ export interface GeneratedDocument {
 
 export function generateDocument(rng: Random, corpus: readonly CorpusFile[], opts: GenOptions = DEFAULT_GEN): GeneratedDocument {
   const base = rng.weighted<() => GeneratedDocument>([
-    [60, () => {
-      const f = rng.pick(corpus);
-      return { text: f.text, recipe: f.name };
-    }],
-    [20, () => {
-      const picked = Array.from({ length: rng.between(2, 4) }, () => rng.pick(corpus));
-      return { text: picked.map((f) => f.text.replace(/\n?$/, '\n')).join(rng.pick(['---\n', '...\n---\n', '---\r\n'])), recipe: picked.map((f) => f.name).join(' + ') };
-    }],
+    [
+      60,
+      () => {
+        const f = rng.pick(corpus);
+        return { text: f.text, recipe: f.name };
+      },
+    ],
+    [
+      20,
+      () => {
+        const picked = Array.from({ length: rng.between(2, 4) }, () => rng.pick(corpus));
+        return { text: picked.map((f) => f.text.replace(/\n?$/, '\n')).join(rng.pick(['---\n', '...\n---\n', '---\r\n'])), recipe: picked.map((f) => f.name).join(' + ') };
+      },
+    ],
     [4, () => ({ text: '', recipe: 'empty' })],
     [4, () => ({ text: Array.from({ length: rng.between(1, 30) }, () => fragment(rng, corpus, opts)).join(''), recipe: 'fragments' })],
-    [opts.bigChance * 100, () => {
-      const f = rng.pick(corpus);
-      const payload = bigFragment(rng, opts);
-      return { text: insertAt(f.text, randomLineStart(rng, f.text), payload), recipe: `${f.name} + big payload` };
-    }],
+    [
+      opts.bigChance * 100,
+      () => {
+        const f = rng.pick(corpus);
+        const payload = bigFragment(rng, opts);
+        return { text: insertAt(f.text, randomLineStart(rng, f.text), payload), recipe: `${f.name} + big payload` };
+      },
+    ],
   ])();
   const count = rng.weighted([
     [3, 0],
@@ -638,11 +681,15 @@ export class EditGenerator {
       }
       case 'delete': {
         const start = rng.chance(0.5) ? Math.max(0, this.cursor - rng.between(1, 3)) : rng.int(length + 1);
-        const end = Math.min(length, start + rng.weighted([
-          [6, rng.between(0, 3)],
-          [3, rng.between(4, 80)],
-          [1, rng.int(length + 1)],
-        ] as const));
+        const end = Math.min(
+          length,
+          start +
+            rng.weighted([
+              [6, rng.between(0, 3)],
+              [3, rng.between(4, 80)],
+              [1, rng.int(length + 1)],
+            ] as const),
+        );
         this.cursor = start;
         return { kind: 'incremental', range: { start: at(start), end: at(end) }, text: '' };
       }
@@ -682,24 +729,33 @@ export class EditGenerator {
           // Past the end of the document.
           [3, () => ({ start: position(lines + rng.int(5), rng.int(50)), end: position(lines + rng.int(10), rng.int(50)) })],
           // Past the end of a line.
-          [3, () => {
-            const line = rng.int(lines);
-            return { start: position(line, rng.between(50, 5000)), end: position(line + rng.int(2), rng.between(50, 5000)) };
-          }],
+          [
+            3,
+            () => {
+              const line = rng.int(lines);
+              return { start: position(line, rng.between(50, 5000)), end: position(line + rng.int(2), rng.between(50, 5000)) };
+            },
+          ],
           // Reversed (end before start).
-          [2, () => {
-            const a = rng.int(length + 1);
-            const b = rng.int(length + 1);
-            return { start: at(Math.max(a, b)), end: at(Math.min(a, b)) };
-          }],
+          [
+            2,
+            () => {
+              const a = rng.int(length + 1);
+              const b = rng.int(length + 1);
+              return { start: at(Math.max(a, b)), end: at(Math.min(a, b)) };
+            },
+          ],
           // Zero-length at the very end.
           [2, () => ({ start: at(length), end: at(length) })],
           // Inside a CRLF pair or a surrogate pair, if any (a position the protocol does not define).
-          [1, () => {
-            const i = text.search(/\r\n|[\uD800-\uDBFF][\uDC00-\uDFFF]/);
-            const p = i >= 0 ? at(i + 1) : at(rng.int(length + 1));
-            return { start: p, end: p };
-          }],
+          [
+            1,
+            () => {
+              const i = text.search(/\r\n|[\uD800-\uDBFF][\uDC00-\uDFFF]/);
+              const p = i >= 0 ? at(i + 1) : at(rng.int(length + 1));
+              return { start: p, end: p };
+            },
+          ],
         ])();
         return { kind: 'incremental', range: weird, text: rng.chance(0.5) ? '' : fragment(rng, this.corpus, this.opts) };
       }

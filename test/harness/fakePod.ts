@@ -93,7 +93,7 @@ export function loadCurlOptions(): Promise<CurlOptionTable> {
     for (const line of r.stdout.split('\n')) {
       const m = /^\s+(?:-(\S), )?--([a-z0-9.-]+)(?: ([<[]))?/.exec(line);
       if (!m) continue;
-      const info: CurlOptionInfo = { long: m[2]!, takesArg: m[3] !== undefined };
+      const info: CurlOptionInfo = { long: m[2], takesArg: m[3] !== undefined };
       long.set(info.long, info);
       if (m[1]) short.set(m[1], info);
     }
@@ -113,8 +113,19 @@ let straceWorks: Promise<boolean> | undefined;
 export function canDenySockets(): Promise<boolean> {
   straceWorks ??= collect(
     STRACE,
-    ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=socket', '-e', 'inject=socket:error=EACCES', process.execPath, '-e',
-      "const s=require('net').createServer();s.on('error',e=>{console.log(e.code);process.exit(0)});s.listen(0,'127.0.0.1',()=>{console.log('LISTENING');s.close()})"],
+    [
+      '-f',
+      '-qq',
+      '-o',
+      '/dev/null',
+      '-e',
+      'trace=socket',
+      '-e',
+      'inject=socket:error=EACCES',
+      process.execPath,
+      '-e',
+      "const s=require('net').createServer();s.on('error',e=>{console.log(e.code);process.exit(0)});s.listen(0,'127.0.0.1',()=>{console.log('LISTENING');s.close()})",
+    ],
     { PATH: '/usr/bin:/bin' },
   ).then(
     (r) => r.code === 0 && r.stdout.trim() === 'EACCES',
@@ -125,8 +136,23 @@ export function canDenySockets(): Promise<boolean> {
 
 /** Options the fake pod refuses: they could reach the network around the connect-to mapping. */
 const REFUSED = new Set([
-  'proxy', 'preproxy', 'socks4', 'socks4a', 'socks5', 'socks5-hostname', 'proxy1.0', 'config', 'next', 'doh-url',
-  'dns-servers', 'dns-interface', 'dns-ipv4-addr', 'dns-ipv6-addr', 'unix-socket', 'abstract-unix-socket', 'ftp-port',
+  'proxy',
+  'preproxy',
+  'socks4',
+  'socks4a',
+  'socks5',
+  'socks5-hostname',
+  'proxy1.0',
+  'config',
+  'next',
+  'doh-url',
+  'dns-servers',
+  'dns-interface',
+  'dns-ipv4-addr',
+  'dns-ipv6-addr',
+  'unix-socket',
+  'abstract-unix-socket',
+  'ftp-port',
 ]);
 /** Options naming files curl writes: only relative paths or /dev/null & co. */
 const WRITES_FILE = new Set(['output', 'dump-header', 'cookie-jar', 'trace', 'trace-ascii', 'stderr', 'libcurl', 'etag-save', 'alt-svc', 'hsts', 'output-dir']);
@@ -149,7 +175,19 @@ export interface ParsedCurl {
 
 /** Splits curl's argv (without the leading `curl`) the way curl does. */
 export function parseCurlArgs(args: readonly string[], table: CurlOptionTable): ParsedCurl {
-  const p: ParsedCurl = { urls: [], resolves: [], connectTos: [], refused: [], badOutputs: [], silent: false, showError: false, verbose: false, globOff: false, writeOut: undefined, unknown: [] };
+  const p: ParsedCurl = {
+    urls: [],
+    resolves: [],
+    connectTos: [],
+    refused: [],
+    badOutputs: [],
+    silent: false,
+    showError: false,
+    verbose: false,
+    globOff: false,
+    writeOut: undefined,
+    unknown: [],
+  };
   const apply = (info: CurlOptionInfo, negated: boolean, value: string | undefined): void => {
     const name = info.long;
     if (REFUSED.has(name)) p.refused.push(`--${name}`);
@@ -182,13 +220,13 @@ export function parseCurlArgs(args: readonly string[], table: CurlOptionTable): 
     }
   };
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i];
     if (a === '--') {
       p.urls.push(...args.slice(i + 1));
       break;
     }
     if (a.startsWith('--') && a.length > 2) {
-      let name = a.slice(2);
+      const name = a.slice(2);
       let info = table.long.get(name);
       let negated = false;
       if (!info && name.startsWith('no-')) {
@@ -196,7 +234,6 @@ export function parseCurlArgs(args: readonly string[], table: CurlOptionTable): 
         if (base && !base.takesArg) {
           info = base;
           negated = true;
-          name = base.long;
         }
       }
       if (!info) {
@@ -206,9 +243,9 @@ export function parseCurlArgs(args: readonly string[], table: CurlOptionTable): 
       apply(info, negated, info.takesArg ? args[++i] : undefined);
     } else if (a.startsWith('-') && a.length > 1) {
       for (let j = 1; j < a.length; j++) {
-        const info = table.short.get(a[j]!);
+        const info = table.short.get(a[j]);
         if (!info) {
-          p.unknown.push(`-${a[j]!}`);
+          p.unknown.push(`-${a[j]}`);
           continue;
         }
         if (info.takesArg) {
@@ -226,8 +263,29 @@ export function parseCurlArgs(args: readonly string[], table: CurlOptionTable): 
 }
 
 const DEFAULT_PORTS: Record<string, number> = {
-  http: 80, https: 443, ftp: 21, ftps: 990, dict: 2628, ldap: 389, ldaps: 636, imap: 143, imaps: 993, pop3: 110, pop3s: 995,
-  smtp: 25, smtps: 465, gopher: 70, gophers: 70, telnet: 23, tftp: 69, mqtt: 1883, rtsp: 554, scp: 22, sftp: 22, smb: 445, smbs: 445,
+  http: 80,
+  https: 443,
+  ftp: 21,
+  ftps: 990,
+  dict: 2628,
+  ldap: 389,
+  ldaps: 636,
+  imap: 143,
+  imaps: 993,
+  pop3: 110,
+  pop3s: 995,
+  smtp: 25,
+  smtps: 465,
+  gopher: 70,
+  gophers: 70,
+  telnet: 23,
+  tftp: 69,
+  mqtt: 1883,
+  rtsp: 554,
+  scp: 22,
+  sftp: 22,
+  smb: 445,
+  smbs: 445,
 };
 
 export interface UrlTarget {
@@ -244,11 +302,11 @@ export function urlTarget(raw: string, globOff: boolean): UrlTarget | undefined 
   let text = raw;
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   let scheme: string;
-  if (schemeMatch) scheme = schemeMatch[1]!.toLowerCase();
+  if (schemeMatch) scheme = schemeMatch[1].toLowerCase();
   else {
     // curl guesses the scheme from the host name's first label, like `ftp.example.com`.
     const guess = /^(ftp|dict|ldap|imap|smtp|pop3)\./i.exec(text);
-    scheme = guess ? guess[1]!.toLowerCase() : 'http';
+    scheme = guess ? guess[1].toLowerCase() : 'http';
     text = `${scheme}://${text}`;
   }
   if (scheme === 'file') return undefined;
@@ -300,16 +358,16 @@ export function resolveDestination(host: string, port: number, parsed: Pick<Pars
   for (const spec of parsed.connectTos) {
     const m = /^([^:]*):(\d*):([^:]*):(\d*)$/.exec(spec);
     if (!m) continue;
-    if ((m[1] === '' || m[1]!.toLowerCase() === host) && (m[2] === '' || Number(m[2]) === port)) {
-      name = m[3] === '' ? host : m[3]!.toLowerCase();
+    if ((m[1] === '' || m[1].toLowerCase() === host) && (m[2] === '' || Number(m[2]) === port)) {
+      name = m[3] === '' ? host : m[3].toLowerCase();
       connectPort = m[4] === '' ? port : Number(m[4]);
       break;
     }
   }
   for (const spec of parsed.resolves) {
     const m = /^\+?([^:]+):(\d+):(.+)$/.exec(spec);
-    if (!m || m[1]!.toLowerCase() !== name || Number(m[2]) !== connectPort) continue;
-    for (const addr of m[3]!.split(',')) {
+    if (!m || m[1].toLowerCase() !== name || Number(m[2]) !== connectPort) continue;
+    for (const addr of m[3].split(',')) {
       const ip = addr.replace(/^\[|\]$/g, '');
       const target = ctx.routes[`${ip}:${connectPort}`];
       if (target) return { kind: 'mapped', host, port, name, target };
@@ -337,7 +395,16 @@ export type CurlPlan =
    * that is impossible: emulate the failure, or (`uncertain`: this parser could
    * not read a URL) run `fallbackArgs`, which carry the loopback catch-all.
    */
-  | { readonly kind: 'unresolvable'; readonly args: string[]; readonly fallbackArgs: string[]; readonly uncertain: boolean; readonly host: string; readonly url: string; readonly parsed: ParsedCurl; readonly destinations: Destination[] }
+  | {
+      readonly kind: 'unresolvable';
+      readonly args: string[];
+      readonly fallbackArgs: string[];
+      readonly uncertain: boolean;
+      readonly host: string;
+      readonly url: string;
+      readonly parsed: ParsedCurl;
+      readonly destinations: Destination[];
+    }
   /** Do not run curl: print `message` to stderr, exit `exitCode`. */
   | { readonly kind: 'refuse'; readonly exitCode: number; readonly message: string };
 
@@ -369,7 +436,8 @@ export function planCurl(userArgs: readonly string[], table: CurlOptionTable, ct
     if (d.kind !== 'mapped') continue;
     const [tip, tport] = splitHostPort(d.target)!;
     const hostSpec = isIP(d.host) === 6 ? `[${d.host}]` : d.host;
-    const entry = isIP(d.name) !== 0 ? [`--connect-to`, `${hostSpec}:${d.port}:${tip}:${tport}`] : [`--connect-to`, `${hostSpec}:${d.port}:${d.name}:${tport}`, '--resolve', `${d.name}:${tport}:${tip}`];
+    const entry =
+      isIP(d.name) !== 0 ? [`--connect-to`, `${hostSpec}:${d.port}:${tip}:${tport}`] : [`--connect-to`, `${hostSpec}:${d.port}:${d.name}:${tport}`, '--resolve', `${d.name}:${tport}:${tip}`];
     const key = entry.join(' ');
     if (seen.has(key)) continue;
     seen.add(key);
@@ -377,7 +445,16 @@ export function planCurl(userArgs: readonly string[], table: CurlOptionTable, ct
   }
   const runArgs = ['-q', ...mapping, '--connect-to', `::${ctx.catchAll}`, ...userArgs];
   if (unresolvable) {
-    return { kind: 'unresolvable', args: ['-q', ...userArgs], fallbackArgs: runArgs, uncertain: unresolvable.uncertain, host: unresolvable.host, url: unresolvable.url, parsed, destinations };
+    return {
+      kind: 'unresolvable',
+      args: ['-q', ...userArgs],
+      fallbackArgs: runArgs,
+      uncertain: unresolvable.uncertain,
+      host: unresolvable.host,
+      url: unresolvable.url,
+      parsed,
+      destinations,
+    };
   }
   return { kind: 'run', args: runArgs, destinations };
 }
@@ -434,15 +511,32 @@ export function emulateResolveFailure(plan: { host: string; url: string; parsed:
   let stdout = '';
   if (plan.parsed.writeOut !== undefined) {
     const vars: Record<string, string> = {
-      http_code: '000', response_code: '000', http_connect: '000', exitcode: '6', errormsg: msg, url: plan.url, url_effective: /^[a-z][a-z0-9+.-]*:\/\//i.test(plan.url) ? plan.url : `http://${plan.url}`,
-      remote_ip: '', remote_port: '0', local_ip: '', local_port: '0', num_connects: '0', num_redirects: '0', size_download: '0', size_upload: '0', size_header: '0', size_request: '0',
-      content_type: '', redirect_url: '', scheme: '', ssl_verify_result: '0', http_version: '0', method: 'GET',
+      http_code: '000',
+      response_code: '000',
+      http_connect: '000',
+      exitcode: '6',
+      errormsg: msg,
+      url: plan.url,
+      url_effective: /^[a-z][a-z0-9+.-]*:\/\//i.test(plan.url) ? plan.url : `http://${plan.url}`,
+      remote_ip: '',
+      remote_port: '0',
+      local_ip: '',
+      local_port: '0',
+      num_connects: '0',
+      num_redirects: '0',
+      size_download: '0',
+      size_upload: '0',
+      size_header: '0',
+      size_request: '0',
+      content_type: '',
+      redirect_url: '',
+      scheme: '',
+      ssl_verify_result: '0',
+      http_version: '0',
+      method: 'GET',
     };
     let target: 'stdout' | 'stderr' = 'stdout';
-    const text = plan.parsed.writeOut
-      .replace(/\\n/g, '\n')
-      .replace(/\\r/g, '\r')
-      .replace(/\\t/g, '\t');
+    const text = plan.parsed.writeOut.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\t/g, '\t');
     for (const part of text.split(/(%\{[a-z_]+\}|%%)/)) {
       let out = part;
       if (part === '%%') out = '%';

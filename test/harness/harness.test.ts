@@ -12,16 +12,7 @@ import { run, type RunResult } from '../support/run';
 import { kubectlEnv, type KubeObject } from './fakeCluster';
 import { tracedDestinations } from './fakePod';
 import { KUBECTL_PATH, KUBECTL_VERSION, PROJECT_ROOT, ensureKubectl } from './kubectl';
-import {
-  HANGING_HOST,
-  NO_CURL_POD,
-  PLAIN_POD,
-  REFUSED_HOST,
-  SIDECAR_POD,
-  WIKIPEDIA_CLUSTER_IP,
-  startSeedCluster,
-  type SeedCluster,
-} from './seedCluster';
+import { HANGING_HOST, NO_CURL_POD, PLAIN_POD, REFUSED_HOST, SIDECAR_POD, WIKIPEDIA_CLUSTER_IP, startSeedCluster, type SeedCluster } from './seedCluster';
 import { ENVOY_TLS_FAILURE_BODY, WIKIPEDIA_TITLE } from './testServers';
 
 interface KubeList {
@@ -90,7 +81,10 @@ describe('API server', () => {
     assert.equal(svc.spec.type, 'ExternalName');
     assert.equal(svc.spec.externalName, 'httpbin.org');
     assert.equal(svc.spec.clusterIP, undefined);
-    assert.deepEqual(svc.spec.ports.map((p) => [p.name, p.port]), [['http', 80]]);
+    assert.deepEqual(
+      svc.spec.ports.map((p) => [p.name, p.port]),
+      [['http', 80]],
+    );
   });
 
   test('an unknown object is a NotFound Status; kubectl exits 1', async () => {
@@ -124,21 +118,36 @@ describe('API server', () => {
     const r = await k(['get', 'pods', '-n', 'default', '-l', 'app=curl', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const list = JSON.parse(r.stdout) as KubeList;
-    assert.deepEqual(list.items.map((p) => p.metadata.name), [SIDECAR_POD.name]);
+    assert.deepEqual(
+      list.items.map((p) => p.metadata.name),
+      [SIDECAR_POD.name],
+    );
     const pod = list.items[0] as KubeObject & { spec: { containers: { name: string }[] }; status: { phase: string; podIP: string } };
-    assert.deepEqual(pod.spec.containers.map((c) => c.name), ['curl', 'istio-proxy']);
+    assert.deepEqual(
+      pod.spec.containers.map((c) => c.name),
+      ['curl', 'istio-proxy'],
+    );
     assert.equal(pod.status.phase, 'Running');
     assert.equal(pod.status.podIP, SIDECAR_POD.podIP);
     const all = JSON.parse((await k(['get', 'pods', '-A', '-l', 'app in (curl)', '-o', 'json'])).stdout) as KubeList;
-    assert.deepEqual(all.items.map((p) => p.metadata.namespace), ['ambient-ns', 'default', 'without-istio']);
+    assert.deepEqual(
+      all.items.map((p) => p.metadata.namespace),
+      ['ambient-ns', 'default', 'without-istio'],
+    );
   });
 
   test('kubectl get destinationrules -A -o json discovers networking.istio.io/v1', async () => {
     const r = await k(['get', 'destinationrules', '-A', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const list = JSON.parse(r.stdout) as KubeList;
-    assert.deepEqual(list.items.map((d) => `${d.apiVersion} ${d.metadata.namespace}/${d.metadata.name}`), ['networking.istio.io/v1 default/my-httpbin', 'networking.istio.io/v1 default/my-wikipedia']);
-    assert.deepEqual(list.items.map((d) => (d.spec as { trafficPolicy: { tls: { mode: string } } }).trafficPolicy.tls.mode), ['DISABLE', 'DISABLE']);
+    assert.deepEqual(
+      list.items.map((d) => `${d.apiVersion} ${d.metadata.namespace}/${d.metadata.name}`),
+      ['networking.istio.io/v1 default/my-httpbin', 'networking.istio.io/v1 default/my-wikipedia'],
+    );
+    assert.deepEqual(
+      list.items.map((d) => (d.spec as { trafficPolicy: { tls: { mode: string } } }).trafficPolicy.tls.mode),
+      ['DISABLE', 'DISABLE'],
+    );
     const se = JSON.parse((await k(['get', 'se', '-A', '-o', 'json'])).stdout) as KubeList;
     assert.deepEqual(se.items, []);
     // Discovery was cached in the cluster's own cache dir (KUBECACHEDIR), not under HOME.
@@ -269,7 +278,10 @@ describe('exec: fake pods run the real curl on loopback', () => {
     const r = await execCurl(SIDECAR_POD, ['-sS', `http://${REFUSED_HOST}/`]);
     assert.equal(r.code, 7);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`^curl: \\(7\\) Failed to connect to ${REFUSED_HOST.replace(/\./g, '\\.')} port \\d+ after \\d+ ms: Couldn't connect to server\\ncommand terminated with exit code 7\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(`^curl: \\(7\\) Failed to connect to ${REFUSED_HOST.replace(/\./g, '\\.')} port \\d+ after \\d+ ms: Couldn't connect to server\\ncommand terminated with exit code 7\\n$`),
+    );
   });
 
   test('a server that never answers: curl --max-time 1 exits 28', async () => {
@@ -301,12 +313,12 @@ describe('exec: fake pods run the real curl on loopback', () => {
       const denied = await execCurl(PLAIN_POD, ['-sS', 'http://unmapped.example/']);
       assert.equal(denied.code, 6);
       const [r1, r2, r3, r4] = seed.cluster.execLog.slice(-4);
-      for (const rec of [r1!, r2!, r3!]) {
+      for (const rec of [r1, r2, r3]) {
         const dests = tracedDestinations(await readFile(rec.syscallTrace!, 'utf8'));
         assert.ok(dests.length > 0);
         for (const d of dests) assert.match(d, /^127\.\d+\.\d+\.\d+:\d+$/, `${rec.command.join(' ')} reached ${d}`);
       }
-      const trace = await readFile(r4!.syscallTrace!, 'utf8');
+      const trace = await readFile(r4.syscallTrace!, 'utf8');
       assert.deepEqual(tracedDestinations(trace), []);
       const sockets = trace.split('\n').filter((l) => /\bsocket\(/.test(l));
       assert.ok(sockets.length > 0 && sockets.every((l) => /= -1 EACCES \(Permission denied\) \(INJECTED\)/.test(l)), trace);
@@ -335,7 +347,10 @@ describe('exec: fake pods run the real curl on loopback', () => {
   test('exec into a container without curl, or another command, exits 126', async () => {
     const r = await k(['exec', NO_CURL_POD.name, '-n', NO_CURL_POD.namespace, '-c', 'httpbin', '--', 'curl', '-sS', 'http://httpbin.org/']);
     assert.equal(r.code, 126);
-    assert.equal(r.stderr, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown\r\ncommand terminated with exit code 126\n');
+    assert.equal(
+      r.stderr,
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown\r\ncommand terminated with exit code 126\n',
+    );
     const sh = await k(['exec', SIDECAR_POD.name, '-c', 'curl', '--', 'sh', '-c', 'echo hi']);
     assert.equal(sh.code, 126);
     assert.match(sh.stderr, /exec: "sh": executable file not found in \$PATH/);
@@ -357,7 +372,10 @@ describe('exec: fake pods run the real curl on loopback', () => {
   });
 
   test('exec -i streams stdin to curl', async () => {
-    const r = await k(['exec', '-i', PLAIN_POD.name, '-n', PLAIN_POD.namespace, '-c', 'curl', '--', 'curl', '-sS', '--data-binary', '@-', '-H', 'Content-Type: application/json', 'http://httpbin.org/post'], { input: '{"probe":true}' });
+    const r = await k(
+      ['exec', '-i', PLAIN_POD.name, '-n', PLAIN_POD.namespace, '-c', 'curl', '--', 'curl', '-sS', '--data-binary', '@-', '-H', 'Content-Type: application/json', 'http://httpbin.org/post'],
+      { input: '{"probe":true}' },
+    );
     assert.equal(r.code, 0, r.stderr);
     const body = JSON.parse(r.stdout) as { data: string; json: unknown };
     assert.equal(body.data, '{"probe":true}');
@@ -369,10 +387,19 @@ describe('exec: fake pods run the real curl on loopback', () => {
     seed.cluster.clearExecLog();
     await execCurl(PLAIN_POD, ['-sS', '-o', '/dev/null', 'http://httpbin.org/get']);
     assert.equal(seed.cluster.execLog.length, 1);
-    const rec = seed.cluster.execLog[0]!;
+    const rec = seed.cluster.execLog[0];
     assert.deepEqual(
       { namespace: rec.namespace, pod: rec.pod, container: rec.container, command: rec.command, stdin: rec.stdin, tty: rec.tty, exitCode: rec.exitCode, mode: rec.mode },
-      { namespace: 'without-istio', pod: PLAIN_POD.name, container: 'curl', command: ['curl', '-sS', '-o', '/dev/null', 'http://httpbin.org/get'], stdin: false, tty: false, exitCode: 0, mode: 'curl' },
+      {
+        namespace: 'without-istio',
+        pod: PLAIN_POD.name,
+        container: 'curl',
+        command: ['curl', '-sS', '-o', '/dev/null', 'http://httpbin.org/get'],
+        stdin: false,
+        tty: false,
+        exitCode: 0,
+        mode: 'curl',
+      },
     );
     assert.deepEqual(rec.curlArgs?.slice(-4), ['-sS', '-o', '/dev/null', 'http://httpbin.org/get']);
   });

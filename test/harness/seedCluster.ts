@@ -8,15 +8,7 @@
  */
 import type { ClusterFixture, FakeCluster, KubeObject, PodFixture, Routes } from './fakeCluster';
 import { startFakeCluster } from './fakeCluster';
-import {
-  closedPort,
-  startEchoServer,
-  startHangingServer,
-  startTlsServer,
-  type EchoServer,
-  type LoopbackServer,
-  type TlsServer,
-} from './testServers';
+import { closedPort, startEchoServer, startHangingServer, startTlsServer, type EchoServer, type LoopbackServer, type TlsServer } from './testServers';
 
 /** The seed's cluster IP for `my-wikipedia` (any 127.0.0.0/8 address binds without root). */
 export const WIKIPEDIA_CLUSTER_IP = '127.0.0.77';
@@ -112,7 +104,10 @@ export function seedObjects(): KubeObject[] {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'istio', namespace: 'istio-system', labels: { 'istio.io/rev': 'default' } },
-      data: { mesh: 'defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\nrootNamespace: istio-system\noutboundTrafficPolicy:\n  mode: ALLOW_ANY\ntrustDomain: cluster.local', meshNetworks: 'networks: {}' },
+      data: {
+        mesh: 'defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\nrootNamespace: istio-system\noutboundTrafficPolicy:\n  mode: ALLOW_ANY\ntrustDomain: cluster.local',
+        meshNetworks: 'networks: {}',
+      },
     },
   ];
 }

@@ -65,7 +65,7 @@ export const ENVOY_TLS_FAILURE_BODY =
 export function httpbinHeaderName(name: string): string {
   return name
     .split('-')
-    .map((part) => (part.length === 0 ? part : part[0]!.toUpperCase() + part.slice(1).toLowerCase()))
+    .map((part) => (part.length === 0 ? part : part[0].toUpperCase() + part.slice(1).toLowerCase()))
     .join('-');
 }
 
@@ -170,7 +170,7 @@ export async function startEchoServer(options: EchoServerOptions): Promise<EchoS
     }
     const seen: Record<string, string> = {};
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i]!;
+      const name = req.rawHeaders[i];
       if (/^(connection|keep-alive|proxy-connection|transfer-encoding)$/i.test(name)) continue;
       seen[httpbinHeaderName(name)] = req.rawHeaders[i + 1]!;
     }
@@ -186,20 +186,18 @@ export async function startEchoServer(options: EchoServerOptions): Promise<EchoS
     else if (url.pathname === '/ip') json({ origin: req.socket.remoteAddress ?? '' });
     else if (url.pathname === '/get') json({ args: Object.fromEntries(url.searchParams), headers, origin: req.socket.remoteAddress ?? '', url: `http://${host}${req.url ?? '/'}` });
     else if (url.pathname === '/post' || url.pathname.startsWith('/anything')) {
-      let parsed: unknown = null;
+      let parsed: unknown;
       try {
         parsed = JSON.parse(data);
       } catch {
         parsed = null;
       }
       json({ args: Object.fromEntries(url.searchParams), data, headers, json: parsed, method: req.method, origin: req.socket.remoteAddress ?? '', url: `http://${host}${req.url ?? '/'}` });
-    }
-    else if (statusMatch) send(Number(statusMatch[1]), '', 'text/html; charset=utf-8');
+    } else if (statusMatch) send(Number(statusMatch[1]), '', 'text/html; charset=utf-8');
     else if (url.pathname === '/redirect-to' && url.searchParams.has('url')) {
       res.setHeader(options.sidecar ? 'location' : 'Location', url.searchParams.get('url')!);
       send(Number(url.searchParams.get('status_code') ?? 302), '', 'text/html; charset=utf-8');
-    }
-    else if (delayMatch) {
+    } else if (delayMatch) {
       const timer = setTimeout(() => json({ headers }), Math.min(Number(delayMatch[1]), 10) * 1000);
       res.on('close', () => clearTimeout(timer));
     } else send(404, '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n', 'text/html');
@@ -259,8 +257,26 @@ export interface CertificateSet {
 export async function makeCertificates(host: string, ip?: string, caName = 'Istio Egress Harness Test CA'): Promise<CertificateSet> {
   const dir = await mkdtemp(path.join(tmpdir(), 'egress-tls-'));
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', `/CN=${caName}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${caName}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   await openssl(['req', '-new', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${host}`], dir);
   const san = [`DNS:${host}`, ...(ip ? [`IP:${ip}`] : [])].join(',');
   await writeFile(path.join(dir, 'leaf.ext'), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);

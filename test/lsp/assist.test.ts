@@ -147,9 +147,18 @@ describe('completions and hovers that know the workspace', () => {
     const text = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata\n  name: broken\nspec:\n  host: \n  trafficPo\n  exportTo:\n  - \n';
     await client.open(uri, text);
     const hosts = await client.completion(uri, { line: 5, character: 8 });
-    assert.deepEqual(hosts.filter((i) => i.kind === 18).map((i) => i.label).slice(0, 2), ['my-wikipedia', 'legacy-api.shop.svc.cluster.local']);
+    assert.deepEqual(
+      hosts
+        .filter((i) => i.kind === 18)
+        .map((i) => i.label)
+        .slice(0, 2),
+      ['my-wikipedia', 'legacy-api.shop.svc.cluster.local'],
+    );
     const keys = await client.completion(uri, { line: 6, character: 11 });
-    assert.ok(keys.some((i) => i.label === 'trafficPolicy'), keys.map((i) => i.label).join(', '));
+    assert.ok(
+      keys.some((i) => i.label === 'trafficPolicy'),
+      keys.map((i) => i.label).join(', '),
+    );
     await client.close(uri);
   });
 

@@ -19,7 +19,10 @@ describe('size limit', () => {
     await client.open(uri, `${doc}---\n`.repeat(20));
     // The limit arrives with the pulled settings, which may come after the first validation.
     const { diagnostics } = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR004'));
-    assert.deepEqual(diagnostics.map((d) => `${String(d.code)} ${d.severity}`), ['EGR004 3']);
+    assert.deepEqual(
+      diagnostics.map((d) => `${String(d.code)} ${d.severity}`),
+      ['EGR004 3'],
+    );
     assert.match(String(diagnostics[0]?.message), /above the 0\.0 MB limit \(istioEgress\.maxFileSizeMB\)/);
     // Below the limit the same document is analysed.
     const small = 'file:///small.yaml';

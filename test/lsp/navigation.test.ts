@@ -154,7 +154,10 @@ describe('navigation over the workspace: definitions, references, highlights', (
     assert.equal(init.capabilities.documentHighlightProvider, true);
     const end = Date.now() + 10_000;
     while (!client.logs.some((l) => /indexed \d+ workspace files/.test(l)) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(client.logs.some((l) => /indexed 2 workspace files/.test(l)), client.logs.join('\n'));
+    assert.ok(
+      client.logs.some((l) => /indexed 2 workspace files/.test(l)),
+      client.logs.join('\n'),
+    );
     await client.open(rulesUri, RULES);
     await client.open(endpointsUri, ENDPOINTS);
   });
@@ -198,11 +201,29 @@ describe('navigation over the workspace: definitions, references, highlights', (
 
   it('highlights the names that belong together in a file: rules on one Service, a Service with its Endpoints and ports', async () => {
     const rules = await client.highlights(rulesUri, inside(RULES, 'my-wikipedia.egress.svc'));
-    assert.deepEqual(rules?.map((h) => [h.range.start.line, h.kind]), [[6, 2], [14, 2]]);
+    assert.deepEqual(
+      rules?.map((h) => [h.range.start.line, h.kind]),
+      [
+        [6, 2],
+        [14, 2],
+      ],
+    );
     const service = await client.highlights(endpointsUri, inside(ENDPOINTS, 'legacy-api'));
-    assert.deepEqual(service?.map((h) => [h.range.start.line, h.kind]), [[15, 3], [24, 2]]);
+    assert.deepEqual(
+      service?.map((h) => [h.range.start.line, h.kind]),
+      [
+        [15, 3],
+        [24, 2],
+      ],
+    );
     const port = await client.highlights(endpointsUri, inside(ENDPOINTS, 'http\n', 1));
-    assert.deepEqual(port?.map((h) => [h.range.start.line, h.kind]), [[18, 3], [29, 2]]);
+    assert.deepEqual(
+      port?.map((h) => [h.range.start.line, h.kind]),
+      [
+        [18, 3],
+        [29, 2],
+      ],
+    );
   });
 
   it('goes from a route subset to the subset a DestinationRule defines, and finds the routes that use it', async () => {
@@ -225,6 +246,9 @@ describe('navigation over the workspace: definitions, references, highlights', (
     assert.equal(await client.definition('file:///nowhere/unknown.yaml', { line: 0, character: 0 }), null);
     assert.deepEqual(await client.references('file:///nowhere/unknown.yaml', { line: 0, character: 0 }, true), []);
     assert.ok(client.alive);
-    assert.deepEqual(client.logs.filter((l) => / failed:/.test(l)), []);
+    assert.deepEqual(
+      client.logs.filter((l) => / failed:/.test(l)),
+      [],
+    );
   });
 });

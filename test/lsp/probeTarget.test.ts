@@ -63,7 +63,7 @@ describe('what the client asks the server for the probe', () => {
     for (const line of [3, 12, 22]) {
       const target = await client.connection.sendRequest<ProbeTargetResult | null>('istioEgress/probeTarget', { uri, position: { line, character: 4 } });
       assert.equal(target?.name, 'my-wikipedia', `line ${line}`);
-      assert.equal(target?.namespace, undefined, 'no namespace written: the probe takes the context\'s');
+      assert.equal(target?.namespace, undefined, "no namespace written: the probe takes the context's");
       assert.equal(target?.file.service?.uri, uri);
       assert.equal(target?.file.endpoints?.startLine, 7);
       assert.equal(target?.file.destinationRules?.length, 1);
@@ -72,6 +72,9 @@ describe('what the client asks the server for the probe', () => {
 
   it('lists the workspace Services for the quick pick', async () => {
     const services = await client.connection.sendRequest<ServiceSummary[]>('istioEgress/services', {});
-    assert.deepEqual(services.map((s) => `${s.namespace}/${s.name} ${s.type} ${s.line}`), ['default/my-wikipedia ClusterIP 3', 'default/in-mesh ClusterIP 28']);
+    assert.deepEqual(
+      services.map((s) => `${s.namespace}/${s.name} ${s.type} ${s.line}`),
+      ['default/my-wikipedia ClusterIP 3', 'default/in-mesh ClusterIP 28'],
+    );
   });
 });

@@ -141,7 +141,7 @@ spec:
     assertResolved(target, before, after);
   });
 
-  it('EGR402 on the destination\'s own rule: SIMPLE where the workload speaks HTTP to an external 443', async () => {
+  it("EGR402 on the destination's own rule: SIMPLE where the workload speaks HTTP to an external 443", async () => {
     const text =
       'kind: Service\napiVersion: v1\nmetadata:\n  name: payments\nspec:\n  ports:\n  - {name: http, port: 80, targetPort: 443}\n---\n' +
       'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: payments\nsubsets:\n- addresses: [{ip: 203.0.113.7}]\n  ports: [{name: http, port: 443}]\n---\n' +
@@ -193,7 +193,7 @@ spec:
     await client.close(serviceUri);
   });
 
-  it('EGR301: creates the missing Endpoints with the Service\'s ports and a placeholder address', async () => {
+  it("EGR301: creates the missing Endpoints with the Service's ports and a placeholder address", async () => {
     const text = 'kind: Service\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nspec:\n  ports:\n  - name: http\n    port: 80\n    targetPort: 443\n';
     const { action, fixed, target, before, after } = await applyFix(text, 'EGR301', /^Create Endpoints 'my-wikipedia'/);
     assert.equal(action.isPreferred, false, 'the user must still put the real address in');
@@ -205,7 +205,7 @@ spec:
     assertResolved(target, before, after);
   });
 
-  it('EGR302: creates a selector-less Service with the Endpoints\' ports', async () => {
+  it("EGR302: creates a selector-less Service with the Endpoints' ports", async () => {
     const text =
       'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: legacy-db\n  namespace: shop\nsubsets:\n- addresses: [{ip: 10.20.30.40}]\n' +
       '  ports:\n  - {name: tcp-postgres, port: 5432}\n  - {name: tls, port: 6432}';
@@ -228,7 +228,7 @@ spec:
     assertResolved(target, before, after);
   });
 
-  it('EGR303: names an unnamed Endpoints port (flow style) after the Service\'s only port', async () => {
+  it("EGR303: names an unnamed Endpoints port (flow style) after the Service's only port", async () => {
     const text =
       'kind: Service\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nspec:\n  ports:\n  - {name: https, port: 443}\n---\n' +
       'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: my-wikipedia\nsubsets:\n- addresses: [{ip: 91.198.174.192}]\n  ports: [{port: 8443}]\n';

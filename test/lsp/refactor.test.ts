@@ -13,8 +13,7 @@ import { PROJECT_ROOT } from '../support/paths';
 const EXTERNAL_NAME_SEED = readFileSync(path.join(PROJECT_ROOT, 'examples', '1-externalname-seed.yaml'), 'utf8');
 const SELECTORLESS_SEED = readFileSync(path.join(PROJECT_ROOT, 'examples', '3-selectorless-endpoints.yaml'), 'utf8');
 
-const ECHO_SERVICE =
-  'kind: Service\napiVersion: v1\nmetadata:\n  name: my-echo\nspec:\n  type: ExternalName\n  externalName: postman-echo.com\n  ports:\n  - name: http\n    port: 80\n';
+const ECHO_SERVICE = 'kind: Service\napiVersion: v1\nmetadata:\n  name: my-echo\nspec:\n  type: ExternalName\n  externalName: postman-echo.com\n  ports:\n  - name: http\n    port: 80\n';
 const ECHO_RULE =
   '# TLS origination toward the echo service\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-echo\nspec:\n  host: my-echo\n' +
   '  trafficPolicy:\n    portLevelSettings:\n    - port:\n        number: 80\n      tls:\n        mode: SIMPLE\n        sni: postman-echo.com\n';
@@ -29,11 +28,15 @@ function problems(diagnostics: Diagnostic[]): string[] {
   return diagnostics.filter((d) => d.severity === 1 || d.severity === 2).map((d) => `${String(d.code)} ${messageText(d)}`);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 function resources(text: string): Record<string, unknown>[] {
   return parseAllDocuments(text).flatMap((doc) => {
     assert.deepEqual(doc.errors, []);
     const value: unknown = doc.toJS();
-    return value && typeof value === 'object' ? [value as Record<string, unknown>] : [];
+    return isRecord(value) ? [value] : [];
   });
 }
 
@@ -77,7 +80,7 @@ describe('refactoring a Service into a ServiceEntry (dist/server.js)', () => {
   /** The refactorings once they reach `files` files: files on disk are indexed in the background after start-up. */
   async function refactoringsAcross(uri: string, line: number, files: number): Promise<CodeAction[]> {
     let actions = await codeActionsAt(uri, line);
-    for (const end = Date.now() + 5000; Object.keys(actions[0]?.edit?.changes ?? {}).length < files && Date.now() < end; ) {
+    for (const end = Date.now() + 5000; Object.keys(actions[0]?.edit?.changes ?? {}).length < files && Date.now() < end;) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       actions = await codeActionsAt(uri, line);
     }
@@ -98,7 +101,10 @@ describe('refactoring a Service into a ServiceEntry (dist/server.js)', () => {
     const line = EXTERNAL_NAME_SEED.split('\n').indexOf('  externalName: httpbin.org');
     const everything = await codeActionsAt(uri, line, null, 20);
     assert.deepEqual([...new Set(everything.map((a) => a.kind))], ['quickfix', 'refactor.rewrite']);
-    assert.deepEqual((await codeActionsAt(uri, line, ['refactor'], 20)).map((a) => a.kind), ['refactor.rewrite']);
+    assert.deepEqual(
+      (await codeActionsAt(uri, line, ['refactor'], 20)).map((a) => a.kind),
+      ['refactor.rewrite'],
+    );
     const actions = await codeActionsAt(uri, line, ['refactor.rewrite'], 20);
     assert.deepEqual(
       actions.map((a) => [a.kind, a.title]),
@@ -119,7 +125,10 @@ describe('refactoring a Service into a ServiceEntry (dist/server.js)', () => {
     await client.open(uri, ECHO_SERVICE);
     await client.waitForDiagnostics(uri);
     const quickFixesOnly = await codeActionsAt(uri, 0, ['quickfix']);
-    assert.ok(quickFixesOnly.every((a) => a.kind === 'quickfix'), 'only: quickfix gets no refactoring');
+    assert.ok(
+      quickFixesOnly.every((a) => a.kind === 'quickfix'),
+      'only: quickfix gets no refactoring',
+    );
     // The rule file is not open: the server knows it from the workspace folder.
     const [action, ...others] = await refactoringsAcross(uri, 0, 2);
     assert.equal(others.length, 0);

@@ -71,7 +71,10 @@ describe('language server over stdio (dist/server.js)', () => {
     // Closing the Service's file removes the cross-file finding.
     await client.close(serviceUri);
     const after = await client.waitForDiagnostics(ruleUri, (p) => !p.diagnostics.some((d) => d.code === 'EGR401'));
-    assert.ok(after.diagnostics.some((d) => d.code === 'EGR304'), 'the host is now unknown in the workspace (a hint)');
+    assert.ok(
+      after.diagnostics.some((d) => d.code === 'EGR304'),
+      'the host is now unknown in the workspace (a hint)',
+    );
   });
 
   it('quick-fixes a DestinationRule on an ExternalName Service: apply, re-analyse, nothing left', async () => {
@@ -110,15 +113,16 @@ describe('language server over stdio (dist/server.js)', () => {
 
   it('completes tls.mode values from the bundled schema, per document of a multi-document file', async () => {
     const uri = 'file:///workspace/complete.yaml';
-    const text = 'kind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: x\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: d\nspec:\n  host: d\n  trafficPolicy:\n    tls:\n      mode: \n';
+    const text =
+      'kind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: x\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: d\nspec:\n  host: d\n  trafficPolicy:\n    tls:\n      mode: \n';
     await client.open(uri, text);
     const items = await client.completion(uri, { line: 13, character: 12 });
-    assert.deepEqual(
-      items.map((i) => i.label).sort(),
-      ['DISABLE', 'ISTIO_MUTUAL', 'MUTUAL', 'SIMPLE'],
-    );
+    assert.deepEqual(items.map((i) => i.label).sort(), ['DISABLE', 'ISTIO_MUTUAL', 'MUTUAL', 'SIMPLE']);
     const keys = await client.completion(uri, { line: 12, character: 4 });
-    assert.ok(keys.some((i) => i.label === 'tls'), `keys offered: ${keys.map((i) => i.label).join(', ')}`);
+    assert.ok(
+      keys.some((i) => i.label === 'tls'),
+      `keys offered: ${keys.map((i) => i.label).join(', ')}`,
+    );
   });
 
   it('hovers with our own description, on the right document', async () => {
@@ -138,7 +142,10 @@ describe('language server over stdio (dist/server.js)', () => {
     assert.equal(symbols[2]?.range.start.line, 20);
     assert.ok(symbols[2]?.children?.some((c) => c.name === 'spec'));
     const folds = (await client.folding(uri)) ?? [];
-    assert.ok(folds.some((f) => f.startLine === 9 && f.endLine === 19), 'the Endpoints document folds as a whole, from its --- line');
+    assert.ok(
+      folds.some((f) => f.startLine === 9 && f.endLine === 19),
+      'the Endpoints document folds as a whole, from its --- line',
+    );
   });
 
   it('answers requests for documents it does not know with empty results', async () => {

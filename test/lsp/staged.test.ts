@@ -52,11 +52,17 @@ describe('staged first analysis of a large file (dist/server.js)', () => {
     const project = new Project();
     project.setFile(uri, file.text);
     const full = project.findings(uri);
-    assert.deepEqual(full.map((f) => key(f.code, f.range, f.message)), oneShot(uri, file.text));
+    assert.deepEqual(
+      full.map((f) => key(f.code, f.range, f.message)),
+      oneShot(uri, file.text),
+    );
     const expected = full.map((f) => key(f.code, f.range, f.message));
     const expectedSet = new Set(expected);
     const local = full.filter((f) => !WORKSPACE_CODES.has(f.code)).map((f) => ({ line: f.range.start.line, key: key(f.code, f.range, f.message) }));
-    assert.ok(full.some((f) => WORKSPACE_CODES.has(f.code)), 'the file has workspace findings');
+    assert.ok(
+      full.some((f) => WORKSPACE_CODES.has(f.code)),
+      'the file has workspace findings',
+    );
 
     // Another open file, with nothing the rules relate to the large one.
     const other = 'file:///staged/notes.yaml';
@@ -78,7 +84,10 @@ describe('staged first analysis of a large file (dist/server.js)', () => {
     const publications = client.publications(uri);
     assert.equal(publications[publications.length - 1], final, 'the full set is the last publication');
     const finalIndex = publications.indexOf(final);
-    for (const [where, answered] of [['in another file', await hoverElsewhere], ['in the large file', await hoverHere]] as const) {
+    for (const [where, answered] of [
+      ['in another file', await hoverElsewhere],
+      ['in the large file', await hoverHere],
+    ] as const) {
       assert.ok(answered <= finalIndex, `hover ${where} answered before the full publication (after ${answered} publications; the full set is #${finalIndex})`);
     }
 
@@ -86,15 +95,26 @@ describe('staged first analysis of a large file (dist/server.js)', () => {
     for (const [i, partial] of publications.slice(0, finalIndex).entries()) {
       assert.equal(partial.version, 1);
       const keys = keysOf(partial);
-      assert.deepEqual(keys.filter((k) => !expectedSet.has(k)), [], `publication #${i} holds only findings of the full set`);
-      assert.deepEqual(partial.diagnostics.filter((d) => WORKSPACE_CODES.has(String(d.code))).map((d) => String(d.code)), [], `publication #${i} holds no workspace finding`);
+      assert.deepEqual(
+        keys.filter((k) => !expectedSet.has(k)),
+        [],
+        `publication #${i} holds only findings of the full set`,
+      );
+      assert.deepEqual(
+        partial.diagnostics.filter((d) => WORKSPACE_CODES.has(String(d.code))).map((d) => String(d.code)),
+        [],
+        `publication #${i} holds no workspace finding`,
+      );
       assert.ok(keys.length < expected.length);
     }
     // The first publication holds every local finding of the top of the file, down to its last one.
     const first = publications[0];
     assert.ok(first && first.diagnostics.length > 0, 'the first publication has findings');
     const lastLine = Math.max(...first.diagnostics.map((d) => d.range.start.line));
-    assert.deepEqual(keysOf(first), local.filter((f) => f.line <= lastLine).map((f) => f.key));
+    assert.deepEqual(
+      keysOf(first),
+      local.filter((f) => f.line <= lastLine).map((f) => f.key),
+    );
   });
 
   it('a file replaced wholesale while its first analysis runs: the new version takes over, and ends with its full set', async () => {
@@ -111,11 +131,18 @@ describe('staged first analysis of a large file (dist/server.js)', () => {
     const publications = client.publications(uri);
     assert.equal(publications[publications.length - 1], final, 'the full set of the new version is the last publication');
     const firstOfV2 = publications.findIndex((p) => p.version === version);
-    assert.ok(publications.slice(firstOfV2).every((p) => p.version === version), 'nothing of the old version after the new one');
+    assert.ok(
+      publications.slice(firstOfV2).every((p) => p.version === version),
+      'nothing of the old version after the new one',
+    );
     assert.ok(publications.indexOf(final) > firstOfV2, 'the new version is staged too: partial findings before its full set');
     for (const [i, p] of publications.entries()) {
       const pool = p.version === version ? expectedSet : allOfV1;
-      assert.deepEqual(keysOf(p).filter((k) => !pool.has(k)), [], `publication #${i} (version ${String(p.version)}) holds only findings of its version's full set`);
+      assert.deepEqual(
+        keysOf(p).filter((k) => !pool.has(k)),
+        [],
+        `publication #${i} (version ${String(p.version)}) holds only findings of its version's full set`,
+      );
       if (p !== final) assert.deepEqual(p.diagnostics.filter((d) => WORKSPACE_CODES.has(String(d.code))).length, 0, `publication #${i} is partial: no workspace finding`);
     }
   });

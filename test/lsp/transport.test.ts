@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  createProtocolConnection,
-  ExitNotification,
-  InitializeRequest,
-  IPCMessageReader,
-  IPCMessageWriter,
-  ShutdownRequest,
-} from 'vscode-languageserver-protocol/node';
+import { createProtocolConnection, ExitNotification, InitializeRequest, IPCMessageReader, IPCMessageWriter, ShutdownRequest } from 'vscode-languageserver-protocol/node';
 import { DIST } from '../support/paths';
 
 describe('language server transports', () => {

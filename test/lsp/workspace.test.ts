@@ -52,7 +52,10 @@ describe('workspace index: files that are not open take part in cross-file rules
     const next = client.nextDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'EGR401'));
     await client.watchedFilesChanged([{ uri: pathToFileURL(serviceFile).toString(), type: 2 }]);
     const published = await next;
-    assert.deepEqual(published.diagnostics.map((d) => d.code), []);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      [],
+    );
   });
 
   it('forgets a deleted file', async () => {
@@ -73,7 +76,10 @@ describe('workspace index: files that are not open take part in cross-file rules
     await silenced;
     // A finding the project file hides gets no quick fix and no "Suppress" action either.
     const whole = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
-    assert.deepEqual(((await client.codeActions(uri, whole, [])) ?? []).map((a) => a.title), []);
+    assert.deepEqual(
+      ((await client.codeActions(uri, whole, [])) ?? []).map((a) => a.title),
+      [],
+    );
     writeFileSync(config, 'severity:\n  EGR304: warning\n');
     const warned = client.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR304' && d.severity === 2));
     await client.watchedFilesChanged([{ uri: pathToFileURL(config).toString(), type: 2 }]);
@@ -89,7 +95,10 @@ describe('workspace index: files that are not open take part in cross-file rules
     const uri = pathToFileURL(path.join(dir, 'hidden-rule.yaml')).toString();
     await client.open(uri, RULE.replaceAll('my-httpbin', 'hidden'));
     const published = await client.waitForDiagnostics(uri);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['EGR304']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['EGR304'],
+    );
   });
 });
 
@@ -135,7 +144,10 @@ describe('workspace index: kustomizations on disk change the resources they buil
     const uri = server.uri('overlay/rule.yaml');
     await server.client().open(uri, RULE.replace('host: my-httpbin', 'host: web.prod.svc.cluster.local'));
     const published = await server.client().waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'));
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['EGR401']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['EGR401'],
+    );
   });
 
   it('follows the kustomization when it changes on disk', async () => {
@@ -160,7 +172,10 @@ describe('workspace index: cross-file findings wait for the first walk of the wo
     const uri = server.uri('rule.yaml');
     await server.client().open(uri, RULE);
     await server.client().waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR401'), 30_000);
-    const seen = server.client().publications(uri).flatMap((p) => p.diagnostics.map((d) => String(d.code)));
+    const seen = server
+      .client()
+      .publications(uri)
+      .flatMap((p) => p.diagnostics.map((d) => String(d.code)));
     assert.ok(!seen.includes('EGR304'), `published: ${seen.join(', ')}`);
   });
 });

@@ -20,7 +20,12 @@ interface JsonReport {
   driftHeadline?: string;
   error?: { code: string; message: string };
   notes: string[];
-  sources: { source: { pod: string; namespace: string; mode: string }; results: { verdict: { status: string; summary: string; likelyCause?: string; blame?: { kind: string; field: string; location?: { uri?: string; range: { start: { line: number } } } } } }[] }[];
+  sources: {
+    source: { pod: string; namespace: string; mode: string };
+    results: {
+      verdict: { status: string; summary: string; likelyCause?: string; blame?: { kind: string; field: string; location?: { uri?: string; range: { start: { line: number } } } } };
+    }[];
+  }[];
 }
 
 describe('istio-egress probe: the real kubectl against a loopback API server, real curl against loopback servers', () => {
@@ -35,8 +40,7 @@ describe('istio-egress probe: the real kubectl against a loopback API server, re
     const result = await probe([...args, '--format', 'json']);
     return { result, report: JSON.parse(result.stdout) as JsonReport };
   };
-  const verdicts = (report: JsonReport): string[] =>
-    report.sources.flatMap((s) => s.results.map((r) => `${s.source.mode} ${r.verdict.status}`));
+  const verdicts = (report: JsonReport): string[] => report.sources.flatMap((s) => s.results.map((r) => `${s.source.mode} ${r.verdict.status}`));
 
   before(async () => {
     kubectl = await ensureKubectl();
@@ -59,7 +63,10 @@ describe('istio-egress probe: the real kubectl against a loopback API server, re
     const { report } = await probeJson(['my-httpbin']);
     assert.deepEqual(verdicts(report).sort(), ['no-sidecar pass', 'sidecar pass']);
     const execs = seed.cluster.execLog.filter((e) => e.command[0] === 'curl');
-    assert.ok(execs.some((e) => e.command.join(' ').includes('my-httpbin.default.svc.cluster.local/headers')), JSON.stringify(execs.map((e) => e.command)));
+    assert.ok(
+      execs.some((e) => e.command.join(' ').includes('my-httpbin.default.svc.cluster.local/headers')),
+      JSON.stringify(execs.map((e) => e.command)),
+    );
   });
 
   it('proves the TLS path through the cluster IP with --resolve, as the seed does for en.wikipedia.org', async () => {
@@ -103,18 +110,33 @@ describe('istio-egress probe: the real kubectl against a loopback API server, re
   });
 
   it('explains DNS failure, refused connection and timeout from curl exit codes 6, 7 and 28', async () => {
-    seed.cluster.upsert({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ghost', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'ghost.example.net', ports: [{ name: 'http', port: 80 }] } });
+    seed.cluster.upsert({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ghost', namespace: 'default' },
+      spec: { type: 'ExternalName', externalName: 'ghost.example.net', ports: [{ name: 'http', port: 80 }] },
+    });
     const dns = await probeJson(['ghost']);
     assert.equal(dns.result.code, 1);
     assert.match(JSON.stringify(dns.report), /resolve|DNS/i);
 
-    seed.cluster.upsert({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'refused', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'refused.example.com', ports: [{ name: 'http', port: 80 }] } });
+    seed.cluster.upsert({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'refused', namespace: 'default' },
+      spec: { type: 'ExternalName', externalName: 'refused.example.com', ports: [{ name: 'http', port: 80 }] },
+    });
     for (const net of ['plain', 'sidecar']) seed.cluster.setRoute(net, 'refused.default.svc.cluster.local:80', seed.servers.closed.target);
     const refused = await probeJson(['refused']);
     assert.equal(refused.result.code, 1);
     assert.match(JSON.stringify(refused.report), /refused/i);
 
-    seed.cluster.upsert({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'slow', namespace: 'default' }, spec: { type: 'ExternalName', externalName: HANGING_HOST, ports: [{ name: 'http', port: 80 }] } });
+    seed.cluster.upsert({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'slow', namespace: 'default' },
+      spec: { type: 'ExternalName', externalName: HANGING_HOST, ports: [{ name: 'http', port: 80 }] },
+    });
     for (const net of ['plain', 'sidecar']) seed.cluster.setRoute(net, 'slow.default.svc.cluster.local:80', seed.servers.hanging.target);
     const slow = await probeJson(['slow', '--timeout', '1']);
     assert.equal(slow.result.code, 1);
@@ -132,12 +154,18 @@ describe('istio-egress probe: the real kubectl against a loopback API server, re
 
   it('reports an ambient namespace as ambient, not as "no sidecar"', async () => {
     const { report } = await probeJson(['my-httpbin', '--no-sidecar-namespace', 'ambient-ns']);
-    assert.ok(report.sources.some((s) => s.source.mode === 'ambient'), JSON.stringify(report.sources.map((s) => s.source)));
+    assert.ok(
+      report.sources.some((s) => s.source.mode === 'ambient'),
+      JSON.stringify(report.sources.map((s) => s.source)),
+    );
   });
 
-  it('says first when the cluster has not got the file\'s version', async () => {
+  it("says first when the cluster has not got the file's version", async () => {
     const file = path.join(dir, 'drift.yaml');
-    writeFileSync(file, 'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: postman-echo.com\n  ports:\n  - {name: http, port: 80}\n');
+    writeFileSync(
+      file,
+      'kind: Service\napiVersion: v1\nmetadata:\n  name: my-httpbin\nspec:\n  type: ExternalName\n  externalName: postman-echo.com\n  ports:\n  - {name: http, port: 80}\n',
+    );
     const { report } = await probeJson(['my-httpbin', '-f', file]);
     assert.match(report.driftHeadline ?? '', /cluster has not got this file's version/);
   });

@@ -71,13 +71,16 @@ describe('istio-egress probe: a cluster out of reach, a missing or empty kubecon
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('says once that the cluster at the kubeconfig\'s server cannot be reached, with the likely causes; no memcache.go', async () => {
+  it("says once that the cluster at the kubeconfig's server cannot be reached, with the likely causes; no memcache.go", async () => {
     const result = await probe(['my-httpbin', '--kubeconfig', path.join(dir, 'closed.yaml')]);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     const all = result.stdout + result.stderr;
     assert.equal(count(all, 'memcache.go'), 0, all);
     assert.equal(count(all, `The cluster at ${server} (context closed-ctx) cannot be reached: the connection was refused.`), 1, all);
-    assert.match(result.stdout, /Likely causes: the cluster is stopped or still starting; a `kubectl port-forward` or SSH tunnel to it has stopped; a VPN it needs is not connected; the kube context points at another cluster\./);
+    assert.match(
+      result.stdout,
+      /Likely causes: the cluster is stopped or still starting; a `kubectl port-forward` or SSH tunnel to it has stopped; a VPN it needs is not connected; the kube context points at another cluster\./,
+    );
     assert.match(result.stdout, /kubectl config get-contexts/);
     assert.match(result.stdout, /^Probe of Service egress-demo\/my-httpbin \(context closed-ctx\)$/m, 'the namespace of the context');
     // kubectl's own summary line stays in the transcript, once.
@@ -98,7 +101,7 @@ describe('istio-egress probe: a cluster out of reach, a missing or empty kubecon
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.equal(count(result.stdout, `Kubeconfig ${missing} does not exist.`), 1, result.stdout);
     assert.doesNotMatch(result.stdout, /^Error: .*current-context must exist/m);
-    assert.match(result.stdout, /^Probe of Service default\/my-httpbin$/m, 'kubectl\'s namespace without a context, not ?');
+    assert.match(result.stdout, /^Probe of Service default\/my-httpbin$/m, "kubectl's namespace without a context, not ?");
   });
 
   it('says an empty kubeconfig has no context and how to pick one, and sends nothing anywhere', async () => {

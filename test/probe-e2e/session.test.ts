@@ -16,7 +16,7 @@ const FILE = 'file:///ws/httpbin.yaml';
 // The rule's mode is on line 18 (0-based), where the probe diagnostic must land.
 const TEXT = `${HTTPBIN_SERVICE_ONE_LINE_PORT}---\n${httpbinDestinationRule('ISTIO_MUTUAL')}`;
 
-describe('the editor\'s probe session (client code without the VS Code API) against the fake cluster', () => {
+describe("the editor's probe session (client code without the VS Code API) against the fake cluster", () => {
   let seed: SeedCluster;
   let kubectl: string;
   let dir: string;
@@ -89,10 +89,19 @@ describe('the editor\'s probe session (client code without the VS Code API) agai
         (request) => runKubectl({ ...request, env }),
       );
       assert.equal(outcome.report?.exitCode, 1);
-      assert.deepEqual(outcome.diagnostics.map((d) => [d.uri, d.range.start.line, d.severity]), [[FILE, 18, 'error']]);
+      assert.deepEqual(
+        outcome.diagnostics.map((d) => [d.uri, d.range.start.line, d.severity]),
+        [[FILE, 18, 'error']],
+      );
       assert.match(outcome.diagnostics[0]?.message ?? '', /^Probe from default\/curl-/);
-      assert.deepEqual(outcome.summary.map((r) => [r.sidecar, r.status]).sort(), [['no', '200'], ['yes', '503']]);
-      assert.ok(accepted.lines.some((l) => l.startsWith('$ ') && l.includes('exec')), 'the commands run are logged');
+      assert.deepEqual(outcome.summary.map((r) => [r.sidecar, r.status]).sort(), [
+        ['no', '200'],
+        ['yes', '503'],
+      ]);
+      assert.ok(
+        accepted.lines.some((l) => l.startsWith('$ ') && l.includes('exec')),
+        'the commands run are logged',
+      );
       assert.ok(confirmed.has('staging-prod-eu'));
     } finally {
       seed.cluster.setSidecarFailure(false);

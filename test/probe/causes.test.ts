@@ -80,7 +80,7 @@ describe('likely causes and blame', () => {
     assert.equal(verdict.blame?.location?.range.start.line, 30);
   });
 
-  it('REGISTRY_ONLY without a ServiceEntry: blames the missing registration at the Service\'s externalName', () => {
+  it("REGISTRY_ONLY without a ServiceEntry: blames the missing registration at the Service's externalName", () => {
     const file = modelFromYaml(URI, HTTPBIN_ISTIO_MUTUAL.split('---')[0] ?? '');
     const plan = httpbinPlan({ file });
     const results = attributeCauses(
@@ -117,13 +117,8 @@ describe('likely causes and blame', () => {
   it("Endpoints that do not answer: blames the Endpoints addresses at the first one's line", () => {
     const file = modelFromYaml(URI, WIKIPEDIA_SEED);
     const plan = wikipediaPlan({ file });
-    const results = attributeCauses(
-      plan,
-      [{ step: stepOf(plan, 'no-sidecar'), verdict: judgeStep(stepOf(plan, 'no-sidecar'), out.CURL_TIMEOUT) }],
-      file,
-      probeSettings(),
-    );
-    const verdict = results[0]!.verdict;
+    const results = attributeCauses(plan, [{ step: stepOf(plan, 'no-sidecar'), verdict: judgeStep(stepOf(plan, 'no-sidecar'), out.CURL_TIMEOUT) }], file, probeSettings());
+    const verdict = results[0].verdict;
     assert.match(verdict.likelyCause ?? '', /None of the Endpoints addresses \(91\.198\.174\.192, 198\.35\.26\.96\) answered on port 443/);
     assert.deepEqual([verdict.blame?.kind, verdict.blame?.field, verdict.blame?.location?.range.start.line], ['Endpoints', 'subsets.addresses', 16]);
   });

@@ -15,7 +15,7 @@ const URI = 'file:///work/egress.yaml';
 export const placedFits = (placed: PlacedResource<ServiceResource>): FileResource<ServiceResource> => placed;
 
 describe('drift between the file and the cluster', () => {
-  it('finds none when the cluster has the file\'s version', () => {
+  it("finds none when the cluster has the file's version", () => {
     const model = modelFromYaml(URI, WIKIPEDIA_SEED);
     const drift = detectDrift(
       model,
@@ -34,7 +34,10 @@ describe('drift between the file and the cluster', () => {
   it('lists type, externalName, port, Endpoints and DestinationRule differences with file locations', () => {
     const model = modelFromYaml(URI, WIKIPEDIA_SEED);
     const live = selectorlessService();
-    (live.spec as { ports: unknown[] }).ports = [{ name: 'https', port: 443, protocol: 'TCP' }, { name: 'http', port: 80, protocol: 'TCP' }];
+    (live.spec as { ports: unknown[] }).ports = [
+      { name: 'https', port: 443, protocol: 'TCP' },
+      { name: 'http', port: 80, protocol: 'TCP' },
+    ];
     const drift = detectDrift(
       model,
       {
@@ -87,7 +90,10 @@ describe('drift between the file and the cluster', () => {
       'default',
       'cluster.local',
     );
-    assert.deepEqual(drift.items.map((i) => [i.field, i.file, i.cluster, i.location?.range.start.line]), [['spec.trafficPolicy.portLevelSettings[443].tls.mode', 'SIMPLE', undefined, 35]]);
+    assert.deepEqual(
+      drift.items.map((i) => [i.field, i.file, i.cluster, i.location?.range.start.line]),
+      [['spec.trafficPolicy.portLevelSettings[443].tls.mode', 'SIMPLE', undefined, 35]],
+    );
   });
 
   it('is not compared without a file', () => {

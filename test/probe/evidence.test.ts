@@ -39,7 +39,7 @@ describe('evidence parsers', () => {
     assert.equal(envoyLocalReply(parseHttpDump(out.HTTP_404_FROM_SERVER)!), undefined);
   });
 
-  it('reads where curl connected and the TLS handshake (curl 8 and the seed page\'s curl 7)', () => {
+  it("reads where curl connected and the TLS handshake (curl 8 and the seed page's curl 7)", () => {
     assert.deepEqual(parseTlsTrace(out.tlsVerboseOk(CLUSTER_IP)), {
       connected: { host: 'en.wikipedia.org', ip: CLUSTER_IP, port: 443 },
       handshake: { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
@@ -54,7 +54,11 @@ describe('evidence parsers', () => {
 
   it('maps kubectl exec outcomes: curl exit codes, missing curl, cluster errors, runner stops', () => {
     assert.deepEqual(classifyExec(out.DNS_FAILURE), { kind: 'curl-error', curlExit: 6, message: 'Could not resolve host: my-httpbin.default.svc.cluster.local' });
-    assert.deepEqual(classifyExec(out.result({ exitCode: 7, stderr: 'command terminated with exit code 7\n' })), { kind: 'curl-error', curlExit: 7, message: 'command terminated with exit code 7' });
+    assert.deepEqual(classifyExec(out.result({ exitCode: 7, stderr: 'command terminated with exit code 7\n' })), {
+      kind: 'curl-error',
+      curlExit: 7,
+      message: 'command terminated with exit code 7',
+    });
     assert.equal(classifyExec(out.NO_CURL_CONTAINERD).kind, 'no-curl');
     assert.equal(classifyExec(out.NO_CURL_DOCKER).kind, 'no-curl');
     for (const [captured, reason] of [
@@ -66,7 +70,11 @@ describe('evidence parsers', () => {
       assert.deepEqual(classifyExec(captured), { kind: 'cluster-error', reason, message: captured.stderr.trim() });
     }
     assert.equal(classifyExec(out.result({ exitCode: null, timedOut: true, durationMs: 30_000 })).kind, 'runner');
-    assert.deepEqual(classifyExec(out.result({ exitCode: null, spawnError: 'kubectl not found at kubectl; set istioEgress.kubectlPath' })), { kind: 'runner', reason: 'spawn', message: 'kubectl not found at kubectl; set istioEgress.kubectlPath' });
+    assert.deepEqual(classifyExec(out.result({ exitCode: null, spawnError: 'kubectl not found at kubectl; set istioEgress.kubectlPath' })), {
+      kind: 'runner',
+      reason: 'spawn',
+      message: 'kubectl not found at kubectl; set istioEgress.kubectlPath',
+    });
   });
 });
 

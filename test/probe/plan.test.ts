@@ -26,13 +26,13 @@ function input(service: unknown, extra: Partial<PlanInput> = {}, target: Partial
 function plan(i: PlanInput): ProbePlan {
   const p = planProbe(i);
   assert.equal(p.kind, 'plan', JSON.stringify(p));
-  return p as ProbePlan;
+  return p;
 }
 
 function planError(i: PlanInput): PlanError {
   const p = planProbe(i);
   assert.equal(p.kind, 'plan-error');
-  return p as PlanError;
+  return p;
 }
 
 describe('planProbe: the seed scenarios, argv exact', () => {
@@ -41,7 +41,10 @@ describe('planProbe: the seed scenarios, argv exact', () => {
     assert.deepEqual(
       p.steps.map((s) => [s.id, s.argv]),
       [
-        ['no-sidecar:80', ['exec', PLAIN_POD, '-n', 'without-istio', '-c', 'curl', '--', 'curl', '-sS', '-D', '-', '--max-time', '10', 'http://my-httpbin.default.svc.cluster.local/headers']],
+        [
+          'no-sidecar:80',
+          ['exec', PLAIN_POD, '-n', 'without-istio', '-c', 'curl', '--', 'curl', '-sS', '-D', '-', '--max-time', '10', 'http://my-httpbin.default.svc.cluster.local/headers'],
+        ],
         ['sidecar:80', ['exec', SIDECAR_POD, '-n', 'default', '-c', 'curl', '--', 'curl', '-sS', '-D', '-', '--max-time', '10', 'http://my-httpbin.default.svc.cluster.local/headers']],
       ],
     );
@@ -55,13 +58,33 @@ describe('planProbe: the seed scenarios, argv exact', () => {
     const rules = list([destinationRule('my-wikipedia', 'default', 'my-wikipedia.default.svc.cluster.local', { mode: 'SIMPLE', sni: 'en.wikipedia.org' })]);
     const p = plan({ ...input(selectorlessService()), live: { service: selectorlessService(), destinationRules: rules } });
     assert.deepEqual(p.steps[1]?.argv, [
-      'exec', SIDECAR_POD, '-n', 'default', '-c', 'curl', '--',
-      'curl', '-sS', '-v', '--max-time', '10', '--resolve', `en.wikipedia.org:443:${CLUSTER_IP}`, 'https://en.wikipedia.org/',
+      'exec',
+      SIDECAR_POD,
+      '-n',
+      'default',
+      '-c',
+      'curl',
+      '--',
+      'curl',
+      '-sS',
+      '-v',
+      '--max-time',
+      '10',
+      '--resolve',
+      `en.wikipedia.org:443:${CLUSTER_IP}`,
+      'https://en.wikipedia.org/',
     ]);
     assert.equal(p.steps[1]?.tlsHostFrom, 'sni');
     assert.equal(p.steps[1]?.clusterIP, CLUSTER_IP);
     assert.equal(p.steps[1]?.parser, 'tls-trace');
-    assert.deepEqual(p.steps[1]?.destinationRule, { name: 'my-wikipedia', namespace: 'default', host: 'my-wikipedia.default.svc.cluster.local', portLevel: false, mode: 'SIMPLE', sni: 'en.wikipedia.org' });
+    assert.deepEqual(p.steps[1]?.destinationRule, {
+      name: 'my-wikipedia',
+      namespace: 'default',
+      host: 'my-wikipedia.default.svc.cluster.local',
+      portLevel: false,
+      mode: 'SIMPLE',
+      sni: 'en.wikipedia.org',
+    });
   });
 
   it('my-wikipedia with the host given (the seed DR has no sni)', () => {
@@ -82,12 +105,18 @@ describe('planProbe: the seed scenarios, argv exact', () => {
 describe('planProbe: other ports and shapes', () => {
   it('an ExternalName TLS port probes the target itself, honestly labelled', () => {
     const service = externalNameService('payments', 'shop', 'api.payments.example.com');
-    (service.spec as { ports: unknown[] }).ports = [{ name: 'https', port: 443, protocol: 'TCP' }, { name: 'https-alt', port: 8443, protocol: 'TCP' }];
+    (service.spec as { ports: unknown[] }).ports = [
+      { name: 'https', port: 443, protocol: 'TCP' },
+      { name: 'https-alt', port: 8443, protocol: 'TCP' },
+    ];
     const p = plan(input(service, {}, { namespace: 'shop' }));
-    assert.deepEqual(p.steps.filter((s) => s.source.mode === 'sidecar').map((s) => s.argv.slice(7)), [
-      ['curl', '-sS', '-v', '--max-time', '10', 'https://api.payments.example.com/'],
-      ['curl', '-sS', '-v', '--max-time', '10', 'https://api.payments.example.com:8443/'],
-    ]);
+    assert.deepEqual(
+      p.steps.filter((s) => s.source.mode === 'sidecar').map((s) => s.argv.slice(7)),
+      [
+        ['curl', '-sS', '-v', '--max-time', '10', 'https://api.payments.example.com/'],
+        ['curl', '-sS', '-v', '--max-time', '10', 'https://api.payments.example.com:8443/'],
+      ],
+    );
     assert.equal(p.steps[0]?.kind, 'tls-external');
     assert.match(p.steps[0]?.proves ?? '', /not the alias payments\.shop\.svc\.cluster\.local/);
   });
@@ -106,7 +135,10 @@ describe('planProbe: other ports and shapes', () => {
       ['curl', '-sS', '-D', '-', '--max-time', '5', 'http://legacy.default.svc.cluster.local:8080/status/200'],
       ['curl', '-sS', '-v', '--max-time', '5', '--resolve', 'admin.example.com:8443:[fd00:10:96::1a2b]', 'https://admin.example.com:8443/'],
     ]);
-    assert.deepEqual(p.skippedPorts.map((s) => s.port.port), [5432, 53]);
+    assert.deepEqual(
+      p.skippedPorts.map((s) => s.port.port),
+      [5432, 53],
+    );
   });
 
   it('a given port restricts the plan; an unknown port is refused', () => {

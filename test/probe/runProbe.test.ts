@@ -59,12 +59,31 @@ describe('runProbe end to end over a canned kubectl', () => {
     assert.equal(report.outcome, 'pass');
     assert.equal(report.context, 'kind-dev');
     assert.equal(report.namespace, 'default');
-    assert.deepEqual(report.target, { name: 'my-httpbin', namespace: 'default', fqdn: 'my-httpbin.default.svc.cluster.local', type: 'ExternalName', meshHost: 'httpbin.org', externalName: 'httpbin.org' });
-    assert.deepEqual(report.sources.map((s) => [s.source.mode, s.results.map((r) => r.verdict.status)]), [['no-sidecar', ['pass']], ['sidecar', ['pass']]]);
+    assert.deepEqual(report.target, {
+      name: 'my-httpbin',
+      namespace: 'default',
+      fqdn: 'my-httpbin.default.svc.cluster.local',
+      type: 'ExternalName',
+      meshHost: 'httpbin.org',
+      externalName: 'httpbin.org',
+    });
+    assert.deepEqual(
+      report.sources.map((s) => [s.source.mode, s.results.map((r) => r.verdict.status)]),
+      [
+        ['no-sidecar', ['pass']],
+        ['sidecar', ['pass']],
+      ],
+    );
     assert.equal(report.sources[1]?.results[0]?.verdict.timing.startedAt, 1_700_000_000_015);
     assert.equal(report.durationMs, 15);
-    assert.deepEqual(events.filter((e) => e.type === 'phase').map((e) => e.type === 'phase' && e.phase), ['context', 'fetch', 'plan', 'probe', 'done']);
-    assert.deepEqual(events.filter((e) => e.type !== 'phase' && e.type !== 'command').map((e) => e.type), ['step', 'verdict', 'step', 'verdict']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'phase').map((e) => e.type === 'phase' && e.phase),
+      ['context', 'fetch', 'plan', 'probe', 'done'],
+    );
+    assert.deepEqual(
+      events.filter((e) => e.type !== 'phase' && e.type !== 'command').map((e) => e.type),
+      ['step', 'verdict', 'step', 'verdict'],
+    );
     assert.equal(events.filter((e) => e.type === 'command').length, 10);
   });
 
@@ -75,7 +94,7 @@ describe('runProbe end to end over a canned kubectl', () => {
     assert.equal(calls[0]?.kubectlPath, '/opt/kubectl');
   });
 
-  it("takes the namespace from the kube context when none is given", async () => {
+  it('takes the namespace from the kube context when none is given', async () => {
     const cluster = seedCluster(healthy, { contextNamespace: 'egress-demo', services: { 'egress-demo/my-httpbin': externalNameService('my-httpbin', 'egress-demo') } });
     const { report, calls } = await probe(cluster);
     assert.equal(report.namespace, 'egress-demo');
@@ -103,9 +122,14 @@ describe('runProbe end to end over a canned kubectl', () => {
   });
 
   it('probes my-wikipedia over TLS with the host given: Endpoints read, --resolve to the live cluster IP', async () => {
-    const { report, calls } = await probe(seedCluster(() => out.result({ stderr: out.tlsVerboseOk(CLUSTER_IP) }), { endpoints: { 'default/my-wikipedia': endpoints('my-wikipedia', 'default', ['91.198.174.192', '198.35.26.96']) } }), {
-      target: { name: 'my-wikipedia', namespace: 'default', tlsHost: 'en.wikipedia.org' },
-    });
+    const { report, calls } = await probe(
+      seedCluster(() => out.result({ stderr: out.tlsVerboseOk(CLUSTER_IP) }), {
+        endpoints: { 'default/my-wikipedia': endpoints('my-wikipedia', 'default', ['91.198.174.192', '198.35.26.96']) },
+      }),
+      {
+        target: { name: 'my-wikipedia', namespace: 'default', tlsHost: 'en.wikipedia.org' },
+      },
+    );
     const commands = calls.map((c) => withoutGlobalFlags(c.args).join(' '));
     assert.ok(commands.includes('get endpoints my-wikipedia -n default -o json'));
     assert.equal(commands[commands.length - 1], `exec ${SIDECAR_POD} -n default -c curl -- curl -sS -v --max-time 10 --resolve en.wikipedia.org:443:${CLUSTER_IP} https://en.wikipedia.org/`);
@@ -173,7 +197,12 @@ describe('runProbe: cluster problems', () => {
     const calls: unknown[] = [];
     const report = await runProbe(
       { target: { name: 'my-httpbin' }, kubectlPath: '/nope/kubectl' },
-      { run: async (r) => (calls.push(r), out.result({ exitCode: null, spawnError: `kubectl not found at ${r.kubectlPath}; set istioEgress.kubectlPath (or --kubectl) to the kubectl to use` })) },
+      {
+        run: async (r) => (
+          calls.push(r),
+          out.result({ exitCode: null, spawnError: `kubectl not found at ${r.kubectlPath}; set istioEgress.kubectlPath (or --kubectl) to the kubectl to use` })
+        ),
+      },
     );
     assert.equal(calls.length, 1);
     assert.equal(report.exitCode, 2);
@@ -212,9 +241,12 @@ describe('runProbe: cluster problems', () => {
 
   it('an unreachable API server stops the probe with a cluster error', async () => {
     const fake = fakeCluster(seedCluster(healthy));
-    const report = await runProbe({ target: { name: 'my-httpbin', namespace: 'default' } }, {
-      run: async (r) => (withoutGlobalFlags(r.args)[0] === 'get' ? out.UNREACHABLE : fake.run(r)),
-    });
+    const report = await runProbe(
+      { target: { name: 'my-httpbin', namespace: 'default' } },
+      {
+        run: async (r) => (withoutGlobalFlags(r.args)[0] === 'get' ? out.UNREACHABLE : fake.run(r)),
+      },
+    );
     assert.equal(report.exitCode, 2);
     assert.equal(report.error?.code, 'cluster-error');
     assert.match(report.error?.message ?? '', /^The cluster at https:\/\/127\.0\.0\.1:40123 \(context kind-dev\) cannot be reached: the connection timed out\. Likely causes: /);
@@ -222,12 +254,19 @@ describe('runProbe: cluster problems', () => {
 
   it('DestinationRules that cannot be listed cost a note, not the probe', async () => {
     const fake = fakeCluster(seedCluster(healthy));
-    const report = await runProbe({ target: { name: 'my-httpbin' } }, {
-      run: async (r) =>
-        withoutGlobalFlags(r.args)[1] === 'destinationrules.networking.istio.io'
-          ? out.result({ exitCode: 1, stderr: 'Error from server (Forbidden): destinationrules.networking.istio.io is forbidden: User "dev" cannot list resource "destinationrules" in API group "networking.istio.io" at the cluster scope\n' })
-          : fake.run(r),
-    });
+    const report = await runProbe(
+      { target: { name: 'my-httpbin' } },
+      {
+        run: async (r) =>
+          withoutGlobalFlags(r.args)[1] === 'destinationrules.networking.istio.io'
+            ? out.result({
+                exitCode: 1,
+                stderr:
+                  'Error from server (Forbidden): destinationrules.networking.istio.io is forbidden: User "dev" cannot list resource "destinationrules" in API group "networking.istio.io" at the cluster scope\n',
+              })
+            : fake.run(r),
+      },
+    );
     assert.equal(report.exitCode, 0);
     assert.match(report.notes.join('\n'), /forbidden.*DestinationRules are not taken into account/);
   });
@@ -235,13 +274,16 @@ describe('runProbe: cluster problems', () => {
   it('a namespace-scoped user: DestinationRules read from the namespace, Namespace objects unreadable', async () => {
     const fake = fakeCluster(seedCluster(healthy, { destinationRules: [RULES.httpbinMutual] }));
     const forbidden = out.result({ exitCode: 1, stderr: 'Error from server (Forbidden): namespaces "default" is forbidden: User "dev" cannot get resource "namespaces"\n' });
-    const report = await runProbe({ target: { name: 'my-httpbin' } }, {
-      run: async (r) => {
-        const args = withoutGlobalFlags(r.args);
-        if (args.includes('-A') || args[1] === 'namespace') return forbidden;
-        return fake.run(r);
+    const report = await runProbe(
+      { target: { name: 'my-httpbin' } },
+      {
+        run: async (r) => {
+          const args = withoutGlobalFlags(r.args);
+          if (args.includes('-A') || args[1] === 'namespace') return forbidden;
+          return fake.run(r);
+        },
       },
-    });
+    );
     assert.ok(report.commands.some((c) => c.display.endsWith('get destinationrules.networking.istio.io -n default -o json')));
     assert.equal(report.sources.find((s) => s.source.mode === 'sidecar')?.results[0]?.step.destinationRule?.name, 'httpbin-org');
     assert.match(report.notes.join('\n'), /ambient mode is not detected there/);
@@ -251,14 +293,17 @@ describe('runProbe: cluster problems', () => {
   it('an abort during the first curl kills it through the runner and skips the rest', async () => {
     const controller = new AbortController();
     const fake = fakeCluster(seedCluster(healthy));
-    const report = await runProbe({ target: { name: 'my-httpbin' }, signal: controller.signal }, {
-      run: async (r) => {
-        if (withoutGlobalFlags(r.args)[0] !== 'exec') return fake.run(r);
-        assert.equal(r.signal, controller.signal, 'the signal reaches the runner');
-        controller.abort();
-        return out.result({ exitCode: null, signal: 'SIGKILL', cancelled: true });
+    const report = await runProbe(
+      { target: { name: 'my-httpbin' }, signal: controller.signal },
+      {
+        run: async (r) => {
+          if (withoutGlobalFlags(r.args)[0] !== 'exec') return fake.run(r);
+          assert.equal(r.signal, controller.signal, 'the signal reaches the runner');
+          controller.abort();
+          return out.result({ exitCode: null, signal: 'SIGKILL', cancelled: true });
+        },
       },
-    });
+    );
     assert.equal(report.cancelled, true);
     assert.equal(report.exitCode, 2);
     assert.equal(report.error?.code, 'cancelled');
@@ -278,12 +323,18 @@ describe('report output', () => {
   it('the transcript shows redacted commands, verdicts and the result; JSON round-trips', async () => {
     const cluster = seedCluster(healthy);
     const fake = fakeCluster(cluster);
-    const report = await runProbe({ target: { name: 'my-httpbin' } }, {
-      run: async (r) =>
-        withoutGlobalFlags(r.args)[1] === 'serviceentries.networking.istio.io'
-          ? out.result({ exitCode: 1, stderr: 'I0314 round_trippers.go:469] Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.c2VjcmV0.c2ln\nerror: You must be logged in to the server (Unauthorized)\n' })
-          : fake.run(r),
-    });
+    const report = await runProbe(
+      { target: { name: 'my-httpbin' } },
+      {
+        run: async (r) =>
+          withoutGlobalFlags(r.args)[1] === 'serviceentries.networking.istio.io'
+            ? out.result({
+                exitCode: 1,
+                stderr: 'I0314 round_trippers.go:469] Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.c2VjcmV0.c2ln\nerror: You must be logged in to the server (Unauthorized)\n',
+              })
+            : fake.run(r),
+      },
+    );
     const text = formatReportText(report);
     assert.match(text, /^Probe of Service default\/my-httpbin \(context kind-dev\)/);
     assert.match(text, /\$ kubectl --request-timeout=10s get service my-httpbin -n default -o json/);

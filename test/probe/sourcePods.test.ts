@@ -12,7 +12,12 @@ function query(ns: string, selector: string, pods: readonly PodShape[]): PodQuer
 }
 
 function namespaces(...objects: Record<string, unknown>[]): Map<string, NonNullable<ReturnType<typeof readNamespace>>> {
-  return new Map(objects.map((o) => readNamespace(o)).filter((n) => n !== undefined).map((n) => [n.name, n]));
+  return new Map(
+    objects
+      .map((o) => readNamespace(o))
+      .filter((n) => n !== undefined)
+      .map((n) => [n.name, n]),
+  );
 }
 
 describe('source pod selection', () => {
@@ -34,10 +39,7 @@ describe('source pod selection', () => {
   });
 
   it('reports pods of an ambient namespace as ambient, not as "no sidecar"', () => {
-    const selection = selectSourcePods(
-      [query('mesh', 'app=curl', [{ name: 'curl-4', namespace: 'mesh' }])],
-      namespaces(namespace('mesh', { 'istio.io/dataplane-mode': 'ambient' })),
-    );
+    const selection = selectSourcePods([query('mesh', 'app=curl', [{ name: 'curl-4', namespace: 'mesh' }])], namespaces(namespace('mesh', { 'istio.io/dataplane-mode': 'ambient' })));
     assert.equal(selection.sources[0]?.mode, 'ambient');
     assert.ok(selection.notes.some((n) => /without a sidecar/.test(n)));
   });
@@ -61,7 +63,10 @@ describe('source pod selection', () => {
       ],
       new Map(),
     );
-    assert.deepEqual(selection.sources.map((s) => s.pod), ['curl-ok']);
+    assert.deepEqual(
+      selection.sources.map((s) => s.pod),
+      ['curl-ok'],
+    );
     assert.match(selection.notes[0] ?? '', /default\/curl-pending \(Pending\), default\/curl-old \(terminating\)/);
   });
 

@@ -38,12 +38,7 @@ function anyHost(rng: Draws): string {
 function service(rng: Draws): string {
   const name = rng.pick(SERVICES);
   const kind = rng.between(0, 2);
-  const spec =
-    kind === 0
-      ? ['  type: ExternalName', `  externalName: ${rng.pick(EXTERNAL)}`]
-      : kind === 1
-        ? ['  selector:', `    app: ${name}`]
-        : [];
+  const spec = kind === 0 ? ['  type: ExternalName', `  externalName: ${rng.pick(EXTERNAL)}`] : kind === 1 ? ['  selector:', `    app: ${name}`] : [];
   const port = rng.pick([
     ['  - name: tls', '    port: 443'],
     ['  - name: http', '    port: 80'],
@@ -68,9 +63,7 @@ function endpoints(rng: Draws): string {
 
 function destinationRule(rng: Draws): string {
   const mode = rng.pick(MODES);
-  const tls = rng.chance(0.3)
-    ? ['    portLevelSettings:', '    - port:', '        number: 443', '      tls:', `        mode: ${mode}`]
-    : ['    tls:', `      mode: ${mode}`];
+  const tls = rng.chance(0.3) ? ['    portLevelSettings:', '    - port:', '        number: 443', '      tls:', `        mode: ${mode}`] : ['    tls:', `      mode: ${mode}`];
   return [
     'apiVersion: networking.istio.io/v1',
     'kind: DestinationRule',

@@ -37,11 +37,7 @@ export function rawGrammar(json: string, filePath: string): IRawGrammar {
 }
 
 /** Loads `scope` from `grammars` (scope → raw grammar), with `injections` (host scope → injected scopes). */
-export async function loadGrammar(
-  scope: string,
-  grammars: Readonly<Record<string, () => IRawGrammar>>,
-  injections: Readonly<Record<string, readonly string[]>> = {},
-): Promise<IGrammar> {
+export async function loadGrammar(scope: string, grammars: Readonly<Record<string, () => IRawGrammar>>, injections: Readonly<Record<string, readonly string[]>> = {}): Promise<IGrammar> {
   await loadOniguruma();
   const onigLib: IOnigLib = {
     createOnigScanner: (sources) => new oniguruma.OnigScanner(sources),

@@ -24,11 +24,20 @@ describe('bad input: one clear finding, nothing lost', () => {
   it('a tab in the indentation: one finding per tab line, a fix per line, no knock-on schema findings', () => {
     let text = 'apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n\tnamespace: shop\nspec:\n  selector: {app: web}\n  ports:\n  -\tname: http\n    port: 80\n';
     const before = findings(text);
-    assert.deepEqual(before.map((f) => `${f.range.start.line + 1} ${f.code}`), ['4 EGR001', '5 EGR001', '9 EGR001']);
-    assert.ok(before.every((f) => f.fixes?.[0]?.preferred), 'each has a preferred fix');
+    assert.deepEqual(
+      before.map((f) => `${f.range.start.line + 1} ${f.code}`),
+      ['4 EGR001', '5 EGR001', '9 EGR001'],
+    );
+    assert.ok(
+      before.every((f) => f.fixes?.[0]?.preferred),
+      'each has a preferred fix',
+    );
     for (const finding of [...before].reverse()) text = apply(text, finding);
     assert.equal(text, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector: {app: web}\n  ports:\n  - name: http\n    port: 80\n');
-    assert.deepEqual(findings(text).map((f) => f.code), []);
+    assert.deepEqual(
+      findings(text).map((f) => f.code),
+      [],
+    );
   });
 
   it('turns tabs into spaces only before the content of a line', () => {
@@ -39,9 +48,15 @@ describe('bad input: one clear finding, nothing lost', () => {
 
   it('a binary file named .yaml: one note, no syntax errors', () => {
     const binary = `${'\u0000\u0001garbage: [\u00ff'.repeat(200)}\n`;
-    assert.deepEqual(findings(binary).map((f) => `${f.code} ${f.severity}`), ['EGR007 info']);
+    assert.deepEqual(
+      findings(binary).map((f) => `${f.code} ${f.severity}`),
+      ['EGR007 info'],
+    );
     const latin1 = `${'caf\uFFFD: ol\uFFFD\n'.repeat(10)}`;
-    assert.deepEqual(findings(latin1).map((f) => f.code), ['EGR007']);
+    assert.deepEqual(
+      findings(latin1).map((f) => f.code),
+      ['EGR007'],
+    );
   });
 
   it('reports one syntax error per place and message, and counts what is past the first ten', () => {

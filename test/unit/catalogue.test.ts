@@ -31,7 +31,10 @@ describe('rule catalogue', () => {
       // The size limit is the server's: tested through it (test/lsp/limits.test.ts).
       if (rule.code === 'EGR004') continue;
       const own = cases.filter((c) => c.rule === rule.code);
-      assert.ok(own.some((c) => c.expected.some((e) => e.includes(` ${rule.code} `))), `${rule.code}: no fixture fires it`);
+      assert.ok(
+        own.some((c) => c.expected.some((e) => e.includes(` ${rule.code} `))),
+        `${rule.code}: no fixture fires it`,
+      );
       assert.ok(
         own.some((c) => c.files.some((f) => !f.text.includes(`expect: ${rule.code}`))),
         `${rule.code}: no fixture file where it stays silent`,

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import type { IGrammar } from 'vscode-textmate';
 import { dump, loadGrammar as loadTextMate, rawGrammar, scopesOf, tokenizeLine as tokenizeLineWith, tokenizeLines as tokenizeWith, type Tok } from '../support/textmate';
 
-
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INJECTION_PATH = `${ROOT}syntaxes/istio-egress.injection.json`;
 
@@ -252,7 +251,11 @@ describe('TLS modes after `mode:`', () => {
     assert.deepEqual(scopesIn('note: "mode: SIMPLE"', 'mode: SIMPLE'), [...BASE, 'string.quoted.double.yaml']);
     const directive = '# istio-egress-disable EGR001 mode: SIMPLE';
     const tokens = tokenizeLine(directive);
-    assert.equal(tokens.find((t) => t.scopes.includes(TLS_MODE)), undefined, dump(tokens));
+    assert.equal(
+      tokens.find((t) => t.scopes.includes(TLS_MODE)),
+      undefined,
+      dump(tokens),
+    );
   });
 });
 
@@ -353,8 +356,7 @@ describe('a whole manifest', () => {
       '      mode: ISTIO_MUTUAL',
     ];
     const tokenized = tokenizeLines(lines);
-    const at = (lineNo: number, text: string): readonly string[] =>
-      scopesOf(tokenized[lineNo] ?? [], lines[lineNo] ?? '', text);
+    const at = (lineNo: number, text: string): readonly string[] => scopesOf(tokenized[lineNo] ?? [], lines[lineNo] ?? '', text);
     assert.deepEqual(at(0, 'istio-egress-disable-file'), [...DIRECTIVE, DIRECTIVE_KEYWORD]);
     assert.deepEqual(at(0, 'EGR004'), [...DIRECTIVE, RULE_CODE]);
     assert.deepEqual(at(1, 'apiVersion'), [...BASE, KEY]);

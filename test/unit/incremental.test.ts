@@ -79,7 +79,11 @@ describe('incremental analysis', () => {
       const rand = random(seed);
       const incremental = new Project();
       const files = new Map<string, string[]>();
-      for (let f = 0; f < 3; f++) files.set(`file:///f${f}.yaml`, Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? DR(i, 'DISABLE') : SERVICE(i))));
+      for (let f = 0; f < 3; f++)
+        files.set(
+          `file:///f${f}.yaml`,
+          Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? DR(i, 'DISABLE') : SERVICE(i))),
+        );
       for (const [uri, docs] of files) incremental.setFile(uri, docs.join('---\n'));
       const modes = ['DISABLE', 'SIMPLE', 'ISTIO_MUTUAL', 'MUTUAL'];
       for (let step = 0; step < 60; step++) {
@@ -226,7 +230,10 @@ describe('incremental workspace findings', () => {
     const endpoints = 'apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\n  namespace: ns\nsubsets:\n- addresses: [{ip: 192.0.2.11}]\n  ports: [{name: tcp, port: 5432}]\n';
     const a = new Project();
     a.setFile('file:///svc.yaml', service);
-    assert.deepEqual(a.findings('file:///svc.yaml').map((f) => f.code), ['EGR301']);
+    assert.deepEqual(
+      a.findings('file:///svc.yaml').map((f) => f.code),
+      ['EGR301'],
+    );
     // Another Project hands out enough key ids (100 000 and more, mostly dead) for the registry to start afresh.
     const b = new Project();
     for (let round = 0; round < 7; round++) {
@@ -235,7 +242,10 @@ describe('incremental workspace findings', () => {
       b.findings('file:///b.yaml');
     }
     a.setFile('file:///ep.yaml', endpoints);
-    assert.deepEqual([...a.findings('file:///svc.yaml'), ...a.findings('file:///ep.yaml')].map((f) => `${f.code} ${f.message}`), []);
+    assert.deepEqual(
+      [...a.findings('file:///svc.yaml'), ...a.findings('file:///ep.yaml')].map((f) => `${f.code} ${f.message}`),
+      [],
+    );
   });
 
   it('re-run the rules over the resources an edit touches, not over the workspace', () => {
@@ -286,7 +296,10 @@ describe('incremental workspace findings', () => {
     ];
     const project = new Project();
     for (const [n, [a, b]] of steps.entries()) {
-      const files = fileMap([['file:///a.yaml', a], ['file:///b.yaml', b]]);
+      const files = fileMap([
+        ['file:///a.yaml', a],
+        ['file:///b.yaml', b],
+      ]);
       for (const [uri, text] of files) project.setFile(uri, text);
       assertSameAsWhole(project, files, DEFAULT_OPTIONS, `step ${n}`);
       const fix = project.findings('file:///a.yaml').find((f) => f.code === 'EGR402')?.fixes?.[0]?.edits[0]?.newText ?? '';
@@ -298,7 +311,11 @@ describe('incremental workspace findings', () => {
     it(`equal a fresh full analysis after every random edit of related resources (seed ${seed})`, () => {
       const rng = new Rng(seed);
       const files = new Map<string, string[]>();
-      for (let f = 0; f < 3; f++) files.set(`file:///r${f}.yaml`, Array.from({ length: 10 }, () => randomDocument(rng)));
+      for (let f = 0; f < 3; f++)
+        files.set(
+          `file:///r${f}.yaml`,
+          Array.from({ length: 10 }, () => randomDocument(rng)),
+        );
       let options = DEFAULT_OPTIONS;
       const project = new Project(options);
       const texts = (): Map<string, string> => new Map([...files].map(([uri, docs]) => [uri, docs.join('\n---\n')]));
@@ -331,7 +348,9 @@ function orderedLike(project: Project, texts: Map<string, string>): Map<string, 
 
 /** Values a line edit puts after a key, drawn from the same pools as the documents. */
 function newValue(rng: Rng, key: string): string {
-  const fresh = randomDocument(rng).split('\n').find((line) => line.trimStart().startsWith(`${key}:`));
+  const fresh = randomDocument(rng)
+    .split('\n')
+    .find((line) => line.trimStart().startsWith(`${key}:`));
   return fresh ? fresh.slice(fresh.indexOf(':') + 1).trim() : rng.pick(['api', 'shop', '"*.example.com"', 'mail.example.com']);
 }
 

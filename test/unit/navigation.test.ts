@@ -250,7 +250,10 @@ describe('navigation: document highlights', () => {
 
   it('marks port names across the Service and its Endpoints', () => {
     const { uri, position } = tagged('ep-port-tls');
-    assert.deepEqual(highlightsAt(project(), uri, position).map((h) => tagOf(h, uri)), ['svc-port-tls', 'ep-port-tls']);
+    assert.deepEqual(
+      highlightsAt(project(), uri, position).map((h) => tagOf(h, uri)),
+      ['svc-port-tls', 'ep-port-tls'],
+    );
   });
 
   it('marks nothing off a name', () => {

@@ -23,7 +23,6 @@ import { fileURLToPath } from 'node:url';
 import type { IGrammar } from 'vscode-textmate';
 import { dump, loadGrammar as loadTextMate, rawGrammar, scopesOf, tokenizeLine as tokenizeLineWith, tokenizeLines as tokenizeWith, type Tok } from '../support/textmate';
 
-
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const GRAMMAR_PATH = `${ROOT_DIR}syntaxes/istio-egress-probe.tmLanguage.json`;
 const SCOPE = 'text.istio-egress-probe';
@@ -126,7 +125,7 @@ before(async () => {
 });
 
 describe('probe grammar file', () => {
-  it('declares its scope name and suffixes every scope with .istio-egress-probe (the rule code keeps the YAML grammar\'s)', () => {
+  it("declares its scope name and suffixes every scope with .istio-egress-probe (the rule code keeps the YAML grammar's)", () => {
     const raw: unknown = JSON.parse(readFileSync(GRAMMAR_PATH, 'utf8'));
     assert.ok(typeof raw === 'object' && raw !== null);
     assert.equal(Reflect.get(raw, 'scopeName'), SCOPE);
@@ -189,7 +188,7 @@ describe('kubectl command lines', () => {
     assert.deepEqual(textsWithPrefix(text, ENVOY_HEADER), []);
   });
 
-  it('scopes the cluster IP in curl\'s --resolve and the https URL', () => {
+  it("scopes the cluster IP in curl's --resolve and the https URL", () => {
     const l = line('  $ kubectl exec envoy-debug-7d9c6b8f5-abcde -n default -c curl -- curl -sS -v --max-time 10 --resolve en.wikipedia.org:443:127.0.0.77 https://en.wikipedia.org/');
     assert.deepEqual(l.at('envoy-debug-7d9c6b8f5-abcde'), [...ROOT, COMMAND, RAW, POD]);
     assert.deepEqual(l.at('--resolve'), [...ROOT, COMMAND, RAW, REMOTE, OPTION]);
@@ -205,8 +204,9 @@ describe('kubectl command lines', () => {
     assert.deepEqual(l.at('default'), [...ROOT, COMMAND, RAW, NAMESPACE]);
   });
 
-  it('scopes a command logged at column 0 as it starts, with kubectl\'s full path as the program (its version is no IP)', () => {
-    const text = '$ /work/main/.tools/kubectl-v1.35.2/kubectl exec curl-7d9c6b8f5-abcde -n default -c curl -- curl -sS -D - --max-time 10 http://my-httpbin.default.svc.cluster.local/headers';
+  it("scopes a command logged at column 0 as it starts, with kubectl's full path as the program (its version is no IP)", () => {
+    const text =
+      '$ /work/main/.tools/kubectl-v1.35.2/kubectl exec curl-7d9c6b8f5-abcde -n default -c curl -- curl -sS -D - --max-time 10 http://my-httpbin.default.svc.cluster.local/headers';
     const l = line(text);
     assert.deepEqual(l.at('$'), [...ROOT, COMMAND, PROMPT]);
     assert.deepEqual(l.at('/work/main/.tools/kubectl-v1.35.2/kubectl'), [...ROOT, COMMAND, RAW, PROGRAM]);
@@ -231,7 +231,9 @@ describe('the comment under each command', () => {
   });
 
   it('scopes a non-zero exit as failure', () => {
-    const l = line('    # HTTP to ghost.default.svc.cluster.local:80 reaches ghost.example.net from without-istio/curl-5b8f9c7d4-fghij, which has no sidecar (the direct path, without Istio): exit 6, 0.1 s');
+    const l = line(
+      '    # HTTP to ghost.default.svc.cluster.local:80 reaches ghost.example.net from without-istio/curl-5b8f9c7d4-fghij, which has no sidecar (the direct path, without Istio): exit 6, 0.1 s',
+    );
     assert.deepEqual(l.at('exit '), [...ROOT, COMMENT, EXIT_FAILED]);
     assert.deepEqual(l.at('6'), [...ROOT, COMMENT, EXIT_FAILED, EXIT_CODE]);
     const context = line('    # current context and its namespace: exit 1, 0.0 s');
@@ -254,13 +256,13 @@ describe('stderr of failed commands (`! …`)', () => {
     });
   }
 
-  it('scopes curl\'s error (7) and the port in its message', () => {
-    const l = line('    ! curl: (7) Failed to connect to refused.default.svc.cluster.local port 46331 after 0 ms: Couldn\'t connect to server');
+  it("scopes curl's error (7) and the port in its message", () => {
+    const l = line("    ! curl: (7) Failed to connect to refused.default.svc.cluster.local port 46331 after 0 ms: Couldn't connect to server");
     assert.deepEqual(l.at('7'), [...ROOT, STDERR, CURL_ERROR_META, CURL_ERROR, EXIT_CODE]);
     assert.deepEqual(l.at('46331'), [...ROOT, STDERR, CURL_ERROR_META, ERROR_MESSAGE, PORT]);
   });
 
-  it('scopes kubectl\'s errors and its note of the exit code', () => {
+  it("scopes kubectl's errors and its note of the exit code", () => {
     const terminated = line('    ! command terminated with exit code 6');
     assert.deepEqual(terminated.at('command terminated with exit code '), [...ROOT, STDERR, EXIT_FAILED]);
     assert.deepEqual(terminated.at('6'), [...ROOT, STDERR, EXIT_FAILED, EXIT_CODE]);
@@ -273,13 +275,13 @@ describe('stderr of failed commands (`! …`)', () => {
     assert.deepEqual(noCurl.at('OCI runtime exec failed'), [...ROOT, STDERR, KUBECTL_ERROR]);
   });
 
-  it('does not take a pod called x-envoy-… in kubectl\'s NotFound for an Envoy header', () => {
+  it("does not take a pod called x-envoy-… in kubectl's NotFound for an Envoy header", () => {
     const text = '    ! Error from server (NotFound): pods "x-envoy-curl-7d9c6b8f5-abcde" not found';
     assert.deepEqual(line(text).at('Error from server (NotFound)'), [...ROOT, STDERR, KUBECTL_ERROR]);
     assert.deepEqual(textsWithPrefix(text, ENVOY_HEADER), []);
   });
 
-  it('scopes curl -v\'s marker and the IP of its lines', () => {
+  it("scopes curl -v's marker and the IP of its lines", () => {
     const l = line('    ! * Added en.wikipedia.org:443:127.0.0.77 to DNS cache');
     assert.deepEqual(l.at('*'), [...ROOT, STDERR, TRACE_MARK]);
     assert.deepEqual(l.at('127.0.0.77'), [...ROOT, STDERR, IP]);
@@ -352,8 +354,9 @@ describe('source pods and verdicts', () => {
     assert.deepEqual(textsWithPrefix(text, HTTP_STATUS_PREFIX), ['503']);
   });
 
-  it('scopes Envoy\'s 503, but not the word Envoy', () => {
-    const text = '  [FAIL] http://my-httpbin.default.svc.cluster.local/headers: HTTP 503 made by Envoy, not by the server (reset reason: remote connection failure; transport failure: TLS_error:|268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end) (0.1 s)';
+  it("scopes Envoy's 503, but not the word Envoy", () => {
+    const text =
+      '  [FAIL] http://my-httpbin.default.svc.cluster.local/headers: HTTP 503 made by Envoy, not by the server (reset reason: remote connection failure; transport failure: TLS_error:|268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end) (0.1 s)';
     const l = line(text);
     assert.deepEqual(l.at('503'), [...ROOT, HTTP_META, ...STATUS_5XX]);
     assert.deepEqual(textsWithPrefix(text, ENVOY_HEADER), []);
@@ -363,9 +366,11 @@ describe('source pods and verdicts', () => {
   it('scopes 4xx apart from 2xx and 5xx, also in `answered 403`', () => {
     const pass403 = line('  [PASS] http://my-httpbin.default.svc.cluster.local/status/403: HTTP 403 without Istio (0.1 s)');
     assert.deepEqual(pass403.at('403', 1), [...ROOT, HTTP_META, ...STATUS_4XX]);
-    const note = line('         The server itself answered 403: the path works, but the server refused the request (a virtual-hosted server may reject the Host header http://my-httpbin.default.svc.cluster.local/status/403).');
+    const note = line(
+      '         The server itself answered 403: the path works, but the server refused the request (a virtual-hosted server may reject the Host header http://my-httpbin.default.svc.cluster.local/status/403).',
+    );
     assert.deepEqual(note.at('403'), [...ROOT, HTTP_META, ...STATUS_4XX]);
-    assert.deepEqual(note.at('http://my-httpbin.default.svc.cluster.local/status/403'), [...ROOT, ...URL_SCOPES], 'the `)` and `.` after it are not the URL\'s');
+    assert.deepEqual(note.at('http://my-httpbin.default.svc.cluster.local/status/403'), [...ROOT, ...URL_SCOPES], "the `)` and `.` after it are not the URL's");
   });
 
   it('scopes the TLS pass: IP, 404, and no IP in `TLSv1.3`', () => {
@@ -399,7 +404,7 @@ describe('source pods and verdicts', () => {
     assert.deepEqual(l.at('httpbin-6f4b8c5d7-pqrst'), [...ROOT, POD]);
   });
 
-  it('scopes the pod of `exec into NS/POD` and kubectl\'s error in the summary, and no Envoy header in the pod\'s name', () => {
+  it("scopes the pod of `exec into NS/POD` and kubectl's error in the summary, and no Envoy header in the pod's name", () => {
     const text = '  [ERROR] kubectl exec into default/x-envoy-curl-7d9c6b8f5-abcde failed (not-found): Error from server (NotFound): pods "x-envoy-curl-7d9c6b8f5-abcde" not found (0.0 s)';
     const l = line(text);
     assert.deepEqual(l.at('x-envoy-curl-7d9c6b8f5-abcde'), [...ROOT, POD]);
@@ -420,8 +425,9 @@ describe('source pods and verdicts', () => {
     assert.deepEqual(l.at('.'), [...ROOT], 'the full stop after `envoy`');
   });
 
-  it('scopes labels, not Envoy\'s word or `disconnect/reset`, in what Envoy said', () => {
-    const text = '         Envoy said: upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: TLS_error:|268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end';
+  it("scopes labels, not Envoy's word or `disconnect/reset`, in what Envoy said", () => {
+    const text =
+      '         Envoy said: upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: TLS_error:|268435703:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER:TLS_error_end';
     const l = line(text);
     assert.deepEqual(l.at('Envoy said:'), [...ROOT, LABEL]);
     assert.equal(l.tokens.filter((t) => t.scopes.length > 1).length, 1, dump(l.tokens));
@@ -449,8 +455,9 @@ describe('the end of the transcript', () => {
     assert.deepEqual(line('Result: ERROR (exit 2) in 0.1 s').at('ERROR'), [...ROOT, RESULT, FAIL]);
   });
 
-  it('scopes an `Error:` line, with its URLs without the sentence\'s full stop', () => {
-    const text = 'Error: No Running source pod to run curl in (looked with -l app=nothing-here). With a sidecar: kubectl label namespace default istio-injection=enabled; kubectl apply -n default -f https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml. Without: kubectl create namespace without-istio; kubectl apply -n without-istio -f https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml.';
+  it("scopes an `Error:` line, with its URLs without the sentence's full stop", () => {
+    const text =
+      'Error: No Running source pod to run curl in (looked with -l app=nothing-here). With a sidecar: kubectl label namespace default istio-injection=enabled; kubectl apply -n default -f https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml. Without: kubectl create namespace without-istio; kubectl apply -n without-istio -f https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml.';
     const l = line(text);
     assert.deepEqual(l.at('Error:'), [...ROOT, p('invalid.illegal.error')]);
     assert.deepEqual(l.at('https://raw.githubusercontent.com/istio/istio/release-1.24/samples/curl/curl.yaml', 1), [...ROOT, ERROR_MESSAGE, ...URL_SCOPES]);
@@ -459,7 +466,7 @@ describe('the end of the transcript', () => {
   });
 });
 
-describe('curl\'s own output, as a failed step\'s stderr or `curl -D -` shows it', () => {
+describe("curl's own output, as a failed step's stderr or `curl -D -` shows it", () => {
   it('scopes status lines by class, with their reason phrase', () => {
     const ok = line('HTTP/1.1 200 OK');
     assert.deepEqual(ok.at('HTTP/1.1'), [...ROOT, HTTP_META, HTTP]);
@@ -498,8 +505,8 @@ describe('curl\'s own output, as a failed step\'s stderr or `curl -D -` shows it
     assert.deepEqual(v6.at('::1'), [...ROOT, IP]);
   });
 
-  it('scopes curl\'s error line outside the transcript too', () => {
-    const l = line('curl: (7) Failed to connect to ::1 port 18444 after 0 ms: Couldn\'t connect to server');
+  it("scopes curl's error line outside the transcript too", () => {
+    const l = line("curl: (7) Failed to connect to ::1 port 18444 after 0 ms: Couldn't connect to server");
     assert.deepEqual(l.at('curl: ('), [...ROOT, CURL_ERROR_META, CURL_ERROR]);
     assert.deepEqual(l.at('7'), [...ROOT, CURL_ERROR_META, CURL_ERROR, EXIT_CODE]);
     assert.deepEqual(l.at('18444'), [...ROOT, CURL_ERROR_META, ERROR_MESSAGE, PORT]);

@@ -11,7 +11,10 @@ const URI = 'file:///unit/fixes.yaml';
 
 function apply(text: string, fix: Fix | undefined): string {
   assert.ok(fix);
-  return TextDocument.applyEdits(TextDocument.create(URI, 'yaml', 1, text), fix.edits.map((e) => ({ range: e.range, newText: e.newText })));
+  return TextDocument.applyEdits(
+    TextDocument.create(URI, 'yaml', 1, text),
+    fix.edits.map((e) => ({ range: e.range, newText: e.newText })),
+  );
 }
 
 describe('document-rule fixes', () => {
@@ -34,7 +37,7 @@ describe('document-rule fixes', () => {
 });
 
 describe('Endpoints port naming (EGR303)', () => {
-  it('adds the name to a block-style port mapping at the mapping\'s indentation', () => {
+  it("adds the name to a block-style port mapping at the mapping's indentation", () => {
     const text =
       'kind: Service\napiVersion: v1\nmetadata:\n  name: w\nspec:\n  ports:\n  - {name: https, port: 443}\n---\n' +
       'kind: Endpoints\napiVersion: v1\nmetadata:\n  name: w\nsubsets:\n- addresses: [{ip: 91.198.174.192}]\n  ports:\n  - port: 443\n    protocol: TCP\n';
@@ -78,12 +81,18 @@ describe('created resources (EGR301)', () => {
     const fixed = apply(text, fix);
     assert.match(fixed, /kind: Endpoints\nmetadata:\n {2}name: db\n {2}namespace: "1234"\n/);
     project.setFile(URI, fixed);
-    assert.deepEqual(project.findings(URI).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code), []);
+    assert.deepEqual(
+      project
+        .findings(URI)
+        .filter((f) => f.severity === 'error' || f.severity === 'warning')
+        .map((f) => f.code),
+      [],
+    );
   });
 });
 
 describe('exact rule against a wildcard ISTIO_MUTUAL (EGR402)', () => {
-  it('goes into the Service\'s namespace, where its exact host beats a wildcard of that same namespace', () => {
+  it("goes into the Service's namespace, where its exact host beats a wildcard of that same namespace", () => {
     const text =
       'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: shop-mtls\n  namespace: shop\nspec:\n' +
       '  host: "*.shop.svc.cluster.local"\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n---\n' +
@@ -97,10 +106,16 @@ describe('exact rule against a wildcard ISTIO_MUTUAL (EGR402)', () => {
     assert.equal(finding?.fixes?.length, 1);
     const fixed = apply(text, finding?.fixes?.[0]);
     // The name 'legacy-db' is taken in the namespace, so the new rule gets another one; the host is written in full.
-    assert.match(fixed, /\n---\napiVersion: networking\.istio\.io\/v1\nkind: DestinationRule\nmetadata:\n {2}name: legacy-db-tls\n {2}namespace: shop\nspec:\n {2}host: legacy-db\.shop\.svc\.cluster\.local\n/);
+    assert.match(
+      fixed,
+      /\n---\napiVersion: networking\.istio\.io\/v1\nkind: DestinationRule\nmetadata:\n {2}name: legacy-db-tls\n {2}namespace: shop\nspec:\n {2}host: legacy-db\.shop\.svc\.cluster\.local\n/,
+    );
     project.setFile(URI, fixed);
     const after = project.findings(URI).map((f) => f.code);
-    assert.deepEqual(after, before.filter((f) => f !== finding).map((f) => f.code));
+    assert.deepEqual(
+      after,
+      before.filter((f) => f !== finding).map((f) => f.code),
+    );
   });
 });
 
@@ -114,7 +129,10 @@ describe('externalName clean-up (EGR101)', () => {
     const valid = (host: string): boolean => /^[a-z0-9.-]+$/.test(host);
     const at = (value: string): { value: string; range: ReturnType<typeof range> } => ({ value, range: range(0, 0, 0, value.length) });
     assert.equal(cleanExternalName(at('http://203.0.113.10/'), valid), undefined);
-    assert.equal(cleanExternalName(at('my_host.example.com'), () => false), undefined);
+    assert.equal(
+      cleanExternalName(at('my_host.example.com'), () => false),
+      undefined,
+    );
     assert.equal(cleanExternalName(at('https://HttpBin.org/'), valid)?.edits[0]?.newText, 'httpbin.org');
   });
 });
@@ -122,7 +140,7 @@ describe('externalName clean-up (EGR101)', () => {
 describe('suppression fixes', () => {
   const finding = (line: number, code = 'EGR402'): { code: string; uri: string; range: ReturnType<typeof range> } => ({ code, uri: URI, range: range(line, 6, line, 18) });
 
-  it('keeps the file\'s CRLF line breaks and the line\'s indentation', () => {
+  it("keeps the file's CRLF line breaks and the line's indentation", () => {
     const text = 'spec:\r\n  tls:\r\n    mode: ISTIO_MUTUAL\r\n';
     const [onLine, inFile] = suppressionFixes(finding(2), text);
     assert.equal(apply(text, onLine), 'spec:\r\n  tls:\r\n    # istio-egress-disable EGR402\r\n    mode: ISTIO_MUTUAL\r\n');

@@ -21,6 +21,10 @@ import {
 type Files = Record<string, string>;
 type Json = Record<string, unknown>;
 
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null;
+}
+
 const SVC = 'file:///unit/svc.yaml';
 const OTHER = 'file:///unit/other.yaml';
 
@@ -56,7 +60,7 @@ function resources(files: Files): Json[] {
     parseAllDocuments(text).flatMap((doc) => {
       assert.deepEqual(doc.errors, [], `YAML errors in ${uri}`);
       const value: unknown = doc.toJS();
-      return value && typeof value === 'object' ? [value as Json] : [];
+      return isJson(value) ? [value] : [];
     }),
   );
 }
@@ -73,7 +77,10 @@ function spec(resource: Json | undefined): Json {
 function problems(files: Files): string[] {
   const project = projectOf(files);
   return Object.keys(files).flatMap((uri) =>
-    project.findings(uri).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${f.code} ${f.message}`),
+    project
+      .findings(uri)
+      .filter((f) => f.severity === 'error' || f.severity === 'warning')
+      .map((f) => `${f.code} ${f.message}`),
   );
 }
 
@@ -103,7 +110,10 @@ describe('ExternalName Service → ServiceEntry', () => {
     const rule =
       'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: origination\nspec:\n  host: my-httpbin\n  trafficPolicy:\n' +
       '    portLevelSettings:\n    - port:\n        number: 443\n      tls:\n        mode: SIMPLE\n        sni: httpbin.org\n        caCertificates: /etc/ca.pem\n';
-    const service = HTTPBIN_SERVICE.replace('  - name: http\n    protocol: TCP\n    port: 80\n', '  - name: https\n    port: 443\n  - name: web\n    appProtocol: kubernetes.io/h2c\n    port: 8080\n');
+    const service = HTTPBIN_SERVICE.replace(
+      '  - name: http\n    protocol: TCP\n    port: 80\n',
+      '  - name: https\n    port: 443\n  - name: web\n    appProtocol: kubernetes.io/h2c\n    port: 8080\n',
+    );
     const files = { [SVC]: service, [OTHER]: `# rules\n${rule}` };
     const before = spec(ofKind(resources(files), 'DestinationRule')[0]);
     const fix = plan(files, 'my-httpbin');
@@ -130,9 +140,15 @@ describe('ExternalName Service → ServiceEntry', () => {
     const files = { [SVC]: `${HTTPBIN_SERVICE}---\n${HTTPBIN_DESTINATION_RULE}---\n${entry}---\n${targetRule}` };
     const fix = plan(files, 'my-httpbin');
     assert.ok(fix);
-    assert.match(fix.title, /^Remove this alias \('httpbin\.org' has a ServiceEntry already\) and remove its DestinationRule \('httpbin\.org' has one already\): workloads then call httpbin\.org, not my-httpbin$/);
+    assert.match(
+      fix.title,
+      /^Remove this alias \('httpbin\.org' has a ServiceEntry already\) and remove its DestinationRule \('httpbin\.org' has one already\): workloads then call httpbin\.org, not my-httpbin$/,
+    );
     const all = resources(applyAll(files, fix.edits));
-    assert.deepEqual(all.map((r) => `${String(r.kind)} ${String((r.metadata as Json).name)}`), ['ServiceEntry httpbin-org', 'DestinationRule httpbin-org']);
+    assert.deepEqual(
+      all.map((r) => `${String(r.kind)} ${String((r.metadata as Json).name)}`),
+      ['ServiceEntry httpbin-org', 'DestinationRule httpbin-org'],
+    );
   });
 
   it('is not offered for a target that is no host name', () => {
@@ -206,7 +222,11 @@ describe('document edits keep the file valid YAML', () => {
     return resources({ [SVC]: text }).map((r) => String((r.metadata as Json).name));
   }
 
-  for (const [name, left] of [['a', ['b', 'c']], ['b', ['a', 'c']], ['c', ['a', 'b']]] as const) {
+  for (const [name, left] of [
+    ['a', ['b', 'c']],
+    ['b', ['a', 'c']],
+    ['c', ['a', 'b']],
+  ] as const) {
     it(`deletes document ${name} of three (the last has no final newline)`, () => {
       const text = `# header\n${docs.join('---\n')}`;
       const after = editEach(text, (n) => (n === name ? deleteDocument : undefined));
@@ -215,7 +235,10 @@ describe('document edits keep the file valid YAML', () => {
   }
 
   it('deletes the only document, and one after an explicit end marker', () => {
-    assert.equal(editEach(docs[0] ?? '', () => deleteDocument), '');
+    assert.equal(
+      editEach(docs[0] ?? '', () => deleteDocument),
+      '',
+    );
     const text = `${docs[0] ?? ''}...\n${docs[1] ?? ''}`;
     assert.deepEqual(names(editEach(text, (n) => (n === 'b' ? deleteDocument : undefined))), ['a']);
     assert.deepEqual(names(editEach(text, (n) => (n === 'a' ? deleteDocument : undefined))), ['b']);

@@ -49,13 +49,16 @@ function errorsFor(doc: unknown): ErrorObject[] {
 /** Asserts that `doc` fails with an error of `keyword` at `instancePath` (and, for unknown fields, naming it). */
 function assertFails(doc: unknown, keyword: string, instancePath: string, additionalProperty?: string): void {
   const errors = errorsFor(doc);
-  const hit = errors.some((e) => e.keyword === keyword && e.instancePath === instancePath
-    && (additionalProperty === undefined || e.params['additionalProperty'] === additionalProperty));
+  const hit = errors.some((e) => e.keyword === keyword && e.instancePath === instancePath && (additionalProperty === undefined || e.params['additionalProperty'] === additionalProperty));
   assert.ok(hit, `expected a "${keyword}" error at ${instancePath || '/'}, got ${JSON.stringify(errors.map((e) => [e.keyword, e.instancePath, e.message]))}`);
 }
 
 function assertPasses(doc: unknown, what: string): void {
-  assert.deepEqual(errorsFor(doc).map((e) => `${e.instancePath} ${e.message ?? e.keyword}`), [], what);
+  assert.deepEqual(
+    errorsFor(doc).map((e) => `${e.instancePath} ${e.message ?? e.keyword}`),
+    [],
+    what,
+  );
 }
 
 /** Every string under a `key` (a string value, or the strings of an array value) anywhere in `node`. */
@@ -89,8 +92,10 @@ test('the committed schema is exactly what the generator makes of the Istio CRDs
   try {
     const out = path.join(dir, 'egress.schema.json');
     execFileSync(process.execPath, [generator, '--crds', crdFile, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
-    assert.ok(fs.readFileSync(out).equals(fs.readFileSync(committedSchema)),
-      'schemas/egress.schema.json is stale: run node scripts/generate-schemas.mjs --crds ../shared/upstream/istio-crds.gen.yaml');
+    assert.ok(
+      fs.readFileSync(out).equals(fs.readFileSync(committedSchema)),
+      'schemas/egress.schema.json is stale: run node scripts/generate-schemas.mjs --crds ../shared/upstream/istio-crds.gen.yaml',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -124,7 +129,10 @@ test('every document of the docs corpus validates', (t) => {
   }
   const failures: string[] = [];
   let ours = 0;
-  for (const file of fs.readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of fs
+    .readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const docs = parseAllDocuments(fs.readFileSync(path.join(corpusDir, file), 'utf8'));
     assert.ok(Array.isArray(docs), `${file} parses`);
     docs.forEach((doc, i) => {
@@ -141,33 +149,39 @@ test('every document of the docs corpus validates', (t) => {
 for (const apiVersion of ISTIO_VERSIONS) {
   test(`DestinationRule ${apiVersion}: valid, a wrong tls.mode, an unknown field`, () => {
     const tls = { mode: 'SIMPLE', sni: 'api.example.com' };
-    assertPasses(destinationRule(apiVersion, {
-      host: 'api.example.com',
-      exportTo: ['.'],
-      trafficPolicy: { tls, portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'DISABLE' } }] },
-      subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls } }],
-    }), 'a valid DestinationRule');
+    assertPasses(
+      destinationRule(apiVersion, {
+        host: 'api.example.com',
+        exportTo: ['.'],
+        trafficPolicy: { tls, portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'DISABLE' } }] },
+        subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls } }],
+      }),
+      'a valid DestinationRule',
+    );
 
-    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { tls: { mode: 'DISABLED' } } }),
-      'enum', '/spec/trafficPolicy/tls/mode');
-    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'DISABLED' } }] } }),
-      'enum', '/spec/trafficPolicy/portLevelSettings/0/tls/mode');
-    assertFails(destinationRule(apiVersion, { host: 'h', subsets: [{ name: 'a', trafficPolicy: { tls: { mode: 'mutual' } } }] }),
-      'enum', '/spec/subsets/0/trafficPolicy/tls/mode');
-    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { tsl: { mode: 'SIMPLE' } } }),
-      'additionalProperties', '/spec/trafficPolicy', 'tsl');
-    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: 'yes' } } }),
-      'type', '/spec/trafficPolicy/tls/insecureSkipVerify');
+    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { tls: { mode: 'DISABLED' } } }), 'enum', '/spec/trafficPolicy/tls/mode');
+    assertFails(
+      destinationRule(apiVersion, { host: 'h', trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'DISABLED' } }] } }),
+      'enum',
+      '/spec/trafficPolicy/portLevelSettings/0/tls/mode',
+    );
+    assertFails(destinationRule(apiVersion, { host: 'h', subsets: [{ name: 'a', trafficPolicy: { tls: { mode: 'mutual' } } }] }), 'enum', '/spec/subsets/0/trafficPolicy/tls/mode');
+    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { tsl: { mode: 'SIMPLE' } } }), 'additionalProperties', '/spec/trafficPolicy', 'tsl');
+    assertFails(destinationRule(apiVersion, { host: 'h', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: 'yes' } } }), 'type', '/spec/trafficPolicy/tls/insecureSkipVerify');
     assertFails({ ...destinationRule(apiVersion, { host: 'h' }), extra: 1 }, 'additionalProperties', '', 'extra');
   });
 
   test(`ServiceEntry ${apiVersion}: valid, a wrong resolution, a port of the wrong type`, () => {
-    const serviceEntry = (spec: Record<string, unknown>): Record<string, unknown> =>
-      ({ apiVersion, kind: 'ServiceEntry', metadata: { name: 'se' }, spec });
-    assertPasses(serviceEntry({
-      hosts: ['api.example.com'], location: 'MESH_EXTERNAL', resolution: 'DNS',
-      ports: [{ number: 80, name: 'http', protocol: 'HTTP', targetPort: 443 }],
-    }), 'a valid ServiceEntry');
+    const serviceEntry = (spec: Record<string, unknown>): Record<string, unknown> => ({ apiVersion, kind: 'ServiceEntry', metadata: { name: 'se' }, spec });
+    assertPasses(
+      serviceEntry({
+        hosts: ['api.example.com'],
+        location: 'MESH_EXTERNAL',
+        resolution: 'DNS',
+        ports: [{ number: 80, name: 'http', protocol: 'HTTP', targetPort: 443 }],
+      }),
+      'a valid ServiceEntry',
+    );
     assertFails(serviceEntry({ hosts: ['a.example.com'], resolution: 'DNZ' }), 'enum', '/spec/resolution');
     assertFails(serviceEntry({ hosts: ['a.example.com'], ports: [{ number: '443', name: 'https' }] }), 'type', '/spec/ports/0/number');
     assertFails({ apiVersion, kind: 'ServiceEntry', metadata: { name: 'se' } }, 'required', '');
@@ -175,24 +189,44 @@ for (const apiVersion of ISTIO_VERSIONS) {
 }
 
 test('Service and Endpoints: valid, wrong types, unknown fields', () => {
-  assertPasses(service({
-    type: 'ExternalName', externalName: 'api.example.com', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
-  }), 'an ExternalName Service');
-  assertPasses({
-    apiVersion: 'v1', kind: 'Service',
-    metadata: {
-      name: 'svc', namespace: 'default', uid: '0b5f', resourceVersion: '42', creationTimestamp: '2026-01-01T00:00:00Z',
-      labels: { app: 'x' }, annotations: { 'a/b': 'c' }, managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }],
+  assertPasses(
+    service({
+      type: 'ExternalName',
+      externalName: 'api.example.com',
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    }),
+    'an ExternalName Service',
+  );
+  assertPasses(
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'svc',
+        namespace: 'default',
+        uid: '0b5f',
+        resourceVersion: '42',
+        creationTimestamp: '2026-01-01T00:00:00Z',
+        labels: { app: 'x' },
+        annotations: { 'a/b': 'c' },
+        managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }],
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.0.0.1',
+        clusterIPs: ['10.0.0.1'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        sessionAffinity: 'None',
+        internalTrafficPolicy: 'Cluster',
+        ports: [{ port: 443, targetPort: 8443, appProtocol: 'https' }],
+        selector: { app: 'x' },
+      },
+      status: { loadBalancer: {} },
     },
-    spec: {
-      type: 'ClusterIP', clusterIP: '10.0.0.1', clusterIPs: ['10.0.0.1'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack',
-      sessionAffinity: 'None', internalTrafficPolicy: 'Cluster', ports: [{ port: 443, targetPort: 8443, appProtocol: 'https' }],
-      selector: { app: 'x' },
-    },
-    status: { loadBalancer: {} },
-  }, 'kubectl get -o yaml output');
-  assertPasses({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', creationTimestamp: null }, spec: {}, status: {} },
-    'kubectl create --dry-run -o yaml output');
+    'kubectl get -o yaml output',
+  );
+  assertPasses({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', creationTimestamp: null }, spec: {}, status: {} }, 'kubectl create --dry-run -o yaml output');
 
   assertFails(service({ ports: [{ port: 'eighty' }] }), 'type', '/spec/ports/0/port');
   assertFails(service({ ports: [{ port: 70000 }] }), 'maximum', '/spec/ports/0/port');
@@ -201,8 +235,7 @@ test('Service and Endpoints: valid, wrong types, unknown fields', () => {
   assertFails(service({ typo: 'x' }), 'additionalProperties', '/spec', 'typo');
   assertFails({ kind: 'Service', spec: {} }, 'required', '');
 
-  const endpoints = (subsets: unknown[]): Record<string, unknown> =>
-    ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'svc' }, subsets });
+  const endpoints = (subsets: unknown[]): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'svc' }, subsets });
   assertPasses(endpoints([{ addresses: [{ ip: '198.51.100.7' }], ports: [{ name: 'tls', port: 443 }] }]), 'an Endpoints');
   assertFails(endpoints([{ addresses: [{ ip: '198.51.100.7', port: 443 }] }]), 'additionalProperties', '/subsets/0/addresses/0', 'port');
   assertFails(endpoints([{ address: [{ ip: '198.51.100.7' }] }]), 'additionalProperties', '/subsets/0', 'address');
@@ -248,8 +281,7 @@ test('descriptions are ours, applied wherever the field occurs, and none is upst
     const mode = at(route);
     const described = isRecord(mode) ? mode['enumDescriptions'] : undefined;
     assert.ok(isRecord(mode) && typeof mode['description'] === 'string', `tls.mode is described at ${route}`);
-    assert.ok(Array.isArray(described) && described.length === 4 && described.every((d) => typeof d === 'string' && d.length > 20),
-      `the tls.mode values are described at ${route}`);
+    assert.ok(Array.isArray(described) && described.length === 4 && described.every((d) => typeof d === 'string' && d.length > 20), `the tls.mode values are described at ${route}`);
   }
 
   if (!fs.existsSync(crdFile)) {
@@ -268,7 +300,12 @@ test('descriptions are ours, applied wherever the field occurs, and none is upst
 
   const ours = ['description', 'enumDescriptions', '$comment', 'title'].flatMap((key) => stringsUnder(schema, key));
   // Compare sentence by sentence: any upstream sentence of some length found in our prose is a copy.
-  const sentences = new Set(upstream.flatMap((d) => d.split(/(?<=[.!?])\s+|\n+/)).map((s) => s.trim()).filter((s) => s.length >= 30));
+  const sentences = new Set(
+    upstream
+      .flatMap((d) => d.split(/(?<=[.!?])\s+|\n+/))
+      .map((s) => s.trim())
+      .filter((s) => s.length >= 30),
+  );
   const copied = [...sentences].filter((s) => ours.some((o) => o.includes(s)));
   assert.deepEqual(copied, []);
 });
@@ -278,6 +315,9 @@ test('a key without a value is unset: an error only when the field is required',
   const project = new Project();
   const text = ['apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata:', '  name: half', 'spec:', '  host:', '  trafficPolicy:', '    tls:', '      mode:', ''].join('\n');
   project.setFile('file:///half.yaml', text);
-  const messages = project.findings('file:///half.yaml').filter((f) => f.code === 'EGR002').map((f) => `${f.range.start.line}: ${f.message}`);
+  const messages = project
+    .findings('file:///half.yaml')
+    .filter((f) => f.code === 'EGR002')
+    .map((f) => `${f.range.start.line}: ${f.message}`);
   assert.deepEqual(messages, ["5: 'host' is required and has no value."]);
 });

@@ -37,12 +37,7 @@ describe('splitSegments', () => {
   });
 
   it('agrees with the yaml parser on document count and content for varied files', () => {
-    const texts = [
-      'a: 1\n---\nb: 2\n---\n---\nc: 3\n',
-      '%YAML 1.2\n---\na: 1\n...\n%YAML 1.2\n---\nb: 2\n',
-      '--- !!map\na: 1\n--- >\n  folded\n',
-      '# only a comment\n',
-    ];
+    const texts = ['a: 1\n---\nb: 2\n---\n---\nc: 3\n', '%YAML 1.2\n---\na: 1\n...\n%YAML 1.2\n---\nb: 2\n', '--- !!map\na: 1\n--- >\n  folded\n', '# only a comment\n'];
     for (const text of texts) {
       const segments = splitSegments(text);
       const whole = parseAllDocuments(text);

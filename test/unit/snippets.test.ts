@@ -131,9 +131,7 @@ class SnippetParser {
     } else {
       this.fail('malformed placeholder');
     }
-    return index !== null
-      ? { kind: 'tabstop', index: Number(index), children, choices }
-      : { kind: 'variable', name: name ?? '', children };
+    return index !== null ? { kind: 'tabstop', index: Number(index), children, choices } : { kind: 'variable', name: name ?? '', children };
   }
 
   /** After `${1|`: options separated by `,` up to `|}`; `\,` `\|` `\\` `\$` `\}` are escapes. */
@@ -268,7 +266,7 @@ function at(value: unknown, ...path: ReadonlyArray<string | number>): unknown {
 
 function list(value: unknown): unknown[] {
   assert.ok(Array.isArray(value), `expected a list, got ${JSON.stringify(value)}`);
-  const items: unknown[] = [...value];
+  const items: unknown[] = [...(value as unknown[])];
   return items;
 }
 
@@ -276,8 +274,16 @@ function parseYaml(text: string): unknown[] {
   const docs = parseAllDocuments(text);
   assert.ok(Array.isArray(docs), `not a YAML stream:\n${text}`);
   return docs.map((doc, i) => {
-    assert.deepEqual(doc.errors.map((e) => e.message), [], `YAML errors in document ${i}:\n${text}`);
-    assert.deepEqual(doc.warnings.map((e) => e.message), [], `YAML warnings in document ${i}:\n${text}`);
+    assert.deepEqual(
+      doc.errors.map((e) => e.message),
+      [],
+      `YAML errors in document ${i}:\n${text}`,
+    );
+    assert.deepEqual(
+      doc.warnings.map((e) => e.message),
+      [],
+      `YAML warnings in document ${i}:\n${text}`,
+    );
     const js: unknown = doc.toJS();
     assert.ok(isRecord(js), `document ${i} is not a mapping:\n${text}`);
     return js;
@@ -388,25 +394,25 @@ describe('snippet expander', () => {
 
 describe('snippets/yaml.json', () => {
   it('contains exactly the expected snippets, each with an egress- prefix and a description', () => {
-    assert.deepEqual(
-      snippets.map((s) => s.prefix).sort(),
-      [
-        'egress-destinationrule',
-        'egress-destinationrule-mutual',
-        'egress-externalname',
-        'egress-externalname-istio120',
-        'egress-externalname-tls',
-        'egress-probe-pods',
-        'egress-selectorless',
-        'egress-selectorless-guarded',
-        'egress-serviceentry',
-        'egress-tls-origination',
-      ],
-    );
+    assert.deepEqual(snippets.map((s) => s.prefix).sort(), [
+      'egress-destinationrule',
+      'egress-destinationrule-mutual',
+      'egress-externalname',
+      'egress-externalname-istio120',
+      'egress-externalname-tls',
+      'egress-probe-pods',
+      'egress-selectorless',
+      'egress-selectorless-guarded',
+      'egress-serviceentry',
+      'egress-tls-origination',
+    ]);
     for (const s of snippets) {
       assert.ok(s.prefix.startsWith('egress-'), s.prefix);
       assert.ok(s.description.trim().length > 20, `${s.prefix}: description too short`);
-      assert.ok(tabstops(s.body).some((t) => t.index !== 0), `${s.prefix}: no tab stops`);
+      assert.ok(
+        tabstops(s.body).some((t) => t.index !== 0),
+        `${s.prefix}: no tab stops`,
+      );
     }
   });
 
@@ -456,7 +462,10 @@ describe('egress-externalname', () => {
 
   it('is an ExternalName Service plus a MESH_EXTERNAL ServiceEntry for its target host', () => {
     const docs = parseYaml(expand(s.body));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'ServiceEntry']);
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['Service', 'ServiceEntry'],
+    );
     const svc = only(docs, 'Service');
     const se = only(docs, 'ServiceEntry');
     assert.equal(at(svc, 'spec', 'type'), 'ExternalName');
@@ -475,7 +484,16 @@ describe('egress-externalname', () => {
 
   it('mirrors the target host, name and namespace typed once into both resources', () => {
     // $1 = Service name, $2 = namespace, $3 = external host.
-    const docs = parseYaml(expand(s.body, new Map([[1, 'payments'], [2, 'shop'], [3, 'api.example.net']])));
+    const docs = parseYaml(
+      expand(
+        s.body,
+        new Map([
+          [1, 'payments'],
+          [2, 'shop'],
+          [3, 'api.example.net'],
+        ]),
+      ),
+    );
     const svc = only(docs, 'Service');
     const se = only(docs, 'ServiceEntry');
     assert.equal(at(svc, 'spec', 'externalName'), 'api.example.net');
@@ -492,7 +510,10 @@ describe('egress-selectorless', () => {
 
   it('is a Service without selector plus an Endpoints of the same name with matching port names', () => {
     const docs = parseYaml(expand(s.body));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'Endpoints']);
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['Service', 'Endpoints'],
+    );
     const svc = only(docs, 'Service');
     const ep = only(docs, 'Endpoints');
     assert.equal(at(svc, 'spec', 'selector'), undefined);
@@ -508,7 +529,10 @@ describe('egress-selectorless', () => {
     for (const subset of subsets) {
       const epPorts = list(at(subset, 'ports'));
       assert.deepEqual(epPorts.map((p) => at(p, 'name')).sort(), svcPortNames);
-      assert.deepEqual(epPorts.map((p) => at(p, 'port')), [443]);
+      assert.deepEqual(
+        epPorts.map((p) => at(p, 'port')),
+        [443],
+      );
       const ips = list(at(subset, 'addresses')).map((a) => at(a, 'ip'));
       assert.ok(ips.length >= 2);
       for (const ip of ips) assert.match(String(ip), DOC_IP, 'use documentation (RFC 5737) addresses');
@@ -517,7 +541,15 @@ describe('egress-selectorless', () => {
   });
 
   it('mirrors the Service name and namespace into the Endpoints', () => {
-    const docs = parseYaml(expand(s.body, new Map([[1, 'legacy-db'], [2, 'billing']])));
+    const docs = parseYaml(
+      expand(
+        s.body,
+        new Map([
+          [1, 'legacy-db'],
+          [2, 'billing'],
+        ]),
+      ),
+    );
     assert.equal(at(only(docs, 'Service'), 'metadata', 'name'), 'legacy-db');
     assert.equal(at(only(docs, 'Endpoints'), 'metadata', 'name'), 'legacy-db');
     assert.equal(at(only(docs, 'Endpoints'), 'metadata', 'namespace'), 'billing');
@@ -542,7 +574,18 @@ describe('egress-destinationrule', () => {
     assert.equal(at(dr, 'spec', 'host'), `${name}.${namespace}.svc.cluster.local`);
     assert.equal(at(dr, 'spec', 'trafficPolicy', 'tls', 'mode'), 'DISABLE');
 
-    const typed = only(parseYaml(expand(s.body, new Map([[1, 'db'], [2, 'prod']]))), 'DestinationRule');
+    const typed = only(
+      parseYaml(
+        expand(
+          s.body,
+          new Map([
+            [1, 'db'],
+            [2, 'prod'],
+          ]),
+        ),
+      ),
+      'DestinationRule',
+    );
     assert.equal(at(typed, 'spec', 'host'), 'db.prod.svc.cluster.local');
     const simple = only(parseYaml(expand(s.body, new Map([[4, 'SIMPLE']]))), 'DestinationRule');
     assert.equal(at(simple, 'spec', 'trafficPolicy', 'tls', 'mode'), 'SIMPLE');
@@ -554,7 +597,10 @@ describe('egress-tls-origination', () => {
 
   it('forwards plain HTTP on port 80 to 443 and originates TLS (SIMPLE + SNI) on port 80 only', () => {
     const docs = parseYaml(expand(s.body));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['ServiceEntry', 'DestinationRule']);
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['ServiceEntry', 'DestinationRule'],
+    );
     const se = only(docs, 'ServiceEntry');
     const dr = only(docs, 'DestinationRule');
     const host = at(se, 'spec', 'hosts', 0);
@@ -591,7 +637,10 @@ describe('egress-externalname-tls', () => {
 
   it('registers the target and originates TLS on port 80 with a DestinationRule on the target host, not the alias', () => {
     const docs = parseYaml(expand(s.body, new Map([[3, 'api.example.org']])));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'ServiceEntry', 'DestinationRule']);
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['Service', 'ServiceEntry', 'DestinationRule'],
+    );
     const svc = only(docs, 'Service');
     const dr = only(docs, 'DestinationRule');
     assert.equal(at(svc, 'spec', 'externalName'), 'api.example.org');
@@ -608,8 +657,19 @@ describe('egress-externalname-istio120', () => {
   const s = snippet('egress-externalname-istio120');
 
   it("is the task page's ExternalName Service with a DISABLE DestinationRule on its cluster name", () => {
-    const docs = parseYaml(expand(s.body, new Map([[1, 'my-httpbin'], [2, 'default']])));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'DestinationRule']);
+    const docs = parseYaml(
+      expand(
+        s.body,
+        new Map([
+          [1, 'my-httpbin'],
+          [2, 'default'],
+        ]),
+      ),
+    );
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['Service', 'DestinationRule'],
+    );
     assert.equal(at(only(docs, 'DestinationRule'), 'spec', 'host'), 'my-httpbin.default.svc.cluster.local');
     assert.equal(at(only(docs, 'DestinationRule'), 'spec', 'trafficPolicy', 'tls', 'mode'), 'DISABLE');
   });
@@ -639,14 +699,20 @@ describe('egress-selectorless-guarded', () => {
 
   it('adds a DISABLE DestinationRule on the Service that shields it from a mesh-wide ISTIO_MUTUAL rule', () => {
     const docs = parseYaml(expand(s.body));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Service', 'Endpoints', 'DestinationRule']);
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['Service', 'Endpoints', 'DestinationRule'],
+    );
     const svc = only(docs, 'Service');
     const dr = only(docs, 'DestinationRule');
     assert.equal(at(dr, 'spec', 'host'), `${String(at(svc, 'metadata', 'name'))}.${String(at(svc, 'metadata', 'namespace'))}.svc.cluster.local`);
     assert.equal(at(dr, 'spec', 'trafficPolicy', 'tls', 'mode'), 'DISABLE');
 
     const unguarded = analyse(expand(snippet('egress-selectorless').body), DEFAULT_OPTIONS.istioVersion, [meshWideMutual]);
-    assert.ok(unguarded.some((f) => f.code === 'EGR402'), 'the mesh-wide rule reaches the plain pair');
+    assert.ok(
+      unguarded.some((f) => f.code === 'EGR402'),
+      'the mesh-wide rule reaches the plain pair',
+    );
     const guarded = analyse(expand(s.body), DEFAULT_OPTIONS.istioVersion, [meshWideMutual]);
     assert.deepEqual(guarded.filter((f) => f.code === 'EGR402').map(describeFinding), []);
   });
@@ -665,7 +731,10 @@ describe('egress-destinationrule-mutual', () => {
 describe('egress-probe-pods', () => {
   it("gives the probe's default selectors a curl pod without a sidecar in without-istio and one with a sidecar", () => {
     const docs = parseYaml(expand(snippet('egress-probe-pods').body));
-    assert.deepEqual(docs.map((d) => at(d, 'kind')), ['Namespace', 'Deployment', 'Deployment']);
+    assert.deepEqual(
+      docs.map((d) => at(d, 'kind')),
+      ['Namespace', 'Deployment', 'Deployment'],
+    );
     assert.equal(at(only(docs, 'Namespace'), 'metadata', 'name'), 'without-istio');
     assert.equal(at(only(docs, 'Namespace'), 'metadata', 'labels', 'istio-injection'), 'disabled');
     const [plain, injected] = ofKind(docs, 'Deployment');

@@ -77,8 +77,14 @@ describe('staged first analysis (parse ahead in slices, partial findings)', () =
   for (const { name, text } of inputs) {
     it(`${name}: partial findings are the full set's local findings of the parsed documents; the model ends as a one-shot build's`, () => {
       const full = oneShot(text);
-      assert.ok(full.some((f) => WORKSPACE_CODES.has(f.code)), 'the input has workspace findings to keep back');
-      assert.ok(full.some((f) => LOCAL_CODES.has(f.code)), 'the input has local findings to publish early');
+      assert.ok(
+        full.some((f) => WORKSPACE_CODES.has(f.code)),
+        'the input has workspace findings to keep back',
+      );
+      assert.ok(
+        full.some((f) => LOCAL_CODES.has(f.code)),
+        'the input has local findings to publish early',
+      );
       const { project, slices, partialSizes } = stageAndCheck(text, 97);
       assert.ok(slices > 10, `parsed in many slices (${slices})`);
       assert.ok((partialSizes[0] ?? 0) > 0, 'the first slice already has findings to show');
@@ -109,7 +115,10 @@ describe('staged first analysis (parse ahead in slices, partial findings)', () =
     project.parseAhead(URI, text, afterParses(100));
     const other = new Project();
     other.parseAhead(URI, unsuppressed, afterParses(100));
-    assert.ok(other.partialFindings(URI, unsuppressed).some((f) => f.code === 'EGR103'), 'the input has EGR103 in its first documents');
+    assert.ok(
+      other.partialFindings(URI, unsuppressed).some((f) => f.code === 'EGR103'),
+      'the input has EGR103 in its first documents',
+    );
     assert.ok(!project.partialFindings(URI, text).some((f) => f.code === 'EGR103'));
   });
 
@@ -129,7 +138,7 @@ describe('staged first analysis (parse ahead in slices, partial findings)', () =
     assert.equal(planned.ready, 999, 'the parsed documents of v1 that v2 still has');
     const full = oneShot(v2);
     const fullKeys = new Set(full.map(key));
-    for (let progress = planned; progress.ready < progress.total; ) {
+    for (let progress = planned; progress.ready < progress.total;) {
       progress = project.parseAhead(URI, v2, afterParses(250));
       for (const f of project.partialFindings(URI, v2)) {
         assert.ok(fullKeys.has(key(f)) && !WORKSPACE_CODES.has(f.code), `partial finding not in the full set: ${key(f)}`);
@@ -154,7 +163,9 @@ describe('staged first analysis (parse ahead in slices, partial findings)', () =
     assert.deepEqual(project.findings(URI), oneShot(text));
     assert.deepEqual(
       project.partialFindings(URI, text).map(key),
-      oneShot(text).filter((f) => LOCAL_CODES.has(f.code)).map(key),
+      oneShot(text)
+        .filter((f) => LOCAL_CODES.has(f.code))
+        .map(key),
     );
   });
 

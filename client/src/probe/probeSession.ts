@@ -62,7 +62,15 @@ async function currentContext(run: RunKubectl, options: RunOptions): Promise<str
 
 /** Whether a context needs asking every time: glob patterns with `*` (default `*prod*`). */
 export function alwaysAsks(context: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(context));
+  return patterns.some((p) =>
+    new RegExp(
+      `^${p
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    ).test(context),
+  );
 }
 
 function summaryOf(report: ProbeReport): SummaryRow[] {

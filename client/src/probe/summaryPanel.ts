@@ -12,7 +12,10 @@ export function showSummary(title: string, rows: readonly SummaryRow[], headline
   panel ??= vscode.window.createWebviewPanel('istioEgress.probeSummary', 'Egress probe', vscode.ViewColumn.Beside, { enableScripts: false });
   panel.onDidDispose(() => (panel = undefined));
   const body = rows
-    .map((r) => `<tr class="${escape(r.verdict.split(':')[0]?.toLowerCase() ?? '')}"><td>${escape(r.source)}</td><td>${escape(r.sidecar)}</td><td>${escape(r.url)}</td><td>${escape(r.status)}</td><td>${escape(r.verdict)}</td><td>${escape(r.seconds)} s</td></tr>`)
+    .map(
+      (r) =>
+        `<tr class="${escape(r.verdict.split(':')[0]?.toLowerCase() ?? '')}"><td>${escape(r.source)}</td><td>${escape(r.sidecar)}</td><td>${escape(r.url)}</td><td>${escape(r.status)}</td><td>${escape(r.verdict)}</td><td>${escape(r.seconds)} s</td></tr>`,
+    )
     .join('');
   panel.title = `Egress probe: ${title}`;
   panel.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">

@@ -37,10 +37,5 @@ export interface Finding {
 
 /** Orders findings by file position, then by code, so every front prints them the same way. */
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
-  return findings.sort(
-    (a, b) =>
-      a.range.start.line - b.range.start.line ||
-      a.range.start.character - b.range.start.character ||
-      a.code.localeCompare(b.code),
-  );
+  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
 }

@@ -44,8 +44,7 @@ export function suppressionFixer(text: string): (finding: Pick<Finding, 'code' |
     const above = line > 0 ? extendDirective(uri, lineText(text, lines, line - 1), line - 1, code, false) : undefined;
     const onLine = above ?? insertAt(uri, { line, character: 0 }, `${indent}# ${MARKER} ${code}${eol}`);
     const inFile =
-      (fileDirective && extendDirective(uri, fileDirective.content, fileDirective.line, code, true)) ??
-      insertAt(uri, { line: 0, character: 0 }, `# ${MARKER}-file ${code}${eol}`);
+      (fileDirective && extendDirective(uri, fileDirective.content, fileDirective.line, code, true)) ?? insertAt(uri, { line: 0, character: 0 }, `# ${MARKER}-file ${code}${eol}`);
     return [
       { title: `Suppress ${code} on this line`, edits: [onLine] },
       { title: `Suppress ${code} in this file`, edits: [inFile] },

@@ -100,7 +100,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') return { command: 'error', message: `option '${flag}' needs a value` };
     if (key === 'disable') {
-      const codes = value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+      const codes = value
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean);
       const bad = codes.find((c) => !/^EGR\d{3}$/.test(c));
       if (bad) return { command: 'error', message: `--disable: '${bad}' is not a rule code (EGRnnn)` };
       disable.push(...codes);
@@ -118,7 +121,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (paths.length === 0) return { command: 'error', message: 'no file or folder to check' };
   const policy = values.outboundTrafficPolicy;
   if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') return { command: 'error', message: `unknown outbound traffic policy '${policy}'` };
-  if (values.istioVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(values.istioVersion)) return { command: 'error', message: `--istio-version '${values.istioVersion}' is not a version like 1.24` };
+  if (values.istioVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(values.istioVersion))
+    return { command: 'error', message: `--istio-version '${values.istioVersion}' is not a version like 1.24` };
   return {
     command: 'check',
     format: format as OutputFormat,

@@ -153,7 +153,12 @@ async function renderCharts(args: CheckArgs, groups: Map<string, { inputs: Input
   const charts = all.filter((i) => i.uri.endsWith('/Chart.yaml')).map((i) => i.uri.slice(0, -'Chart.yaml'.length));
   for (const chart of charts) {
     const dir = fileURLToPath(chart);
-    const release = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'release';
+    const release =
+      path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .replace(/^-+|-+$/g, '') || 'release';
     const helmArgs = [release, dir, '--namespace', args.releaseNamespace ?? 'default', ...args.values.flatMap((v) => ['--values', path.resolve(v)])];
     const result = await helmTemplate(args.helm ?? 'helm', helmArgs);
     if (!result.ok) {

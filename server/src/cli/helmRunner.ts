@@ -20,7 +20,8 @@ export function helmTemplate(helmPath: string, args: readonly string[]): Promise
       if (!error) return resolve({ ok: true, stdout });
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return resolve({ ok: false, stdout: '', problem: `helm not found at ${helmPath}` });
-      if (error.killed) return resolve({ ok: false, stdout: '', problem: `helm template did not finish within ${TIMEOUT_MS / 1000} s, or wrote more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB` });
+      if (error.killed)
+        return resolve({ ok: false, stdout: '', problem: `helm template did not finish within ${TIMEOUT_MS / 1000} s, or wrote more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB` });
       const first = stderr.split(/\r?\n/).find((l) => l.trim() !== '') ?? error.message;
       const missingDependencies = /missing in charts\/ directory|dependencies? .*(?:not|are) (?:satisfied|downloaded)/i.test(stderr);
       resolve({

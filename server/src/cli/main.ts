@@ -18,7 +18,12 @@ async function readStdin(): Promise<string> {
 }
 
 function listRules(format: 'text' | 'json'): string {
-  if (format === 'json') return JSON.stringify(CATALOGUE.map((r) => ({ code: r.code, name: r.name, severity: r.severity, title: r.title, ...(r.istio ? { istio: r.istio } : {}) })), null, 2);
+  if (format === 'json')
+    return JSON.stringify(
+      CATALOGUE.map((r) => ({ code: r.code, name: r.name, severity: r.severity, title: r.title, ...(r.istio ? { istio: r.istio } : {}) })),
+      null,
+      2,
+    );
   return CATALOGUE.map((r) => `${r.code}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n');
 }
 

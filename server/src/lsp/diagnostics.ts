@@ -49,9 +49,7 @@ function convert(finding: Finding): Diagnostic {
     codeDescription: { href: ruleDocUri(finding.code) },
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
-    ...(finding.related.length
-      ? { relatedInformation: finding.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message })) }
-      : {}),
+    ...(finding.related.length ? { relatedInformation: finding.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message })) } : {}),
   };
 }
 
@@ -80,7 +78,12 @@ export class DiagnosticsPublisher {
     private readonly open: OpenDocuments,
     private readonly settings: ProjectSettings,
   ) {
-    this.staged = new StagedAnalysis(project, open, (uri, version, findings) => this.publishFindings(uri, version, findings), () => this.pending.size > 0);
+    this.staged = new StagedAnalysis(
+      project,
+      open,
+      (uri, version, findings) => this.publishFindings(uri, version, findings),
+      () => this.pending.size > 0,
+    );
   }
 
   /** Something changed in `uri`: every open document may have new cross-file findings, this one first. */
@@ -150,7 +153,6 @@ export class DiagnosticsPublisher {
     this.published.set(uri, diagnostics);
     await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
-
 }
 
 /** Whether two lists publish the same thing: mostly the same objects, so compared by identity first, then by value. */

@@ -4,13 +4,7 @@ import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection }
  * Wraps a request handler: a cancelled request is answered with the LSP cancellation error, and an exception
  * becomes a logged error and a neutral answer. No handler can take the server down.
  */
-export function runSafe<T>(
-  connection: Connection,
-  what: string,
-  token: CancellationToken,
-  neutral: T,
-  work: () => T | Promise<T>,
-): Promise<T | ResponseError<undefined>> {
+export function runSafe<T>(connection: Connection, what: string, token: CancellationToken, neutral: T, work: () => T | Promise<T>): Promise<T | ResponseError<undefined>> {
   return new Promise((resolve) => {
     // Yield once so that a cancellation that arrived with the request is seen before the work starts.
     setImmediate(() => {

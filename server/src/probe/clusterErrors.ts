@@ -41,7 +41,8 @@ const CONNECTION_FAILURES: readonly { readonly pattern: RegExp; readonly kind: C
   { pattern: /no such host|server misbehaving|Temporary failure in name resolution/i, kind: 'no-such-host' },
   { pattern: /i\/o timeout|context deadline exceeded|Client\.Timeout exceeded|timed out|deadline exceeded/i, kind: 'timeout' },
   {
-    pattern: /Unable to connect to the server|couldn't get current server API group list|connect: (?:no route to host|network is unreachable|connection reset)|connection reset by peer|dial tcp/i,
+    pattern:
+      /Unable to connect to the server|couldn't get current server API group list|connect: (?:no route to host|network is unreachable|connection reset)|connection reset by peer|dial tcp/i,
     kind: 'unreachable',
   },
 ];
@@ -62,7 +63,8 @@ export function serverFromStderr(stderr: string): string | undefined {
   return /dial tcp (?:\[[^\]]+\]|[^\s:]+):\d+/.exec(stderr)?.[0].slice('dial tcp '.length);
 }
 
-const HOW_TO_PICK = 'list the contexts with `kubectl config get-contexts`, then pick one with --context NAME or, in VS Code, the istioEgress.probe.context setting (or make it the default with `kubectl config use-context NAME`)';
+const HOW_TO_PICK =
+  'list the contexts with `kubectl config get-contexts`, then pick one with --context NAME or, in VS Code, the istioEgress.probe.context setting (or make it the default with `kubectl config use-context NAME`)';
 
 /**
  * One message for an API server kubectl could not reach or trust: the server (from the kubeconfig, else from
@@ -70,7 +72,7 @@ const HOW_TO_PICK = 'list the contexts with `kubectl config get-contexts`, then 
  */
 export function describeConnectionFailure(input: { readonly kind: ConnectionFailure; readonly server?: string; readonly context?: string; readonly stderr: string }): string {
   const server = input.server ?? serverFromStderr(input.stderr);
-  const cluster = `the cluster at ${server ?? 'the kubeconfig\'s server'}${input.context ? ` (context ${input.context})` : ''}`;
+  const cluster = `the cluster at ${server ?? "the kubeconfig's server"}${input.context ? ` (context ${input.context})` : ''}`;
   const Cluster = cluster.charAt(0).toUpperCase() + cluster.slice(1);
   const wrongContext = 'the kube context points at another cluster';
   const pick = ` To use another context: ${HOW_TO_PICK}.`;
@@ -92,9 +94,7 @@ export function describeConnectionFailure(input: { readonly kind: ConnectionFail
 
 /** Where kubectl takes its kubeconfig from, as kubectl decides: `--kubeconfig`, else `KUBECONFIG`, else `~/.kube/config`. */
 export type KubeconfigSource =
-  | { readonly kind: 'flag'; readonly path: string }
-  | { readonly kind: 'env'; readonly paths: readonly string[] }
-  | { readonly kind: 'default'; readonly path?: string };
+  { readonly kind: 'flag'; readonly path: string } | { readonly kind: 'env'; readonly paths: readonly string[] } | { readonly kind: 'default'; readonly path?: string };
 
 /** `delimiter` is `:` (`;` on Windows), as in PATH. */
 export function kubeconfigSource(kubeconfig: string | undefined, env: NodeJS.ProcessEnv, delimiter = ':'): KubeconfigSource {
@@ -120,7 +120,8 @@ export type KubeconfigProblem =
   | { readonly kind: 'unreadable'; readonly detail: string };
 
 export function kubeconfigProblem(stderr: string): KubeconfigProblem | undefined {
-  if (/current-context must exist|current-context is not set|no context is set|invalid configuration: no configuration has been provided/i.test(stderr)) return { kind: 'no-current-context' };
+  if (/current-context must exist|current-context is not set|no context is set|invalid configuration: no configuration has been provided/i.test(stderr))
+    return { kind: 'no-current-context' };
   const missingContext = /cannot locate context (\S+)|context was not found for specified context: (\S+)|context "([^"]+)" does not exist/.exec(stderr);
   if (missingContext) return { kind: 'context-not-found', context: missingContext[1] ?? missingContext[2] ?? missingContext[3] ?? '' };
   if (/^error: stat .*: no such file or directory$/m.test(stderr)) return { kind: 'file-missing' };
@@ -147,8 +148,10 @@ export function describeKubeconfigProblem(problem: KubeconfigProblem, source: Ku
   const all = kubeconfigPaths(source);
   const allMissing = missing !== undefined && all.length > 0 && all.every((p) => missing.includes(p));
   if (problem.kind !== 'context-not-found' && (allMissing || problem.kind === 'file-missing')) {
-    if (source.kind === 'flag') return `Kubeconfig ${source.path} does not exist. Check the path given with --kubeconfig (in VS Code: the istioEgress.probe.kubeconfig setting), or leave it out to use KUBECONFIG or ~/.kube/config.`;
-    if (source.kind === 'env') return `None of the kubeconfig files in KUBECONFIG exists (${source.paths.join(', ')}). Check KUBECONFIG, or give a kubeconfig with --kubeconfig (in VS Code: the istioEgress.probe.kubeconfig setting).`;
+    if (source.kind === 'flag')
+      return `Kubeconfig ${source.path} does not exist. Check the path given with --kubeconfig (in VS Code: the istioEgress.probe.kubeconfig setting), or leave it out to use KUBECONFIG or ~/.kube/config.`;
+    if (source.kind === 'env')
+      return `None of the kubeconfig files in KUBECONFIG exists (${source.paths.join(', ')}). Check KUBECONFIG, or give a kubeconfig with --kubeconfig (in VS Code: the istioEgress.probe.kubeconfig setting).`;
     return `There is no kubeconfig: ${source.path ?? '~/.kube/config'} does not exist and KUBECONFIG is not set. Get one from your cluster (for example \`kind export kubeconfig\`, \`gcloud container clusters get-credentials\`, \`aws eks update-kubeconfig\`), or give one with --kubeconfig (in VS Code: the istioEgress.probe.kubeconfig setting).`;
   }
   switch (problem.kind) {

@@ -25,13 +25,5 @@ export function resolveEntry(host: string, port: number, ip: string): string {
 
 /** `-v` prints `Connected to <host> (<ip>)` and the TLS handshake on stderr, the evidence for TLS ports. */
 export function tlsCurl(host: string, port: number, maxTimeSeconds: number, clusterIP?: string): string[] {
-  return [
-    'curl',
-    '-sS',
-    '-v',
-    '--max-time',
-    String(maxTimeSeconds),
-    ...(clusterIP ? ['--resolve', resolveEntry(host, port, clusterIP)] : []),
-    httpsUrl(host, port),
-  ];
+  return ['curl', '-sS', '-v', '--max-time', String(maxTimeSeconds), ...(clusterIP ? ['--resolve', resolveEntry(host, port, clusterIP)] : []), httpsUrl(host, port)];
 }

@@ -22,12 +22,7 @@ function matches(pattern: string, host: string): 'exact' | 'wildcard' | undefine
  * DestinationRules whose host covers `host`, the one Istio applies first: exact hosts before wildcards, and the
  * client's namespace, then the host's namespace, before others (Istio's lookup order, simplified).
  */
-export function destinationRulesFor(
-  rules: readonly LiveDestinationRule[],
-  host: string,
-  clusterDomain: string,
-  preferredNamespaces: readonly string[],
-): LiveDestinationRule[] {
+export function destinationRulesFor(rules: readonly LiveDestinationRule[], host: string, clusterDomain: string, preferredNamespaces: readonly string[]): LiveDestinationRule[] {
   const rank = (rule: LiveDestinationRule): number[] | undefined => {
     const match = matches(expandHost(rule.host, rule.namespace, clusterDomain), host);
     if (!match) return undefined;
@@ -51,12 +46,7 @@ export function tlsForPort(rule: LiveDestinationRule, port: number): { tls?: Liv
 }
 
 /** DestinationRules written on the Service's own name that Istio ≥ 1.21 ignores because the Service is an ExternalName. */
-export function ignoredAliasRules(
-  rules: readonly LiveDestinationRule[],
-  service: LiveService,
-  clusterDomain: string,
-  istioVersion: string,
-): LiveDestinationRule[] {
+export function ignoredAliasRules(rules: readonly LiveDestinationRule[], service: LiveService, clusterDomain: string, istioVersion: string): LiveDestinationRule[] {
   if (service.type !== 'ExternalName' || !externalNameIsAlias(istioVersion)) return [];
   const fqdn = serviceFqdn(service.name, service.namespace, clusterDomain);
   return rules.filter((r) => expandHost(r.host, r.namespace, clusterDomain) === fqdn);

@@ -150,7 +150,12 @@ export function detectDrift(model: ProbeFileModel | undefined, live: LiveState, 
     const host = at.resource.host?.value;
     if (!host || !hosts.has(expandHost(host, ruleNamespace, clusterDomain))) continue;
     const name = at.resource.name?.value ?? '';
-    compareDestinationRule(at, live.destinationRules.find((d) => d.name === name && d.namespace === ruleNamespace), ruleNamespace, push);
+    compareDestinationRule(
+      at,
+      live.destinationRules.find((d) => d.name === name && d.namespace === ruleNamespace),
+      ruleNamespace,
+      push,
+    );
   }
   return { compared: true, items };
 }

@@ -42,15 +42,8 @@ export function fileNamespace(resource: { readonly namespace?: Located<string> }
 }
 
 /** The file's DestinationRule with this name and namespace, if the file has it. */
-export function fileDestinationRule(
-  model: ProbeFileModel | undefined,
-  name: string,
-  namespace: string,
-  targetNamespace: string,
-): FileResource<DestinationRuleResource> | undefined {
-  return model?.destinationRules?.find(
-    (d) => d.resource.name?.value === name && fileNamespace(d.resource, targetNamespace) === namespace,
-  );
+export function fileDestinationRule(model: ProbeFileModel | undefined, name: string, namespace: string, targetNamespace: string): FileResource<DestinationRuleResource> | undefined {
+  return model?.destinationRules?.find((d) => d.resource.name?.value === name && fileNamespace(d.resource, targetNamespace) === namespace);
 }
 
 /** The `tls.mode` that applies to `port` in a file DestinationRule: port-level first, then the top level. */

@@ -9,9 +9,7 @@ import type { ProbeFileModel } from './fileModel';
  * name it, each with where it stands. Without a namespace, the first Service of that name is taken.
  */
 export function probeFileModel(index: WorkspaceIndex, options: AnalysisOptions, name: string, namespace?: string): ProbeFileModel | undefined {
-  const service = namespace
-    ? index.service(namespace, name)
-    : [...index.services.values()].flat().find((s) => s.resource.name?.value === name);
+  const service = namespace ? index.service(namespace, name) : [...index.services.values()].flat().find((s) => s.resource.name?.value === name);
   if (!service) return undefined;
   const ns = namespaceOf(service.resource);
   const endpoints = index.endpointsOf(ns, name)[0];

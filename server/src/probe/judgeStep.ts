@@ -74,7 +74,9 @@ function judgeHttp(step: ProbeStep, outcome: ExecOutcome, result: KubectlResult)
   const details = [...sidecarDetails(step, sidecar), ...hostDetails(step, echoedHost)];
   if (localReply) {
     const failure: FailureSignature = response.status === 502 ? 'envoy-blackhole' : response.status >= 500 ? 'envoy-upstream-error' : 'envoy-refused';
-    const reason = [localReply.resetReason && `reset reason: ${localReply.resetReason}`, localReply.transportFailure && `transport failure: ${localReply.transportFailure}`].filter(Boolean).join('; ');
+    const reason = [localReply.resetReason && `reset reason: ${localReply.resetReason}`, localReply.transportFailure && `transport failure: ${localReply.transportFailure}`]
+      .filter(Boolean)
+      .join('; ');
     return {
       status: 'fail',
       summary: `${step.url}: HTTP ${response.status} made by Envoy, not by the server${reason ? ` (${reason})` : ''}`,
@@ -85,8 +87,18 @@ function judgeHttp(step: ProbeStep, outcome: ExecOutcome, result: KubectlResult)
   if (response.status >= 500) {
     return { status: 'fail', summary: `${step.url}: the server answered ${response.statusLine}`, details, evidence: { ...evidence, failure: 'http-error' } };
   }
-  const via = step.source.mode === 'sidecar' ? (sidecar.echoed.length || sidecar.serverEnvoy ? ' through the sidecar' : '') : step.source.mode === 'no-sidecar' ? ' without Istio' : ' from an ambient pod';
-  const note = response.status >= 400 ? [`The server itself answered ${response.status}: the path works, but the server refused the request (a virtual-hosted server may reject the Host header ${echoedHost ?? step.url}).`] : [];
+  const via =
+    step.source.mode === 'sidecar'
+      ? sidecar.echoed.length || sidecar.serverEnvoy
+        ? ' through the sidecar'
+        : ''
+      : step.source.mode === 'no-sidecar'
+        ? ' without Istio'
+        : ' from an ambient pod';
+  const note =
+    response.status >= 400
+      ? [`The server itself answered ${response.status}: the path works, but the server refused the request (a virtual-hosted server may reject the Host header ${echoedHost ?? step.url}).`]
+      : [];
   return { status: 'pass', summary: `${step.url}: HTTP ${response.status}${via}`, details: [...note, ...details], evidence };
 }
 
@@ -123,7 +135,8 @@ function judgeTls(step: ProbeStep, outcome: ExecOutcome, result: KubectlResult):
     };
   }
   if (step.clusterIP && tls.connected) details.push(`The TCP path through the cluster IP ${step.clusterIP} works.`);
-  if (tls.handshake) details.push(`TLS handshake: ${tls.handshake.version}${tls.handshake.cipher ? ` / ${tls.handshake.cipher}` : ''}${tls.subject ? `, certificate subject ${tls.subject}` : ''}.`);
+  if (tls.handshake)
+    details.push(`TLS handshake: ${tls.handshake.version}${tls.handshake.cipher ? ` / ${tls.handshake.cipher}` : ''}${tls.subject ? `, certificate subject ${tls.subject}` : ''}.`);
   if (step.kind === 'tls-external') details.push(`This tests ${step.tlsHost ?? 'the target'} directly, not the ExternalName alias.`);
   if (outcome.kind === 'curl-error') return curlFailure(step, outcome, base, details);
   if (!tls.handshake && !tls.connected) {

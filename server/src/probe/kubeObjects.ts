@@ -103,8 +103,7 @@ export function readService(json: unknown): LiveService | undefined {
 export function readEndpoints(json: unknown): LiveEndpoints | undefined {
   const m = meta(json, 'Endpoints');
   if (!m) return undefined;
-  const ips = (key: string): string[] =>
-    arrayAt(json, 'subsets').flatMap((s) => arrayAt(s, key).flatMap((a) => stringAt(a, 'ip') ?? []));
+  const ips = (key: string): string[] => arrayAt(json, 'subsets').flatMap((s) => arrayAt(s, key).flatMap((a) => stringAt(a, 'ip') ?? []));
   return { ...m, addresses: ips('addresses'), notReadyAddresses: ips('notReadyAddresses') };
 }
 

@@ -84,7 +84,12 @@ function portsToProbe(service: LiveService, wanted: number | undefined): LivePor
   if (found) return [found];
   // An ExternalName Service needs no ports; any port of the target may be probed through it.
   if (service.type === 'ExternalName') return [{ port: wanted, protocol: 'TCP' }];
-  return { kind: 'plan-error', code: 'invalid-input', field: 'port', message: `Service ${service.namespace}/${service.name} has no port ${wanted} (it has ${service.ports.map(describePort).join(', ') || 'none'})` };
+  return {
+    kind: 'plan-error',
+    code: 'invalid-input',
+    field: 'port',
+    message: `Service ${service.namespace}/${service.name} has no port ${wanted} (it has ${service.ports.map(describePort).join(', ') || 'none'})`,
+  };
 }
 
 const SOURCE_ORDER = ['no-sidecar', 'sidecar', 'ambient'] as const;

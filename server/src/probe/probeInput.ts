@@ -1,18 +1,7 @@
 /** What the user asks to probe, and its validation: every value refused here never reaches a command line. */
 import type { ProbeFileModel } from './fileModel';
 import type { ProbeSettings } from '../shared/probeSettings';
-import {
-  checkContextName,
-  checkDnsLabel,
-  checkFilePath,
-  checkHostname,
-  checkLabelSelector,
-  checkPort,
-  checkServiceName,
-  checkUrlPath,
-  type Checked,
-  type ValidationError,
-} from './validate';
+import { checkContextName, checkDnsLabel, checkFilePath, checkHostname, checkLabelSelector, checkPort, checkServiceName, checkUrlPath, type Checked, type ValidationError } from './validate';
 
 export interface ProbeTarget {
   /** The Service's namespace; runProbe falls back to the context's namespace, then `default`. */
@@ -35,7 +24,9 @@ export function validateSettings(settings: ProbeSettings): ValidationError[] {
     checkHostname('clusterDomain', settings.clusterDomain),
     checkUrlPath('httpPath', settings.httpPath),
     checkDnsLabel('noSidecarNamespace', settings.noSidecarNamespace),
-    ...(settings.sourceSelectors.length ? settings.sourceSelectors.map((s) => checkLabelSelector('sourceSelector', s)) : [{ field: 'sourceSelector', value: '', reason: 'at least one selector is needed' }]),
+    ...(settings.sourceSelectors.length
+      ? settings.sourceSelectors.map((s) => checkLabelSelector('sourceSelector', s))
+      : [{ field: 'sourceSelector', value: '', reason: 'at least one selector is needed' }]),
     positiveInteger('curlMaxTimeSeconds', settings.curlMaxTimeSeconds, 600),
     positiveInteger('requestTimeoutSeconds', settings.requestTimeoutSeconds, 600),
     positiveInteger('maxOutputBytes', settings.maxOutputBytes, 256 * 1024 * 1024),

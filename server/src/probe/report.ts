@@ -24,15 +24,7 @@ export interface SourceReport {
   readonly results: readonly StepResult[];
 }
 
-export type ReportErrorCode =
-  | 'invalid-input'
-  | 'kubectl-unavailable'
-  | 'cluster-error'
-  | 'service-not-found'
-  | 'no-source-pod'
-  | 'no-probeable-port'
-  | 'nothing-probed'
-  | 'cancelled';
+export type ReportErrorCode = 'invalid-input' | 'kubectl-unavailable' | 'cluster-error' | 'service-not-found' | 'no-source-pod' | 'no-probeable-port' | 'nothing-probed' | 'cancelled';
 
 export interface ProbeReport {
   readonly context?: string;

@@ -65,7 +65,11 @@ export interface ProbeDeps {
 
 /** Stops the probe with a report-level error; caught once in runProbe. */
 class ProbeStop extends Error {
-  constructor(readonly code: ReportErrorCode, message: string, readonly field?: string) {
+  constructor(
+    readonly code: ReportErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -79,7 +83,10 @@ class ClusterUnusable extends ProbeStop {
 
 /** The Service is not in the cluster: the drift (file present, cluster absent) still goes into the report. */
 class ServiceMissing extends ProbeStop {
-  constructor(message: string, readonly drift: Drift) {
+  constructor(
+    message: string,
+    readonly drift: Drift,
+  ) {
     super('service-not-found', message);
   }
 }
@@ -351,7 +358,15 @@ export async function runProbe(options: ProbeOptions, deps: ProbeDeps): Promise<
     ...(context ? { context } : {}),
     ...(namespace ? { namespace } : {}),
     target: plan
-      ? { name: plan.target.name, namespace: plan.target.namespace, fqdn: plan.target.fqdn, type: plan.target.type, meshHost: plan.target.meshHost, ...(plan.target.clusterIP ? { clusterIP: plan.target.clusterIP } : {}), ...(plan.target.externalName ? { externalName: plan.target.externalName } : {}) }
+      ? {
+          name: plan.target.name,
+          namespace: plan.target.namespace,
+          fqdn: plan.target.fqdn,
+          type: plan.target.type,
+          meshHost: plan.target.meshHost,
+          ...(plan.target.clusterIP ? { clusterIP: plan.target.clusterIP } : {}),
+          ...(plan.target.externalName ? { externalName: plan.target.externalName } : {}),
+        }
       : { name: options.target.name, ...(namespace ? { namespace } : {}) },
     drift,
     ...(headline ? { driftHeadline: headline } : {}),

@@ -60,11 +60,7 @@ export interface SourceHints {
  * The first Running pod of each mode, queries taken in the order given (target namespace first, then the
  * no-sidecar namespace; selectors in setting order). Pods being deleted, or with only `istio-proxy`, are passed over.
  */
-export function selectSourcePods(
-  queries: readonly PodQuery[],
-  namespaces: ReadonlyMap<string, LiveNamespace>,
-  hints: SourceHints,
-): SourceSelection {
+export function selectSourcePods(queries: readonly PodQuery[], namespaces: ReadonlyMap<string, LiveNamespace>, hints: SourceHints): SourceSelection {
   const chosen = new Map<SourceMode, SourcePod>();
   const passedOver: string[] = [];
   for (const query of queries) {

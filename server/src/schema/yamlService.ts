@@ -1,16 +1,6 @@
-import {
-  getLanguageService,
-  SchemaPriority,
-  type LanguageService,
-} from 'yaml-language-server';
+import { getLanguageService, SchemaPriority, type LanguageService } from 'yaml-language-server';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type {
-  CompletionList,
-  DocumentSymbol,
-  FoldingRange,
-  Hover,
-  Position,
-} from 'vscode-languageserver-types';
+import type { CompletionList, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../analysis/documents/parsedDocument';
 import { LineIndex } from '../analysis/text';
 import { entryCount, nestsDeeperThan } from '../analysis/documents/nestingDepth';
@@ -71,9 +61,7 @@ export class YamlService {
       isKubernetes: false,
       hoverSchemaSource: false,
       yamlVersion: '1.2',
-      schemas: [
-        { uri: EGRESS_SCHEMA_URI, fileMatch: ['*', '**/*'], schema: egressSchema, priority: SchemaPriority.Settings, name: 'Istio Egress' },
-      ],
+      schemas: [{ uri: EGRESS_SCHEMA_URI, fileMatch: ['*', '**/*'], schema: egressSchema, priority: SchemaPriority.Settings, name: 'Istio Egress' }],
     });
   }
 

@@ -110,10 +110,13 @@ export function randomPosition(rng: Random, doc: DocView): Position {
   const text = doc.getText();
   return rng.weighted<() => Position>([
     [70, () => doc.positionAt(rng.int(text.length + 1))],
-    [10, () => {
-      const line = rng.int(doc.lineCount);
-      return { line, character: (lineLengths(text)[line] ?? 0) };
-    }],
+    [
+      10,
+      () => {
+        const line = rng.int(doc.lineCount);
+        return { line, character: lineLengths(text)[line] ?? 0 };
+      },
+    ],
     [10, () => ({ line: rng.int(doc.lineCount), character: rng.between(1, 400) + 200 })],
     [5, () => ({ line: doc.lineCount + rng.int(1000), character: rng.int(80) })],
     [5, () => ({ line: doc.lineCount, character: 0 })],

@@ -1,17 +1,7 @@
 /** What the fuzzer reports, and the text helpers that keep reports and signatures short and stable. */
 import type { Position } from 'vscode-languageserver-protocol/node';
 
-export type FailureKind =
-  | 'crash'
-  | 'timeout'
-  | 'error-response'
-  | 'diagnostic-range'
-  | 'diagnostic-version'
-  | 'diagnostics-closed'
-  | 'result-range'
-  | 'log'
-  | 'stderr'
-  | 'divergence';
+export type FailureKind = 'crash' | 'timeout' | 'error-response' | 'diagnostic-range' | 'diagnostic-version' | 'diagnostics-closed' | 'result-range' | 'log' | 'stderr' | 'divergence';
 
 export interface Failure {
   readonly kind: FailureKind;

@@ -148,13 +148,7 @@ export class FuzzClient extends TrackingClient {
       }
       const positions = [...extraPositions, ...Array.from({ length: plan.positions }, () => randomPosition(rng, doc))];
       for (const position of positions) {
-        const c = await this.request(
-          'textDocument/completion',
-          uri,
-          position,
-          () => this.lsp.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }),
-          failures,
-        );
+        const c = await this.request('textDocument/completion', uri, position, () => this.lsp.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), failures);
         if (c.ok) resultProblem('textDocument/completion', completionProblems(c.value, position, g), position);
         if (stuck()) break;
         const h = await this.request('textDocument/hover', uri, position, () => this.lsp.hover(uri, position), failures);
@@ -239,7 +233,11 @@ export class FuzzClient extends TrackingClient {
     for (; this.stderrSeen < stderr.length; this.stderrSeen++) written += stderr[this.stderrSeen] ?? '';
     if (written.trim()) {
       const telling = written.split(/\r?\n/).find((l) => /FATAL|Error\b|error:/.test(l)) ?? written.trim();
-      failures.push({ kind: 'stderr', signature: `stderr:${normalizeMessage(telling.trim())}`, detail: `server stderr: ${oneLine(telling.trim(), 300)} (${written.length} characters in all)` });
+      failures.push({
+        kind: 'stderr',
+        signature: `stderr:${normalizeMessage(telling.trim())}`,
+        detail: `server stderr: ${oneLine(telling.trim(), 300)} (${written.length} characters in all)`,
+      });
     }
     if (!this.alive && !failures.some((f) => f.kind === 'crash')) failures.push({ kind: 'crash', signature: 'crash', detail: 'the server process is not alive' });
     return this.markDiverged(failures);

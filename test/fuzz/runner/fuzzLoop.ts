@@ -144,7 +144,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const fullHistory = uri ? client.history(uri) : undefined;
       // A publication's failure belongs to the version it named: replay up to that one.
       const history = fullHistory && failure.version !== undefined ? { initial: fullHistory.initial, batches: fullHistory.batches.slice(0, failure.version - 1) } : fullHistory;
-      const context = open.filter((d) => d.uri !== uri).map((d) => client.text(d.uri)).filter((t): t is string => t !== undefined);
+      const context = open
+        .filter((d) => d.uri !== uri)
+        .map((d) => client.text(d.uri))
+        .filter((t): t is string => t !== undefined);
       let entry: FoundFailure = { failure, step, occurrences: 1, reproduced: false, shrunkFrom: text?.length ?? 0, shrunkTo: text?.length ?? 0 };
       if (text !== undefined) {
         log(`  shrinking ${text.length} characters (budget ${options.shrink.ms} ms, ${options.shrink.trials} trials)…`);
@@ -152,7 +155,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         const note = shrunk.reproduced ? '' : `did not reproduce on a fresh server: the text at seed ${options.seed} step ${step}, unshrunk`;
         const file = writeRegression(options.regressionsDir, shrunk, failure, note);
         const how = shrunk.history ? ` (+ ${shrunk.history.batches.length} didChanges to replay)` : '';
-        log(`  ${shrunk.reproduced ? `shrunk to ${shrunk.text.length} characters${how}` : 'NOT reproduced on a fresh server'} in ${shrunk.trials} trials, ${shrunk.ms} ms → ${path.relative(process.cwd(), file)}`);
+        log(
+          `  ${shrunk.reproduced ? `shrunk to ${shrunk.text.length} characters${how}` : 'NOT reproduced on a fresh server'} in ${shrunk.trials} trials, ${shrunk.ms} ms → ${path.relative(process.cwd(), file)}`,
+        );
         entry = { ...entry, regressionFile: file, reproduced: shrunk.reproduced, shrunkTo: shrunk.text.length };
       }
       found.set(key, { found: entry, count: 1 });
@@ -220,7 +225,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
     if (client.alive) {
       checks++;
-      failures = await client.check(checkRng, open.map((d) => d.uri), { ...options.plan, positions: 1 });
+      failures = await client.check(
+        checkRng,
+        open.map((d) => d.uri),
+        { ...options.plan, positions: 1 },
+      );
       if (failures.length) await handle(failures);
     }
     return report();
@@ -258,7 +267,9 @@ export function formatReport(r: FuzzReport): string {
   for (const f of r.failures) {
     lines.push(
       `  FAILURE ${f.failure.signature} ×${f.occurrences} (first at step ${f.step}): ${f.failure.detail}` +
-        (f.regressionFile ? `\n    → ${path.relative(process.cwd(), f.regressionFile)} (${f.reproduced ? `shrunk ${f.shrunkFrom} → ${f.shrunkTo} chars` : 'not reproduced standalone'})` : ''),
+        (f.regressionFile
+          ? `\n    → ${path.relative(process.cwd(), f.regressionFile)} (${f.reproduced ? `shrunk ${f.shrunkFrom} → ${f.shrunkTo} chars` : 'not reproduced standalone'})`
+          : ''),
     );
   }
   return lines.join('\n');

@@ -172,7 +172,12 @@ export class Shrinker {
     if (text.length && !exhausted() && (await test([]))) units = [];
     // Lines first (terminators kept with their line), then characters.
     if (units.length) units = await ddmin(units, test, exhausted);
-    if (units.length) units = await ddmin(units.flatMap((u) => [...u.text.split('')].map((c, i) => ({ text: c, origin: u.origin + i }))), test, exhausted);
+    if (units.length)
+      units = await ddmin(
+        units.flatMap((u) => [...u.text.split('')].map((c, i) => ({ text: c, origin: u.origin + i }))),
+        test,
+        exhausted,
+      );
     return done({ text: units.map((u) => u.text).join(''), reproduced: true, context: ctx });
   }
 

@@ -2,12 +2,7 @@
  * The document side of the fuzz client: the texts the editor holds at each version, the changes it sends, and a check
  * of every diagnostics publication against the text of the version it names.
  */
-import {
-  DidChangeTextDocumentNotification,
-  PublishDiagnosticsNotification,
-  type PublishDiagnosticsParams,
-  type TextDocumentContentChangeEvent,
-} from 'vscode-languageserver-protocol/node';
+import { DidChangeTextDocumentNotification, PublishDiagnosticsNotification, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LspTestClient } from '../../support/lspClient';
 import { lineLengths, RefDocument, type Edit } from '../generate';

@@ -2,10 +2,9 @@
 import { isIP } from 'node:net';
 import type { Routes } from './types';
 
-
 function isLoopbackTarget(target: string): boolean {
   const m = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}):(\d{1,5})$/.exec(target);
-  return m !== null && isIP(m[1]!) === 4 && Number(m[2]) > 0 && Number(m[2]) < 65536;
+  return m !== null && isIP(m[1]) === 4 && Number(m[2]) > 0 && Number(m[2]) < 65536;
 }
 
 export function checkRoutes(name: string, routes: Routes): void {

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerFixture, KubeObject, NamespaceFixture, PodFixture } from './types';
 
-
 export const CREATED = new Date(Date.now() - 3 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function namespaceObject(ns: NamespaceFixture): KubeObject {
@@ -31,14 +30,29 @@ export function podObject(pod: PodFixture): KubeObject {
     metadata: {
       name: pod.name,
       namespace: pod.namespace,
-      labels: { ...(pod.labels ?? {}), ...(sidecar ? { 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': pod.labels?.app ?? pod.name, 'service.istio.io/canonical-revision': 'latest' } : {}) },
+      labels: {
+        ...(pod.labels ?? {}),
+        ...(sidecar ? { 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': pod.labels?.app ?? pod.name, 'service.istio.io/canonical-revision': 'latest' } : {}),
+      },
       annotations: {
-        ...(sidecar ? { 'kubectl.kubernetes.io/default-container': pod.containers[0]!.name, 'kubectl.kubernetes.io/default-logs-container': pod.containers[0]!.name, 'sidecar.istio.io/status': '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["workload-socket","credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null,"revision":"default"}' } : {}),
+        ...(sidecar
+          ? {
+              'kubectl.kubernetes.io/default-container': pod.containers[0].name,
+              'kubectl.kubernetes.io/default-logs-container': pod.containers[0].name,
+              'sidecar.istio.io/status':
+                '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["workload-socket","credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null,"revision":"default"}',
+            }
+          : {}),
         ...(pod.annotations ?? {}),
       },
     },
     spec: {
-      containers: pod.containers.map((c) => ({ name: c.name, image: image(c), imagePullPolicy: 'IfNotPresent', ...(c.name === 'istio-proxy' ? { args: ['proxy', 'sidecar'] } : { command: ['/bin/sleep', 'infinity'] }) })),
+      containers: pod.containers.map((c) => ({
+        name: c.name,
+        image: image(c),
+        imagePullPolicy: 'IfNotPresent',
+        ...(c.name === 'istio-proxy' ? { args: ['proxy', 'sidecar'] } : { command: ['/bin/sleep', 'infinity'] }),
+      })),
       ...(sidecar ? { initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxyv2:1.28.0' }] } : {}),
       serviceAccountName: pod.serviceAccountName ?? pod.labels?.app ?? 'default',
       nodeName: 'fake-node',
@@ -50,7 +64,11 @@ export function podObject(pod: PodFixture): KubeObject {
       podIPs: [{ ip: pod.podIP }],
       hostIP: '172.18.0.2',
       startTime: CREATED,
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: running ? 'True' : 'False', lastTransitionTime: CREATED })),
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: running ? 'True' : 'False',
+        lastTransitionTime: CREATED,
+      })),
       containerStatuses: pod.containers.map((c) => ({
         name: c.name,
         image: image(c),

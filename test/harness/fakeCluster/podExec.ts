@@ -54,7 +54,11 @@ export class PodExec {
   private traceCount = 0;
   /** curl processes still running. */
   private readonly children = new Set<ChildProcess>();
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : 'v4.channel.k8s.io') });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : 'v4.channel.k8s.io'),
+  });
 
   constructor(private readonly options: PodExecOptions) {
     this.mode = options.socketDenial ? 'deny-sockets' : 'emulate';
@@ -96,12 +100,16 @@ export class PodExec {
     if (!podObj || !fixturePod) return sendRaw(socket, 404, notFound(podRt, podName));
     if (sub !== 'exec') return sendRaw(socket, 400, status(400, 'BadRequest', `the fake cluster does not implement pods/${sub}`, {}));
     const command = url.searchParams.getAll('command');
-    const containerName = url.searchParams.get('container') ?? fixturePod.containers[0]!.name;
+    const containerName = url.searchParams.get('container') ?? fixturePod.containers[0].name;
     const container = fixturePod.containers.find((c) => c.name === containerName);
     if (!container) return sendRaw(socket, 400, status(400, 'BadRequest', `container ${containerName} is not valid for pod ${podName}`, {}));
     if (command.length === 0) return sendRaw(socket, 400, status(400, 'BadRequest', 'you must specify at least 1 command', {}));
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      return sendRaw(socket, 400, status(400, 'BadRequest', 'the fake cluster only speaks WebSocket exec (v5.channel.k8s.io / v4.channel.k8s.io); set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true', {}));
+      return sendRaw(
+        socket,
+        400,
+        status(400, 'BadRequest', 'the fake cluster only speaks WebSocket exec (v5.channel.k8s.io / v4.channel.k8s.io); set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true', {}),
+      );
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!offered.includes('v5.channel.k8s.io') && !offered.includes('v4.channel.k8s.io')) {
@@ -142,6 +150,8 @@ export class PodExec {
       send(3, JSON.stringify(st));
       ws.close(1000);
     };
+    // Assigned once the process starts, after the closures below that read it are made.
+    // eslint-disable-next-line prefer-const
     let child: ChildProcess | undefined;
     // stdin that arrives before the process exists is queued; `null` = end of stdin.
     const pendingStdin: (Buffer | null)[] = [];
@@ -174,7 +184,12 @@ export class PodExec {
       return finish(126);
     }
     const networkName = pod.network ?? (hasIstioProxy(pod) ? 'sidecar' : 'plain');
-    const plan: CurlPlan = planCurl(args, this.options.curlOptions, { routes: this.options.networks[networkName] ?? {}, namespace: pod.namespace, clusterDomain: this.options.clusterDomain, catchAll: this.options.catchAll });
+    const plan: CurlPlan = planCurl(args, this.options.curlOptions, {
+      routes: this.options.networks[networkName] ?? {},
+      namespace: pod.namespace,
+      clusterDomain: this.options.clusterDomain,
+      catchAll: this.options.catchAll,
+    });
     if (plan.kind === 'refuse') {
       record.mode = 'refused';
       sendErr(plan.message);

@@ -40,7 +40,5 @@ export function isAuthorized(req: http.IncomingMessage, token: string): boolean 
 /** An HTTP answer written straight to an upgrade's socket (no ServerResponse exists for an `upgrade` event). */
 export function sendRaw(socket: Duplex, code: number, body: Status): void {
   const text = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
+  socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }

@@ -32,13 +32,30 @@ export const RESOURCES: readonly ResourceType[] = [
       ['workloadgroups', 'workloadgroup', 'WorkloadGroup', ['wg']],
     ] as const
   ).map(([plural, singular, kind, shortNames]): ResourceType => ({
-    group: 'networking.istio.io', versions: ISTIO_VERSIONS, plural, singular, kind, namespaced: true, shortNames, categories: ISTIO_CATEGORIES,
+    group: 'networking.istio.io',
+    versions: ISTIO_VERSIONS,
+    plural,
+    singular,
+    kind,
+    namespaced: true,
+    shortNames,
+    categories: ISTIO_CATEGORIES,
   })),
 ];
 
 export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const GROUPS = [...new Set(RESOURCES.map((r) => r.group).filter((g) => g !== ''))];
-export const SERVER_VERSION = { major: '1', minor: '34', gitVersion: 'v1.34.2', gitCommit: '8cc511e399b929453cd98ae65b419c3cc227ec79', gitTreeState: 'clean', buildDate: '2025-11-11T19:09:21Z', goVersion: 'go1.24.9', compiler: 'gc', platform: 'linux/amd64' };
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '34',
+  gitVersion: 'v1.34.2',
+  gitCommit: '8cc511e399b929453cd98ae65b419c3cc227ec79',
+  gitTreeState: 'clean',
+  buildDate: '2025-11-11T19:09:21Z',
+  goVersion: 'go1.24.9',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
 export const ENDPOINTS_WARNING = '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"';
 
 export function groupOf(apiVersion: string): [string, string] {

@@ -79,8 +79,8 @@ export class RestRouter {
     let version: string;
     let rest: string[];
     if (seg[0] === 'api' && seg[1] === 'v1') [group, version, rest] = ['', 'v1', seg.slice(2)];
-    else if (seg[0] === 'apis' && seg.length === 2 && GROUPS.includes(seg[1]!)) return json(res, 200, apiGroup(seg[1]!));
-    else if (seg[0] === 'apis' && seg.length >= 3 && RESOURCES.some((r) => r.group === seg[1] && r.versions.includes(seg[2]!))) [group, version, rest] = [seg[1]!, seg[2]!, seg.slice(3)];
+    else if (seg[0] === 'apis' && seg.length === 2 && GROUPS.includes(seg[1])) return json(res, 200, apiGroup(seg[1]));
+    else if (seg[0] === 'apis' && seg.length >= 3 && RESOURCES.some((r) => r.group === seg[1] && r.versions.includes(seg[2]))) [group, version, rest] = [seg[1], seg[2], seg.slice(3)];
     else return json(res, 404, PATH_NOT_FOUND);
     if (rest.length === 0) return json(res, 200, resourceList(group, version));
 
@@ -88,16 +88,16 @@ export class RestRouter {
     let plural: string;
     let name: string | undefined;
     let sub: string | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3) [namespace, plural, name, sub] = [rest[1], rest[2]!, rest[3], rest[4]];
-    else [plural, name, sub] = [rest[0]!, rest[1], rest[2]];
+    if (rest[0] === 'namespaces' && rest.length >= 3) [namespace, plural, name, sub] = [rest[1], rest[2], rest[3], rest[4]];
+    else [plural, name, sub] = [rest[0], rest[1], rest[2]];
     if (rest.length > (namespace !== undefined ? 5 : 3)) return json(res, 404, PATH_NOT_FOUND);
     const rt = RESOURCES.find((r) => r.group === group && r.versions.includes(version) && r.plural === plural);
     if (!rt || (namespace !== undefined && !rt.namespaced) || (namespace === undefined && name !== undefined && rt.namespaced)) return json(res, 404, PATH_NOT_FOUND);
     const warn: Record<string, string> = rt.kind === 'Endpoints' ? { Warning: ENDPOINTS_WARNING } : {};
     if (sub !== undefined) {
       if (rt.kind === 'Pod' && (sub === 'exec' || sub === 'attach')) {
-        const obj = this.store.find(rt, namespace, name!);
-        if (!obj) return json(res, 404, notFound(rt, name!));
+        const obj = this.store.find(rt, namespace, name);
+        if (!obj) return json(res, 404, notFound(rt, name));
         return json(res, 400, status(400, 'BadRequest', 'Upgrade request required', {}));
       }
       return json(res, 404, PATH_NOT_FOUND);
@@ -115,7 +115,8 @@ export class RestRouter {
     } catch (err) {
       return json(res, 400, status(400, 'BadRequest', (err as Error).message, {}));
     }
-    const selected = this.store.all()
+    const selected = this.store
+      .all()
       .filter((o) => typeOfObject(o) === rt)
       .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
       .filter((o) => labelReqs.every((r) => r(o.metadata.labels ?? {})))
@@ -123,14 +124,14 @@ export class RestRouter {
       .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
     if (wantsTable(req)) return json(res, 200, toTable(rt.kind, selected, String(this.store.revision)), warn);
     const items = selected.map((o) => {
-        const copy = serveObject(o, version);
-        // Items of a list carry no apiVersion/kind on a real server... except they do for CRDs; core types omit them.
-        if (rt.group === '' || rt.group === 'discovery.k8s.io') {
-          delete (copy as Partial<KubeObject>).apiVersion;
-          delete (copy as Partial<KubeObject>).kind;
-        }
-        return copy;
-      });
+      const copy = serveObject(o, version);
+      // Items of a list carry no apiVersion/kind on a real server... except they do for CRDs; core types omit them.
+      if (rt.group === '' || rt.group === 'discovery.k8s.io') {
+        delete (copy as Partial<KubeObject>).apiVersion;
+        delete (copy as Partial<KubeObject>).kind;
+      }
+      return copy;
+    });
     return json(res, 200, { kind: `${rt.kind}List`, apiVersion: gv(group, version), metadata: { resourceVersion: String(this.store.revision) }, items }, warn);
   }
 }

@@ -1,7 +1,6 @@
 /** Label and field selectors, as `kubectl get -l … --field-selector …` sends them. */
 import type { KubeObject } from './types';
 
-
 export type Requirement = (labels: Record<string, string>) => boolean;
 
 /** Parses a label selector (`app=curl`, `a!=b`, `a in (x,y)`, `!a`, `a`). Throws on syntax errors. */
@@ -22,20 +21,20 @@ export function parseLabelSelector(selector: string): Requirement[] {
     const p = raw.trim();
     let m: RegExpExecArray | null;
     if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p))) {
-      const key = m[1]!;
-      const values = new Set(m[3]!.split(',').map((v) => v.trim()));
-      return m[2] === 'in' ? (l) => key in l && values.has(l[key]!) : (l) => !(key in l) || !values.has(l[key]!);
+      const key = m[1];
+      const values = new Set(m[3].split(',').map((v) => v.trim()));
+      return m[2] === 'in' ? (l) => key in l && values.has(l[key]) : (l) => !(key in l) || !values.has(l[key]);
     }
     if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(p))) {
       const [, key, op, value] = m as unknown as [string, string, string, string];
       return op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;
     }
     if ((m = /^!([\w./-]+)$/.exec(p))) {
-      const key = m[1]!;
+      const key = m[1];
       return (l) => !(key in l);
     }
     if ((m = /^([\w./-]+)$/.exec(p))) {
-      const key = m[1]!;
+      const key = m[1];
       return (l) => key in l;
     }
     throw new Error(`unable to parse requirement: ${p}`);

@@ -23,7 +23,7 @@ export function typeOfKind(kind: string): ResourceType {
 }
 
 function key(rt: ResourceType, namespace: string | undefined, name: string): string {
-  return `${rt.group}|${rt.plural}|${rt.namespaced ? namespace ?? '' : ''}|${name}`;
+  return `${rt.group}|${rt.plural}|${rt.namespaced ? (namespace ?? '') : ''}|${name}`;
 }
 
 export class ObjectStore {

@@ -2,7 +2,6 @@
 import type * as http from 'node:http';
 import type { KubeObject } from './types';
 
-
 type Cell = string | number;
 interface Column {
   readonly name: string;
@@ -66,21 +65,46 @@ function columnsFor(kind: string): Column[] {
     case 'Endpoints':
       return [
         NAME,
-        { name: 'Endpoints', cell: (o) => joinOr(list(o.subsets).flatMap((s) => list(s.addresses).flatMap((a) => { const ports = list(s.ports); return ports.length ? ports.map((p) => `${String(a.ip)}:${String(p.port)}`) : [String(a.ip)]; }))) },
+        {
+          name: 'Endpoints',
+          cell: (o) =>
+            joinOr(
+              list(o.subsets).flatMap((s) =>
+                list(s.addresses).flatMap((a) => {
+                  const ports = list(s.ports);
+                  return ports.length ? ports.map((p) => `${String(a.ip)}:${String(p.port)}`) : [String(a.ip)];
+                }),
+              ),
+            ),
+        },
         AGE,
       ];
     case 'EndpointSlice':
       return [
         NAME,
         { name: 'AddressType', cell: (o) => String(o.addressType ?? '') },
-        { name: 'Ports', cell: (o) => joinOr(list(o.ports).map((p) => String(p.port)), '<unset>') },
-        { name: 'Endpoints', cell: (o) => joinOr(list(o.endpoints).flatMap((e) => (Array.isArray(e.addresses) ? (e.addresses as string[]) : [])), '<unset>') },
+        {
+          name: 'Ports',
+          cell: (o) =>
+            joinOr(
+              list(o.ports).map((p) => String(p.port)),
+              '<unset>',
+            ),
+        },
+        {
+          name: 'Endpoints',
+          cell: (o) =>
+            joinOr(
+              list(o.endpoints).flatMap((e) => (Array.isArray(e.addresses) ? (e.addresses as string[]) : [])),
+              '<unset>',
+            ),
+        },
         AGE,
       ];
     case 'Namespace':
       return [NAME, { name: 'Status', cell: (o) => String(field(o, 'status', 'phase') ?? 'Active') }, AGE];
     case 'ConfigMap':
-      return [NAME, { name: 'Data', cell: (o) => Object.keys((o.data ?? {}) as object).length }, AGE];
+      return [NAME, { name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length }, AGE];
     case 'DestinationRule':
       return [NAME, { name: 'Host', cell: (o) => String(field(o, 'spec', 'host') ?? '') }, AGE];
     case 'ServiceEntry':

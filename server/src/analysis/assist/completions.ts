@@ -187,7 +187,16 @@ export function completions(ctx: AssistContext): Suggestion[] {
         const name = s.name?.value;
         if (!name || seen.has(name)) return [];
         seen.add(name);
-        return [{ label: name, insertText: name, range, kind: 'reference' as const, sortText: rankOf(seen.size), detail: `subset of DestinationRule '${rule.resource.name?.value ?? ''}' (${whereResource(rule)})` }];
+        return [
+          {
+            label: name,
+            insertText: name,
+            range,
+            kind: 'reference' as const,
+            sortText: rankOf(seen.size),
+            detail: `subset of DestinationRule '${rule.resource.name?.value ?? ''}' (${whereResource(rule)})`,
+          },
+        ];
       }),
     );
   }
@@ -210,7 +219,18 @@ export function completions(ctx: AssistContext): Suggestion[] {
     if (pathIs(path, ['subsets', '#', 'ports', '#', 'name']) && resource.name) {
       const service = ctx.index.service(namespace, resource.name.value);
       return (service?.resource.ports ?? []).flatMap((p, i) =>
-        p.name ? [{ label: p.name.value, insertText: p.name.value, range, kind: 'value' as const, sortText: rankOf(i), detail: `port ${p.port?.value ?? '?'} of Service ${resource.name?.value ?? ''}` }] : [],
+        p.name
+          ? [
+              {
+                label: p.name.value,
+                insertText: p.name.value,
+                range,
+                kind: 'value' as const,
+                sortText: rankOf(i),
+                detail: `port ${p.port?.value ?? '?'} of Service ${resource.name?.value ?? ''}`,
+              },
+            ]
+          : [],
       );
     }
   }

@@ -54,7 +54,11 @@ export function parseProjectConfig(text: string): ConfigResult {
     const value = data[key];
     if (value === undefined) return [];
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-    if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
     problems.push(`${key} must be a list of strings`);
     return [];
   };

@@ -75,14 +75,12 @@ export function locate(text: string, position: Position): Spot {
   const word = wordRange(text, offset, lines);
   const own = entries.find((e) => e.keyLine === position.line && e.keyStart <= offset && offset <= e.keyEnd);
   if (own) return { kind: 'key', path: own.path, range: word.range, text: word.text, parentPath: own.path.slice(0, -1) };
-  const parent = entries
-    .filter((e) => e.keyStart < lineStart && e.keyColumn < indent)
-    .sort((a, b) => b.keyStart - a.keyStart)[0];
+  const parent = entries.filter((e) => e.keyStart < lineStart && e.keyColumn < indent).sort((a, b) => b.keyStart - a.keyStart)[0];
   const parentPath = parent ? parent.path : [];
   return { kind: 'key', path: [...parentPath, word.text], range: word.range, text: word.text, parentPath };
 }
 
 /** Whether a path matches a pattern where `#` stands for any sequence index. */
-export function pathIs(path: readonly PathSegment[], pattern: readonly (string | '#')[]): boolean {
+export function pathIs(path: readonly PathSegment[], pattern: readonly string[]): boolean {
   return path.length === pattern.length && pattern.every((p, i) => (p === '#' ? typeof path[i] === 'number' : path[i] === p));
 }

@@ -1,4 +1,4 @@
-import type { Node, YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import type {
   DestinationRuleResource,
   EndpointPort,
@@ -61,7 +61,7 @@ function items(y: YamlReader, map: YAMLMap | undefined, key: string): { map: YAM
   const out: { map: YAMLMap; range: Range }[] = [];
   for (const node of y.seq(map, key)) {
     const entry = y.asMap(node);
-    const range = y.rangeOf(node as Node);
+    const range = y.rangeOf(node);
     if (entry && range) out.push({ map: entry, range });
   }
   return out;
@@ -109,14 +109,12 @@ function readEndpoints(y: YamlReader, root: YAMLMap, base: Base): EndpointsResou
   const subsets: EndpointSubset[] = items(y, root, 'subsets').map(({ map }) => ({
     addresses: ips(map, 'addresses'),
     notReadyAddresses: ips(map, 'notReadyAddresses'),
-    ports: items(y, map, 'ports').map(
-      ({ map: port, range }): EndpointPort => ({
-        range,
-        ...optional('name', y.str(port, 'name')),
-        ...optional('port', y.int(port, 'port')),
-        ...optional('protocol', y.str(port, 'protocol')),
-      }),
-    ),
+    ports: items(y, map, 'ports').map(({ map: port, range }): EndpointPort => ({
+      range,
+      ...optional('name', y.str(port, 'name')),
+      ...optional('port', y.int(port, 'port')),
+      ...optional('protocol', y.str(port, 'protocol')),
+    })),
   }));
   return { kindName: 'Endpoints', ...base, subsets };
 }

@@ -172,9 +172,7 @@ function reanchor({ finding, anchors }: AnchoredFinding, members: readonly Place
     ...finding,
     at: member(anchors.at),
     ...(finding.related ? { related: finding.related.map((r, i) => ({ ...r, at: member(anchors.related[i] ?? -1) })) } : {}),
-    ...(finding.fixes
-      ? { fixes: finding.fixes.map((fix, i) => ({ ...fix, edits: fix.edits.map((e, j) => ({ ...e, at: member(anchors.edits[i]?.[j] ?? -1) })) })) }
-      : {}),
+    ...(finding.fixes ? { fixes: finding.fixes.map((fix, i) => ({ ...fix, edits: fix.edits.map((e, j) => ({ ...e, at: member(anchors.edits[i]?.[j] ?? -1) })) })) } : {}),
   };
 }
 

@@ -85,7 +85,7 @@ function joinGuardRuleNames(keys: readonly ResourceKeys[], sets: DisjointSets): 
   });
   const joined = new Set<string>();
   // Joining grows components, which may bring new namespaces in: repeat until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const withWildcard = new Set<number>();
     keys.forEach((k, i) => {

@@ -57,7 +57,12 @@ export function readKustomization(text: string): Kustomization {
     ...(namespace ? { namespace } : {}),
     addsSelectorLabels: (y.map(root, 'commonLabels')?.items.length ?? 0) > 0 || y.seq(root, 'labels').some((l) => y.bool(y.asMap(l), 'includeSelectors')?.value === true),
     renames: Boolean(y.str(root, 'namePrefix')?.value || y.str(root, 'nameSuffix')?.value),
-    resources: ['resources', 'bases', 'components'].flatMap((key) => y.strings(root, key).map((s) => s.value).filter(Boolean)),
+    resources: ['resources', 'bases', 'components'].flatMap((key) =>
+      y
+        .strings(root, key)
+        .map((s) => s.value)
+        .filter(Boolean),
+    ),
     patchFiles,
     patchTargets,
   };

@@ -48,10 +48,7 @@ function resolve(entry: string, folder: string): string | undefined {
  * The overlay context of every file that kustomizations reach. `kustomizations` maps each kustomization file's URI
  * to its contents; `patchTargetsOf` tells the kind and name of the objects a patch file holds.
  */
-export function overlayContexts(
-  kustomizations: ReadonlyMap<string, Kustomization>,
-  patchTargetsOf: (uri: string) => readonly PatchTarget[],
-): OverlayLayout {
+export function overlayContexts(kustomizations: ReadonlyMap<string, Kustomization>, patchTargetsOf: (uri: string) => readonly PatchTarget[]): OverlayLayout {
   const byFolder = new Map<string, string>();
   for (const uri of kustomizations.keys()) byFolder.set(folderOf(uri), uri);
   const included = new Set<string>();

@@ -8,7 +8,8 @@ export function externalNameProblem(value: string): { message: string; rejected:
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return { message: 'has a URL scheme: write the host name alone', rejected: true };
   if (host.includes('/')) return { message: 'has a path: write the host name alone', rejected: true };
   // The API server takes an IPv4 address (digits and dots pass its DNS-1123 check) but refuses the colons of IPv6.
-  if (parseIp(host) && host.includes(':')) return { message: 'is an IPv6 address, which the API server refuses (it is not a DNS name): use a Service without selector and an Endpoints listing the IP', rejected: true };
+  if (parseIp(host) && host.includes(':'))
+    return { message: 'is an IPv6 address, which the API server refuses (it is not a DNS name): use a Service without selector and an Endpoints listing the IP', rejected: true };
   if (parseIp(host)) {
     return {
       message: 'is an IP address, which cluster DNS looks up as a name and never answers: use a Service without selector and an Endpoints listing the IP',

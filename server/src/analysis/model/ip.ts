@@ -3,16 +3,7 @@
  * (docs/istio-behaviour.md#endpoints-addresses-the-api-server-refuses).
  */
 
-export type IpClass =
-  | 'unspecified'
-  | 'loopback'
-  | 'link-local'
-  | 'link-local-multicast'
-  | 'multicast'
-  | 'private'
-  | 'shared'
-  | 'documentation'
-  | 'public';
+export type IpClass = 'unspecified' | 'loopback' | 'link-local' | 'link-local-multicast' | 'multicast' | 'private' | 'shared' | 'documentation' | 'public';
 
 export interface ParsedIp {
   readonly version: 4 | 6;

@@ -20,13 +20,5 @@ export function isDns1123Subdomain(value: string): boolean {
 
 /** An IANA service name as a `targetPort`: ≤ 15 characters, lower-case alphanumerics and `-`, a letter, no `--`, no `-` at either end. */
 export function isIanaServiceName(value: string): boolean {
-  return (
-    value.length >= 1 &&
-    value.length <= 15 &&
-    /^[a-z0-9-]+$/.test(value) &&
-    /[a-z]/.test(value) &&
-    !value.includes('--') &&
-    !value.startsWith('-') &&
-    !value.endsWith('-')
-  );
+  return value.length >= 1 && value.length <= 15 && /^[a-z0-9-]+$/.test(value) && /[a-z]/.test(value) && !value.includes('--') && !value.startsWith('-') && !value.endsWith('-');
 }

@@ -158,14 +158,7 @@ export interface OtherResource extends ResourceBase {
   readonly kindName: 'Other';
 }
 
-export type Resource =
-  | ServiceResource
-  | EndpointsResource
-  | EndpointSliceResource
-  | DestinationRuleResource
-  | ServiceEntryResource
-  | VirtualServiceResource
-  | OtherResource;
+export type Resource = ServiceResource | EndpointsResource | EndpointSliceResource | DestinationRuleResource | ServiceEntryResource | VirtualServiceResource | OtherResource;
 
 export const DEFAULT_NAMESPACE = 'default';
 

@@ -29,10 +29,7 @@ function fromPolicy(policy: TrafficPolicy | undefined, subset: string | undefine
 
 /** Every TLS block of a DestinationRule: top level, port level, and within subsets. */
 export function tlsPlacements(rule: DestinationRuleResource): TlsPlacement[] {
-  return [
-    ...fromPolicy(rule.trafficPolicy, undefined),
-    ...rule.subsets.flatMap((s) => fromPolicy(s.trafficPolicy, s.name?.value ?? '')),
-  ];
+  return [...fromPolicy(rule.trafficPolicy, undefined), ...rule.subsets.flatMap((s) => fromPolicy(s.trafficPolicy, s.name?.value ?? ''))];
 }
 
 export function describePlacement(p: TlsPlacement): string {

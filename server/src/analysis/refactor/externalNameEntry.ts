@@ -26,13 +26,9 @@ function namespacesWithRuleFor(host: string, index: WorkspaceIndex, options: Ana
  * unless its namespace already has a rule for the target: a second one would only be merged away, so it is removed
  * instead.
  */
-export function externalNameToEntry(
-  service: PlacedResource<ServiceResource>,
-  index: WorkspaceIndex,
-  options: AnalysisOptions,
-): RelativeFix | undefined {
+export function externalNameToEntry(service: PlacedResource<ServiceResource>, index: WorkspaceIndex, options: AnalysisOptions): RelativeFix | undefined {
   const r = service.resource;
-  const target = (r.externalName ? plainHost(r.externalName.value) : undefined);
+  const target = r.externalName ? plainHost(r.externalName.value) : undefined;
   if (!target || externalNameProblem(target)) return undefined;
   // A ServiceEntry registering the target already exists: the Service then only goes.
   const registered = index.hostRegistered(target);

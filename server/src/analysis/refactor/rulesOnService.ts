@@ -5,11 +5,7 @@ import type { PlacedResource } from '../workspace/placed';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 /** The DestinationRules whose host names this Service, in any of the forms Istio accepts (short or FQDN). */
-export function rulesOnService(
-  service: PlacedResource<ServiceResource>,
-  index: WorkspaceIndex,
-  options: AnalysisOptions,
-): PlacedResource<DestinationRuleResource>[] {
+export function rulesOnService(service: PlacedResource<ServiceResource>, index: WorkspaceIndex, options: AnalysisOptions): PlacedResource<DestinationRuleResource>[] {
   const name = service.resource.name?.value;
   const namespace = namespaceOf(service.resource);
   return index.destinationRules.filter((rule) => {

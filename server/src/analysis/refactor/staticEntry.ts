@@ -56,11 +56,7 @@ function entryEndpoints(subsets: readonly EndpointSubset[], service: ServiceReso
  * Service and its Endpoints go. The entry's host is the Service's cluster name, so DestinationRules on it — short or
  * FQDN — keep applying unchanged, DISABLE guards included (a broader ISTIO_MUTUAL rule may exist in the cluster only).
  */
-export function endpointsToEntry(
-  service: PlacedResource<ServiceResource>,
-  index: WorkspaceIndex,
-  options: AnalysisOptions,
-): RelativeFix | undefined {
+export function endpointsToEntry(service: PlacedResource<ServiceResource>, index: WorkspaceIndex, options: AnalysisOptions): RelativeFix | undefined {
   const r = service.resource;
   const name = r.name?.value;
   if (!name) return undefined;

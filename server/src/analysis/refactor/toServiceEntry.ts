@@ -11,11 +11,7 @@ import { endpointsToEntry } from './staticEntry';
  * an ExternalName Service becomes a DNS entry for its target, a selector-less Service with Endpoints a STATIC entry
  * with their IPs. Undefined for a Service the rewrite does not fit (one with a selector, NodePort, no Endpoints…).
  */
-export function serviceToServiceEntry(
-  service: PlacedResource<ServiceResource>,
-  index: WorkspaceIndex,
-  options: AnalysisOptions,
-): RelativeFix | undefined {
+export function serviceToServiceEntry(service: PlacedResource<ServiceResource>, index: WorkspaceIndex, options: AnalysisOptions): RelativeFix | undefined {
   const r = service.resource;
   if (!r.name) return undefined;
   if (r.type?.value === 'ExternalName') return externalNameToEntry(service, index, options);

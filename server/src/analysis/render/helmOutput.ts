@@ -17,7 +17,12 @@ export function renderedBySource(output: string): Map<string, string> {
   const flush = (): void => {
     if (current !== undefined && lines.some((l) => l.trim() !== '' && l.trim() !== '---')) {
       const list = bySource.get(current) ?? [];
-      list.push(lines.filter((l) => l.trim() !== '---').join('\n').replace(/\n+$/, ''));
+      list.push(
+        lines
+          .filter((l) => l.trim() !== '---')
+          .join('\n')
+          .replace(/\n+$/, ''),
+      );
       bySource.set(current, list);
     }
     lines = [];

@@ -57,9 +57,7 @@ export const missingCaCertificates = resourceRule({
 
 /** Whether a VirtualService sends traffic for `host` through a Gateway (an egress gateway's routes bind to one). */
 function routedThroughGateway(host: string, index: WorkspaceIndex, rule: PlacedResource<DestinationRuleResource>): boolean {
-  return index.routesForHost(host, ask(RULE_HOST, rule)).some(
-    (vs) => vs.resource.hosts.some((h) => h.value.toLowerCase() === host) && vs.resource.gateways.some((g) => g.value !== 'mesh'),
-  );
+  return index.routesForHost(host, ask(RULE_HOST, rule)).some((vs) => vs.resource.hosts.some((h) => h.value.toLowerCase() === host) && vs.resource.gateways.some((g) => g.value !== 'mesh'));
 }
 
 /** docs/rules/EGR406.md: a Secret credentialName in a sidecar's DR needs a workloadSelector, or no TLS context is built. */

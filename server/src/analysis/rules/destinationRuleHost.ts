@@ -14,7 +14,7 @@ export function hostProblem(host: string): string | undefined {
     if (i === rest.length - 1 && label === '') break; // one trailing dot is allowed
     if (!isDns1123Label(label.toLowerCase())) return `has an invalid label '${label}'`;
   }
-  const top = rest.length ? rest[rest.length - 1] === '' ? rest[rest.length - 2] : rest[rest.length - 1] : undefined;
+  const top = rest.length ? (rest[rest.length - 1] === '' ? rest[rest.length - 2] : rest[rest.length - 1]) : undefined;
   if (top !== undefined && /^\d+$/.test(top)) return 'is an IP address or ends in a numeric label; DestinationRule hosts are names';
   return undefined;
 }
@@ -32,7 +32,11 @@ export const destinationRuleHost = resourceRule({
     if (problem) report({ message: `host '${rule.host.value}' ${problem}.`, range: rule.host.range });
     else if (/[A-Z]/.test(rule.host.value)) {
       // Istio's webhook accepts upper case, but service hosts are lower case, so such a rule matches nothing.
-      report({ message: `host '${rule.host.value}' has upper-case letters: Istio accepts it, but service host names are lower case, so the rule matches nothing.`, range: rule.host.range, severity: 'warning' });
+      report({
+        message: `host '${rule.host.value}' has upper-case letters: Istio accepts it, but service host names are lower case, so the rule matches nothing.`,
+        range: rule.host.range,
+        severity: 'warning',
+      });
     }
   },
 });

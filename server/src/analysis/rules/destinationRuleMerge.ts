@@ -63,9 +63,9 @@ function mergedWith(rule: PlacedRule, index: WorkspaceIndex, clusterDomain: stri
   if (!written) return [];
   const namespace = namespaceOf(rule.resource);
   const scope = mergeScope(rule.resource);
-  return index.rulesForHost(expandHost(written, namespace, clusterDomain), ask(RULE_HOST, rule)).exact.filter(
-    (other) => other.resource.host?.value && namespaceOf(other.resource) === namespace && mergeScope(other.resource) === scope,
-  );
+  return index
+    .rulesForHost(expandHost(written, namespace, clusterDomain), ask(RULE_HOST, rule))
+    .exact.filter((other) => other.resource.host?.value && namespaceOf(other.resource) === namespace && mergeScope(other.resource) === scope);
 }
 
 /**

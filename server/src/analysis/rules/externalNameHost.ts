@@ -12,7 +12,7 @@ export const externalNameHost = resourceRule({
     if (service.type?.value !== 'ExternalName') return;
     const externalName = service.externalName;
     if (!externalName) {
-      report({ message: "A Service of type ExternalName needs spec.externalName, the host name it aliases.", range: service.type.range });
+      report({ message: 'A Service of type ExternalName needs spec.externalName, the host name it aliases.', range: service.type.range });
       return;
     }
     const problem = externalNameProblem(externalName.value);

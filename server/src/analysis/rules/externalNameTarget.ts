@@ -26,7 +26,7 @@ export function targetRegistered(placed: PlacedResource<ServiceResource>, index:
 export const externalNameTargetUnregistered: WorkspaceRule = {
   code: 'EGR408',
   name: 'externalname-target-unregistered',
-  title: "An ExternalName Service whose target host no ServiceEntry registers",
+  title: 'An ExternalName Service whose target host no ServiceEntry registers',
   severity: 'hint',
   istio: { since: EXTERNAL_NAME_ALIAS_SINCE },
   scope: 'workspace',

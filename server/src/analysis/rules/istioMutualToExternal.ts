@@ -41,7 +41,16 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
       const anchor = service.type ?? service.name ?? service.kind;
       if (service.type?.value === 'ExternalName') {
         // From 1.21 a rule on the alias is dead (EGR401); the target is covered through its ServiceEntry, if any.
-        if (oldExternalName) out.push({ proven: true, host, namespace, at: placed, anchor, rulesVia: ask(SERVICE_CLUSTER_NAME, placed), description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})` });
+        if (oldExternalName)
+          out.push({
+            proven: true,
+            host,
+            namespace,
+            at: placed,
+            anchor,
+            rulesVia: ask(SERVICE_CLUSTER_NAME, placed),
+            description: `the ExternalName Service '${name}' (${service.externalName?.value ?? 'no target'})`,
+          });
       } else if (service.selector === undefined) {
         // Workloads with sidecars (a MESH_INTERNAL entry selecting VMs) behind the Service's name take mesh mTLS.
         const entry = entryServingService(placed, index);
@@ -57,7 +66,10 @@ function externalDestinations(index: WorkspaceIndex, options: AnalysisOptions): 
           at: placed,
           anchor,
           rulesVia: ask(SERVICE_CLUSTER_NAME, placed),
-          description: endpoints || entry ? `the Service '${name}', whose hand-written Endpoints have no sidecar` : `the Service '${name}', which has no selector (its Endpoints are not in these files)`,
+          description:
+            endpoints || entry
+              ? `the Service '${name}', whose hand-written Endpoints have no sidecar`
+              : `the Service '${name}', which has no selector (its Endpoints are not in these files)`,
         });
       }
     }
@@ -106,7 +118,10 @@ function fixesFor(
   const [first] = hits;
   if (!first) return [];
   if (!wildcard) return [setTlsMode(finding.at, finding.range, modeFor(first, port))];
-  const guard = guardRulesFix(hits.map((hit) => ({ host: hit.host, at: hit.at, mode: modeFor(hit, undefined) })), index);
+  const guard = guardRulesFix(
+    hits.map((hit) => ({ host: hit.host, at: hit.at, mode: modeFor(hit, undefined) })),
+    index,
+  );
   return guard ? [guard] : [];
 }
 

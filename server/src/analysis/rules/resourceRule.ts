@@ -9,7 +9,7 @@ type OfKind<K extends Kind> = Extract<Resource, { kindName: K }>;
 /** A document rule about resources of some kinds: it states them, and the engine hands it only those. */
 export interface ResourceRuleSpec<K extends Kind> extends RuleInfo {
   readonly kinds: readonly K[];
-  checkResource(resource: OfKind<K>, doc: ParsedDocument, options: AnalysisOptions, report: (finding: LocalFinding) => void): void;
+  readonly checkResource: (resource: OfKind<K>, doc: ParsedDocument, options: AnalysisOptions, report: (finding: LocalFinding) => void) => void;
 }
 
 export function resourceRule<K extends Kind>(spec: ResourceRuleSpec<K>): DocumentRule {

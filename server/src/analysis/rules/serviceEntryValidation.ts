@@ -22,7 +22,10 @@ export const serviceEntryValidation = resourceRule({
     }
     const resolution = entry.resolution?.value ?? 'NONE';
     if (resolution === 'NONE' && entry.endpointsKey) {
-      report({ message: `Resolution ${entry.resolution ? 'NONE' : 'NONE (the default)'} cannot list endpoints: use STATIC for IPs or DNS for host names.`, range: entry.resolution?.range ?? entry.endpointsKey });
+      report({
+        message: `Resolution ${entry.resolution ? 'NONE' : 'NONE (the default)'} cannot list endpoints: use STATIC for IPs or DNS for host names.`,
+        range: entry.resolution?.range ?? entry.endpointsKey,
+      });
     }
     if (resolution === 'DNS_ROUND_ROBIN' && entry.endpoints.length > 1) {
       report({ message: 'DNS_ROUND_ROBIN takes at most one endpoint.', range: entry.endpointsKey ?? entry.kind.range });

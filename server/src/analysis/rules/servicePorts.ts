@@ -27,7 +27,10 @@ export const servicePorts = resourceRule({
         found({ message: `targetPort '${target.value}' is neither a port number nor a valid port name (≤ 15 lower-case letters, digits and inner '-').`, range: target.range });
       }
       if (port.appProtocol && !APP_PROTOCOL.test(port.appProtocol.value)) {
-        found({ message: `appProtocol '${port.appProtocol.value}' must be a protocol name such as 'https', optionally prefixed by a domain ('example.com/proto').`, range: port.appProtocol.range });
+        found({
+          message: `appProtocol '${port.appProtocol.value}' must be a protocol name such as 'https', optionally prefixed by a domain ('example.com/proto').`,
+          range: port.appProtocol.range,
+        });
       }
       const name = port.name?.value;
       if (many && !name) {

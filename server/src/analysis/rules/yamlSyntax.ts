@@ -11,7 +11,9 @@ export function spacesForTabs(text: string, line: number): { range: Range; newTe
   const content = text.split(/\r?\n/)[line] ?? '';
   const prefix = /^[ \t-]*/.exec(content)?.[0] ?? '';
   if (!prefix.includes('\t')) return undefined;
-  const newText = prefix.replace(/(^|-)?(\t+)/g, (_m: string, dash: string | undefined, tabs: string) => (dash === '-' ? `- ${'  '.repeat(tabs.length - 1)}` : `${dash ?? ''}${'  '.repeat(tabs.length)}`));
+  const newText = prefix.replace(/(^|-)?(\t+)/g, (_m: string, dash: string | undefined, tabs: string) =>
+    dash === '-' ? `- ${'  '.repeat(tabs.length - 1)}` : `${dash ?? ''}${'  '.repeat(tabs.length)}`,
+  );
   return { range: { start: { line, character: 0 }, end: { line, character: prefix.length } }, newText };
 }
 

@@ -23,7 +23,7 @@ function pathOf(instancePath: string): (string | number)[] {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
 }
 
 function listOf(values: unknown): string {

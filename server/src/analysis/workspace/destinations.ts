@@ -11,11 +11,7 @@ export type Destination =
   | { readonly kind: 'serviceEntry'; readonly host: string; readonly entry: PlacedResource<ServiceEntryResource> };
 
 /** What a DestinationRule's host names among the resources known, if anything (reads through RULE_DESTINATION). */
-export function destinationOf(
-  rule: PlacedResource<DestinationRuleResource>,
-  index: WorkspaceIndex,
-  options: AnalysisOptions,
-): Destination | undefined {
+export function destinationOf(rule: PlacedResource<DestinationRuleResource>, index: WorkspaceIndex, options: AnalysisOptions): Destination | undefined {
   const written = rule.resource.host?.value;
   return written ? destinationOfHost(written, namespaceOf(rule.resource), index, options, ask(RULE_DESTINATION, rule)) : undefined;
 }

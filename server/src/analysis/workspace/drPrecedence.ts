@@ -59,7 +59,13 @@ export function appliedRule(
     const exact = rules.exact.filter((c) => c.rule !== exclude && visibleTo(c.rule.resource, namespace, clientNamespace));
     // Several rules for one host: versions of one rule in sibling files, or rules Istio merges. The one nearest the
     // destination is the one applied with it; without a destination, the first.
-    const chosen = near && exact.length > 1 ? nearest(near, exact.map((c) => c.rule)) : exact[0]?.rule;
+    const chosen =
+      near && exact.length > 1
+        ? nearest(
+            near,
+            exact.map((c) => c.rule),
+          )
+        : exact[0]?.rule;
     const found = exact.find((c) => c.rule === chosen);
     if (found) best = { ...found, exact: true };
     if (!best) {

@@ -111,7 +111,7 @@ export class FileModelBuilder {
     const known = this.previous.get(uri);
     const staged = this.staged.get(uri);
     if (staged && staged.text === text && staged.base === known) return staged;
-    const fresh = new StagedParse(text, known, staged?.byText ?? new Map());
+    const fresh = new StagedParse(text, known, staged?.byText ?? new Map<string, ParsedDocument>());
     this.staged.set(uri, fresh);
     return fresh;
   }

@@ -224,7 +224,10 @@ export class WorkspaceIndex {
     const candidates = this.found('ServiceEntry', key);
     if (!near) return candidates[0];
     // An entry another version of which (same namespace and name, other hosts) sits nearer is not the one applied.
-    return nearest(near, candidates.filter((c) => this.isNearestVersion(c, near)));
+    return nearest(
+      near,
+      candidates.filter((c) => this.isNearestVersion(c, near)),
+    );
   }
 
   /**
@@ -237,7 +240,11 @@ export class WorkspaceIndex {
     if (!r.name) return true;
     const namespace = namespaceOf(r);
     const versions: readonly PlacedResource[] =
-      r.kindName === 'Service' ? this.found('Service', serviceId(namespace, r.name.value)) : r.kindName === 'ServiceEntry' ? this.found('ServiceEntry', objectKey('ServiceEntry', namespace, r.name.value)) : [];
+      r.kindName === 'Service'
+        ? this.found('Service', serviceId(namespace, r.name.value))
+        : r.kindName === 'ServiceEntry'
+          ? this.found('ServiceEntry', objectKey('ServiceEntry', namespace, r.name.value))
+          : [];
     if (versions.length < 2) return true;
     const best = nearest(from, versions);
     return best === undefined || (best.uri === at.uri && best.startLine === at.startLine);

@@ -49,7 +49,13 @@ export function formatSarif(findings: readonly ReportedFinding[], cwd: string, v
             endColumn: f.range.end.character + 1,
           },
         },
-        ...(f.document ? { logicalLocations: [{ name: f.document.name, kind: 'resource', fullyQualifiedName: `${f.document.kind}/${f.document.namespace ? `${f.document.namespace}/` : ''}${f.document.name}` }] } : {}),
+        ...(f.document
+          ? {
+              logicalLocations: [
+                { name: f.document.name, kind: 'resource', fullyQualifiedName: `${f.document.kind}/${f.document.namespace ? `${f.document.namespace}/` : ''}${f.document.name}` },
+              ],
+            }
+          : {}),
       },
     ],
   }));

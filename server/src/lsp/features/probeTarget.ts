@@ -5,6 +5,7 @@ import { probeFileModel } from '../../probe/fromProject';
 import type { ServerContext } from '../context';
 import { documentAtLine } from '../../analysis/workspace/fileModel';
 import { PROBE_TARGET_REQUEST, SERVICES_REQUEST, type ProbeTargetParams, type ProbeTargetResult, type ServiceSummary } from '../../shared/protocol';
+import type { CancellationToken } from 'vscode-languageserver/node';
 import { runSafe } from '../runner';
 
 /** Which Service the cursor means: a Service itself, or the one a DestinationRule or an Endpoints names. */
@@ -25,7 +26,7 @@ function serviceAtCursor(ctx: ServerContext, params: ProbeTargetParams): { name:
 }
 
 export function registerProbeRequests(ctx: ServerContext): void {
-  ctx.connection.onRequest(PROBE_TARGET_REQUEST, (params: ProbeTargetParams, token) =>
+  ctx.connection.onRequest(PROBE_TARGET_REQUEST, (params: ProbeTargetParams, token: CancellationToken) =>
     runSafe(ctx.connection, 'probe target', token, null, (): ProbeTargetResult | null => {
       ctx.open.syncAll();
       const wanted = serviceAtCursor(ctx, params);
@@ -37,7 +38,7 @@ export function registerProbeRequests(ctx: ServerContext): void {
       return { name: wanted.name, ...(written ? { namespace: written } : {}), file };
     }),
   );
-  ctx.connection.onRequest(SERVICES_REQUEST, (_params: unknown, token) =>
+  ctx.connection.onRequest(SERVICES_REQUEST, (_params: unknown, token: CancellationToken) =>
     runSafe(ctx.connection, 'services', token, [], (): ServiceSummary[] => {
       ctx.open.syncAll();
       return [...ctx.project.index().services.values()].flat().map((s) => ({

@@ -40,8 +40,5 @@ function requested(params: CodeActionParams, kind: string): boolean {
 
 /** The quick fixes, then the refactorings, each only when `context.only` lets its kind through. */
 export function withRefactors(ctx: ServerContext, params: CodeActionParams, quickFixes: readonly CodeAction[]): CodeAction[] {
-  return [
-    ...(requested(params, CodeActionKind.QuickFix) ? quickFixes : []),
-    ...(requested(params, CodeActionKind.RefactorRewrite) ? refactorActions(ctx, params) : []),
-  ];
+  return [...(requested(params, CodeActionKind.QuickFix) ? quickFixes : []), ...(requested(params, CodeActionKind.RefactorRewrite) ? refactorActions(ctx, params) : [])];
 }

@@ -30,10 +30,7 @@ const TERMINATED = /command terminated with exit code (\d+)/;
 
 /** The first meaningful stderr line, without kubectl's deprecation warnings and klog prefixes. */
 export function firstErrorLine(stderr: string): string {
-  return (
-    kubectlStderrLines(stderr)
-      .find((l) => l && !l.startsWith('Warning:') && !l.startsWith('* ') && !l.startsWith('> ') && !l.startsWith('< ') && !/^[{}]/.test(l)) ?? ''
-  );
+  return kubectlStderrLines(stderr).find((l) => l && !l.startsWith('Warning:') && !l.startsWith('* ') && !l.startsWith('> ') && !l.startsWith('< ') && !/^[{}]/.test(l)) ?? '';
 }
 
 export function classifyExec(result: KubectlResult): ExecOutcome {

@@ -56,13 +56,7 @@ export function echoedRequestHeaders(body: string): Readonly<Record<string, stri
 }
 
 /** Request headers that only an Envoy (the sidecar) adds; the decorator header is gone for passthrough traffic. */
-const ENVOY_REQUEST_HEADERS = [
-  'x-envoy-peer-metadata',
-  'x-envoy-peer-metadata-id',
-  'x-envoy-attempt-count',
-  'x-envoy-decorator-operation',
-  'x-envoy-expected-rq-timeout-ms',
-];
+const ENVOY_REQUEST_HEADERS = ['x-envoy-peer-metadata', 'x-envoy-peer-metadata-id', 'x-envoy-attempt-count', 'x-envoy-decorator-operation', 'x-envoy-expected-rq-timeout-ms'];
 
 export interface SidecarSigns {
   /** Envoy request headers the server echoed, in their usual spelling. */

@@ -17,9 +17,7 @@ function reaches(port: ServicePort): number | undefined {
  */
 function intendedName(port: EndpointPort, service: ServiceResource): { name: string; byNumber: boolean } | undefined {
   const number = port.port?.value;
-  const byNumber = new Set(
-    service.ports.filter((p) => number !== undefined && (reaches(p) === number || p.port?.value === number)).map((p) => p.name?.value ?? ''),
-  );
+  const byNumber = new Set(service.ports.filter((p) => number !== undefined && (reaches(p) === number || p.port?.value === number)).map((p) => p.name?.value ?? ''));
   if (byNumber.size === 1) {
     const [name = ''] = byNumber;
     return name ? { name, byNumber: true } : undefined;
@@ -50,17 +48,10 @@ function insertName(endpoints: PlacedResource, port: EndpointPort, name: string)
  * The quick fix for an Endpoints port whose name no Service port has (EGR303): give it the Service port's name, when
  * it is clear which one was meant and no other port of the subset has that name already.
  */
-export function renameEndpointsPort(
-  endpoints: PlacedResource,
-  subset: EndpointSubset,
-  port: EndpointPort,
-  service: ServiceResource,
-): RelativeFix | undefined {
+export function renameEndpointsPort(endpoints: PlacedResource, subset: EndpointSubset, port: EndpointPort, service: ServiceResource): RelativeFix | undefined {
   const intended = intendedName(port, service);
   if (!intended || !isDns1123Label(intended.name) || subset.ports.some((p) => p !== port && p.name?.value === intended.name)) return undefined;
-  const edit: RelativeEdit | undefined = port.name
-    ? { at: endpoints, range: port.name.range, newText: intended.name }
-    : insertName(endpoints, port, intended.name);
+  const edit: RelativeEdit | undefined = port.name ? { at: endpoints, range: port.name.range, newText: intended.name } : insertName(endpoints, port, intended.name);
   if (!edit) return undefined;
   return {
     title: port.name ? `Rename Endpoints port '${port.name.value}' to '${intended.name}'` : `Name this Endpoints port '${intended.name}'`,

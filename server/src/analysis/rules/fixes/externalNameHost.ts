@@ -6,7 +6,10 @@ import type { LocalFix } from '../../edits';
 export function hostOfUrlLike(value: string): string {
   const withoutScheme = value.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   const authority = withoutScheme.split(/[/?#]/)[0] ?? '';
-  return authority.replace(/^[^@]*@/, '').replace(/:\d*$/, '').toLowerCase();
+  return authority
+    .replace(/^[^@]*@/, '')
+    .replace(/:\d*$/, '')
+    .toLowerCase();
 }
 
 /**

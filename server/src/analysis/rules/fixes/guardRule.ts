@@ -15,7 +15,11 @@ export interface GuardTarget {
 
 /** A name for the new rule that no DestinationRule of the namespace (or of this fix) uses yet. */
 function freeName(base: string, taken: Set<string>): string {
-  const stem = base.replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 240) || 'external';
+  const stem =
+    base
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 240) || 'external';
   for (let i = 1; ; i++) {
     const name = i === 1 ? stem : i === 2 ? `${stem}-tls` : `${stem}-tls-${i - 1}`;
     if (!taken.has(name)) {

@@ -13,12 +13,7 @@ export function targetEntryYaml(service: ServiceResource, target: string, namesp
  * The quick fix for a DestinationRule on an ExternalName Service (EGR401): point the rule at the target host and,
  * unless a ServiceEntry registers the target already, add one right after the rule.
  */
-export function moveRuleToTarget(
-  rule: PlacedResource<DestinationRuleResource>,
-  service: ServiceResource,
-  target: string,
-  targetRegistered: boolean,
-): RelativeFix | undefined {
+export function moveRuleToTarget(rule: PlacedResource<DestinationRuleResource>, service: ServiceResource, target: string, targetRegistered: boolean): RelativeFix | undefined {
   const host = rule.resource.host;
   if (!host || !target) return undefined;
   const edits: RelativeEdit[] = [{ at: rule, range: host.range, newText: target }];

@@ -28,7 +28,12 @@ export interface ServiceEntryDraft {
 
 /** A DNS-1123 name for a new ServiceEntry, made from a host. */
 export function entryName(host: string): string {
-  return host.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'external-host';
+  return (
+    host
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'external-host'
+  );
 }
 
 /** A Service's ports as ServiceEntry ports: number, name and the protocol Istio read from the Service. */
