@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applyConfig, isIgnored, optionsWithConfig } from '../analysis/config/projectConfig';
+import { isIgnored, optionsWithConfig } from '../analysis/config/projectConfig';
 import type { Finding } from '../analysis/findings';
 import { renderedBySource, templateLine } from '../analysis/render/helmOutput';
 import type { Range } from '../analysis/text';
 import { helmTemplate } from './helmRunner';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
 import { documentAtLine, type FileModel } from '../analysis/workspace/fileModel';
-import { Project } from '../analysis/engine/project';
+import { Analysis } from '../analysis/engine/analysis';
 import { findYamlFiles } from '../files/walk';
 import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
 import type { CheckArgs } from './args';
@@ -119,10 +119,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
   let documents = 0;
   for (const { found, inputs } of groups.values()) {
     if (found.file) configProblems.push(...found.problems.map((p) => `${displayPath(pathToFileURL(found.file ?? '').toString(), io.cwd)}: ${p}`));
-    const project = new Project(optionsOf(args, found));
+    const project = new Analysis(optionsOf(args, found));
     for (const input of inputs) project.setFile(input.uri, input.text);
     for (const input of inputs) {
-      const own = applyConfig(project.findings(input.uri), found.config, args.disable).map((f) => ontoTemplates(f, rendered));
+      const own = project.findings(input.uri, { config: { config: found.config }, disabled: args.disable }).map((f) => ontoTemplates(f, rendered));
       const model = project.file(input.uri);
       files++;
       documents += model?.documents.length ?? 0;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
-import { Project } from '../analysis/engine/project';
+import { Analysis } from '../analysis/engine/analysis';
 import { findYamlFiles } from '../files/walk';
 import { formatReportText, reportToJson, runKubectl, runProbe, type ProbeFileModel, type ProbeSettings } from '../probe';
 import { probeFileModel } from '../probe/fromProject';
@@ -11,7 +11,7 @@ import type { ProbeArgs } from './probeArgs';
 /** Reads the files given with `-f` into a project, so the probe can compare them with the cluster and blame a line. */
 async function fileModel(args: ProbeArgs, options: AnalysisOptions): Promise<ProbeFileModel | undefined> {
   if (!args.files.length) return undefined;
-  const project = new Project(options);
+  const project = new Analysis(options);
   for (const input of args.files) {
     const stat = await fs.stat(input);
     for (const file of stat.isDirectory() ? await findYamlFiles(input) : [input]) {

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
-import type { Project } from '../analysis/engine/project';
+import type { Analysis } from '../analysis/engine/analysis';
 import type { YamlService } from '../schema/yamlService';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';
@@ -7,7 +7,7 @@ import type { ProjectSettings } from './projectSettings';
 /** What every feature handler works with. */
 export interface ServerContext {
   readonly connection: Connection;
-  readonly project: Project;
+  readonly analysis: Analysis;
   readonly open: OpenDocuments;
   readonly yaml: YamlService;
   /** Project files and editor settings: which findings are shown. */

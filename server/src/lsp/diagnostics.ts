@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../analysis/findings';
-import type { Project } from '../analysis/engine/project';
+import { asConfigured, type Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';
 import { describe } from './runner';
@@ -74,12 +74,12 @@ export class DiagnosticsPublisher {
 
   constructor(
     private readonly connection: Connection,
-    private readonly project: Project,
+    private readonly analysis: Analysis,
     private readonly open: OpenDocuments,
     private readonly settings: ProjectSettings,
   ) {
     this.staged = new StagedAnalysis(
-      project,
+      analysis,
       open,
       (uri, version, findings) => this.publishFindings(uri, version, findings),
       () => this.pending.size > 0,
@@ -133,7 +133,7 @@ export class DiagnosticsPublisher {
     if (!document || !model) return;
     // TextDocuments updates its documents in place: read the version now, with the text the findings come from.
     const version = document.version;
-    await this.publishFindings(uri, version, this.project.findings(uri, this.workspaceKnown ? 'all' : 'document'));
+    await this.publishFindings(uri, version, this.workspaceKnown ? 'all' : 'document');
   }
 
   /** The workspace walk started (false) or ended (true); at its end every open document is published again. */
@@ -142,9 +142,13 @@ export class DiagnosticsPublisher {
     if (known) this.schedule();
   }
 
-  /** Publishes findings of `version` of `uri` (all of them, or the partial ones of a staged analysis). */
-  private async publishFindings(uri: string, version: number, found: readonly Finding[]): Promise<void> {
-    const findings = await this.settings.filter(uri, found);
+  /**
+   * Publishes findings of `version` of `uri`, as the file's project file wants them: those of a scope, or the partial
+   * ones of a staged analysis.
+   */
+  private async publishFindings(uri: string, version: number, found: 'all' | 'document' | readonly Finding[]): Promise<void> {
+    const config = await this.settings.configFor(uri);
+    const findings = typeof found === 'string' ? this.analysis.findings(uri, { scope: found, config }) : asConfigured(found, { config });
     const diagnostics = findings.map(toDiagnostic);
     // A newer version arrived meanwhile: that version's run will publish.
     if (this.open.documents.get(uri)?.version !== version) return;

@@ -1,6 +1,6 @@
 import { TextDocuments } from 'vscode-languageserver/node';
 import type { FileModel } from '../analysis/workspace/fileModel';
-import type { Project } from '../analysis/engine/project';
+import type { Analysis } from '../analysis/engine/analysis';
 import { CLAMPED_TEXT_DOCUMENTS } from './clampedTextDocuments';
 import { SETTING_DEFAULTS } from '../shared/settings';
 
@@ -16,7 +16,7 @@ export class OpenDocuments {
   /** Documents larger than this get generic YAML features only (no egress analysis). */
   maxBytes = SETTING_DEFAULTS.maxFileSizeMB * 1024 * 1024;
 
-  constructor(private readonly project: Project) {}
+  constructor(private readonly project: Analysis) {}
 
   /** The file's model at the editor's current version, or undefined when the document is not open. */
   model(uri: string): FileModel | undefined {

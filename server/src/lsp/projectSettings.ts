@@ -1,10 +1,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMPTY_CONFIG, isIgnored, optionsWithConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../analysis/config/projectConfig';
-import type { Finding } from '../analysis/findings';
-import { applyConfig } from '../analysis/config/projectConfig';
+import { EMPTY_CONFIG, optionsWithConfig, PROJECT_CONFIG_FILE, type ProjectConfig } from '../analysis/config/projectConfig';
+import type { Analysis, FileConfig } from '../analysis/engine/analysis';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
-import type { Project } from '../analysis/engine/project';
 import { ProjectConfigLoader, type FoundConfig } from '../files/projectConfigLoader';
 
 /**
@@ -18,7 +16,7 @@ export class ProjectSettings {
   private rootFolder: string | undefined;
   private rootConfig: ProjectConfig = EMPTY_CONFIG;
 
-  constructor(private readonly project: Project) {}
+  constructor(private readonly project: Analysis) {}
 
   setFolders(folders: readonly string[]): void {
     const first = folders.find((f) => f.startsWith('file:'));
@@ -45,12 +43,11 @@ export class ProjectSettings {
     return uri.endsWith(`/${PROJECT_CONFIG_FILE}`);
   }
 
-  /** A file's findings as its nearest project file wants them: none when the file is ignored. */
-  async filter(uri: string, findings: readonly Finding[]): Promise<Finding[]> {
-    if (!uri.startsWith('file:')) return applyConfig(findings, this.rootConfig);
+  /** What a file's nearest project file says, for the analysis to apply (`Analysis.findings`). */
+  async configFor(uri: string): Promise<FileConfig> {
+    if (!uri.startsWith('file:')) return { config: this.rootConfig };
     const file = fileURLToPath(uri);
     const found: FoundConfig = await this.loader.find(path.dirname(file));
-    if (found.file && isIgnored(path.relative(found.dir, file).split(path.sep).join('/'), found.config.ignore)) return [];
-    return applyConfig(findings, found.config);
+    return found.file ? { config: found.config, path: path.relative(found.dir, file).split(path.sep).join('/') } : { config: found.config };
   }
 }

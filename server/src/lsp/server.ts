@@ -7,7 +7,7 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Project } from '../analysis/engine/project';
+import { Analysis } from '../analysis/engine/analysis';
 import { YamlService } from '../schema/yamlService';
 import type { ServerContext } from './context';
 import { DiagnosticsPublisher } from './diagnostics';
@@ -30,15 +30,15 @@ import { WorkspaceIndexer } from './workspaceIndexer';
 /** Starts the language server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
 export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
-  const project = new Project();
-  const open = new OpenDocuments(project);
+  const analysis = new Analysis();
+  const open = new OpenDocuments(analysis);
   const yaml = new YamlService();
-  const settings = new ProjectSettings(project);
-  const ctx: ServerContext = { connection, project, open, yaml, settings };
-  const publisher = new DiagnosticsPublisher(connection, project, open, settings);
+  const settings = new ProjectSettings(analysis);
+  const ctx: ServerContext = { connection, analysis, open, yaml, settings };
+  const publisher = new DiagnosticsPublisher(connection, analysis, open, settings);
   let pullConfiguration = false;
   let watchFiles = false;
-  const indexer = new WorkspaceIndexer(connection, project, open, () => publisher.schedule());
+  const indexer = new WorkspaceIndexer(connection, analysis, open, () => publisher.schedule());
 
   process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${describe(error)}`));
   process.on('unhandledRejection', (error) => connection.console.error(`unhandled rejection: ${describe(error)}`));

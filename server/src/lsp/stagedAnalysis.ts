@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../analysis/findings';
-import type { Project } from '../analysis/engine/project';
+import type { Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
 
 /** How long one slice of a staged first analysis parses before requests waiting in the event loop get their turn. */
@@ -27,7 +27,7 @@ export class StagedAnalysis {
   private readonly sincePublish = new Map<string, { readonly version: number; slices: number }>();
 
   constructor(
-    private readonly project: Project,
+    private readonly project: Analysis,
     private readonly open: OpenDocuments,
     private readonly publishPartial: PartialPublisher,
     /** Whether new work is waiting (an edit, another file): the staging then stops, to resume in the next run. */

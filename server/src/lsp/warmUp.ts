@@ -1,6 +1,4 @@
-import { Project } from '../analysis/engine/project';
-import { locate } from '../analysis/documents/locate';
-import { completions } from '../analysis/assist/completions';
+import { Analysis } from '../analysis/engine/analysis';
 import type { YamlService } from '../schema/yamlService';
 
 const SAMPLE = `kind: Service
@@ -54,14 +52,13 @@ spec:
  * the rules and yaml-language-server are compiled and initialised then, not on the user's first file or keystroke.
  */
 export async function warmUp(yaml: YamlService): Promise<void> {
-  const project = new Project();
+  const project = new Analysis();
   const model = project.setFile('warm-up:/sample.yaml', SAMPLE);
   project.findings('warm-up:/sample.yaml');
   const rule = model.documents[model.documents.length - 1];
   if (!rule) return;
   const position = { line: rule.startLine + 8, character: 12 };
-  const spot = locate(rule.doc.text, { line: 8, character: 12 });
-  completions({ spot, placed: rule, index: project.index(), options: project.options });
+  project.completionsAt('warm-up:/sample.yaml', position);
   await yaml.complete(rule.doc, rule.startLine, position);
   await yaml.hover(rule.doc, rule.startLine, { line: rule.startLine + 5, character: 3 });
   // An edit too, so the incremental path (re-split, reused components, re-placed findings) is not cold either.
@@ -76,7 +73,7 @@ export async function warmUp(yaml: YamlService): Promise<void> {
  * ≈ 120 ms; one round (≈ 3 ms) at a time delays nothing noticeably.
  */
 export async function warmUpInIdleTime(rounds = 120): Promise<void> {
-  const project = new Project();
+  const project = new Analysis();
   for (let i = 0; i < rounds; i++) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     project.setFile('warm-up:/round.yaml', SAMPLE.replaceAll('warm-up', `warm-up-${i}`));

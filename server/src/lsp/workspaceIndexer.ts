@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
 import { isKustomizationFile } from '../analysis/kustomize/kustomization';
-import type { Project } from '../analysis/engine/project';
+import type { Analysis } from '../analysis/engine/analysis';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
 import { describe } from './runner';
@@ -26,7 +26,7 @@ export class WorkspaceIndexer {
 
   constructor(
     private readonly connection: Connection,
-    private readonly project: Project,
+    private readonly project: Analysis,
     private readonly open: OpenDocuments,
     private readonly changed: () => void,
   ) {}

@@ -1,6 +1,5 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { Finding, Fix } from '../../analysis/findings';
-import { suppressionFixer } from '../../analysis/suppressionFixes';
 import { comparePositions, type Range } from '../../analysis/text';
 import type { ServerContext } from '../context';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from '../diagnostics';
@@ -43,18 +42,10 @@ export function registerCodeActions(ctx: ServerContext): void {
       const uri = params.textDocument.uri;
       const text = ctx.open.model(uri) ? ctx.open.documents.get(uri)?.getText() : undefined;
       if (text === undefined) return [];
-      const shown = await ctx.settings.filter(uri, ctx.project.findings(uri));
+      const shown = ctx.analysis.findings(uri, { config: await ctx.settings.configFor(uri) });
       const findings = selectFindings(shown, params.range, params.context.diagnostics);
-      const fixes = findings.flatMap((f) => (f.fixes ?? []).map((fix) => toCodeAction(f, fix)));
-      const suppressions = new Map<string, CodeAction>();
-      const suppress = suppressionFixer(text);
-      for (const finding of findings) {
-        for (const fix of suppress(finding)) {
-          const key = `${fix.title} ${finding.range.start.line}`;
-          if (!suppressions.has(key)) suppressions.set(key, toCodeAction(finding, fix));
-        }
-      }
-      return withRefactors(ctx, params, [...fixes, ...suppressions.values()]);
+      const fixes = ctx.analysis.quickFixes(findings, text).map(({ finding, fix }) => toCodeAction(finding, fix));
+      return withRefactors(ctx, params, fixes);
     }),
   );
 }

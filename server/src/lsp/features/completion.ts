@@ -1,9 +1,8 @@
 import { CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver/node';
-import { completions, type Suggestion } from '../../analysis/assist/completions';
+import type { Suggestion } from '../../analysis/assist/completions';
 import { shiftRange } from '../../analysis/text';
 import type { ServerContext } from '../context';
 import { runSafe } from '../runner';
-import { assistContextAt } from './assist';
 
 const KIND: Readonly<Record<Suggestion['kind'], CompletionItemKind>> = {
   value: CompletionItemKind.Value,
@@ -30,9 +29,11 @@ function toItem(s: Suggestion, startLine: number): CompletionItem {
 export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion((params, token) =>
     runSafe(ctx.connection, 'completion', token, CompletionList.create([], false), async () => {
-      const assist = assistContextAt(ctx, params.textDocument.uri, params.position);
-      if (!assist) return CompletionList.create([], false);
-      const ours = completions(assist).map((s) => toItem(s, assist.placed.startLine));
+      const uri = params.textDocument.uri;
+      const found = ctx.open.model(uri) ? ctx.analysis.completionsAt(uri, params.position) : undefined;
+      if (!found) return CompletionList.create([], false);
+      const { assist, suggestions } = found;
+      const ours = suggestions.map((s) => toItem(s, assist.placed.startLine));
       const schema = await ctx.yaml.complete(assist.placed.doc, assist.placed.startLine, params.position);
       const taken = new Set(ours.map((i) => i.label));
       const rest = schema.items.filter((i) => !taken.has(i.label)).map((i) => ({ ...i, sortText: `1${i.sortText ?? i.label}` }));

@@ -1,9 +1,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
-import { hoverFacts } from '../../analysis/assist/hovers';
 import { shiftRange } from '../../analysis/text';
 import type { ServerContext } from '../context';
 import { runSafe } from '../runner';
-import { assistContextAt } from './assist';
 
 function markdownOf(hover: Hover | null): string {
   if (!hover) return '';
@@ -17,9 +15,10 @@ function markdownOf(hover: Hover | null): string {
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) =>
     runSafe(ctx.connection, 'hover', token, null, async (): Promise<Hover | null> => {
-      const assist = assistContextAt(ctx, params.textDocument.uri, params.position);
-      if (!assist) return null;
-      const facts = hoverFacts(assist);
+      const uri = params.textDocument.uri;
+      const found = ctx.open.model(uri) ? ctx.analysis.hoverAt(uri, params.position) : undefined;
+      if (!found) return null;
+      const { assist, facts } = found;
       const schema = await ctx.yaml.hover(assist.placed.doc, assist.placed.startLine, params.position);
       if (!facts) return schema;
       const described = markdownOf(schema);

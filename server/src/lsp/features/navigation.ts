@@ -1,5 +1,4 @@
 import { DocumentHighlightKind, type DocumentHighlight, type Location } from 'vscode-languageserver/node';
-import { definitionsAt, highlightsAt, referencesAt } from '../../analysis/assist/navigation';
 import type { ServerContext } from '../context';
 import { runSafe } from '../runner';
 
@@ -11,20 +10,20 @@ export function registerNavigation(ctx: ServerContext): void {
   ctx.connection.onDefinition((params, token) =>
     runSafe(ctx.connection, 'definition', token, null, (): Location[] | null => {
       ctx.open.syncAll();
-      const found = definitionsAt(ctx.project, params.textDocument.uri, params.position);
+      const found = ctx.analysis.definitions(params.textDocument.uri, params.position);
       return found.length ? found : null;
     }),
   );
   ctx.connection.onReferences((params, token) =>
     runSafe(ctx.connection, 'references', token, [], (): Location[] => {
       ctx.open.syncAll();
-      return referencesAt(ctx.project, params.textDocument.uri, params.position, params.context.includeDeclaration);
+      return ctx.analysis.references(params.textDocument.uri, params.position, params.context.includeDeclaration);
     }),
   );
   ctx.connection.onDocumentHighlight((params, token) =>
     runSafe(ctx.connection, 'document highlight', token, [], (): DocumentHighlight[] => {
       ctx.open.syncAll();
-      return highlightsAt(ctx.project, params.textDocument.uri, params.position).map((h) => ({
+      return ctx.analysis.highlights(params.textDocument.uri, params.position).map((h) => ({
         range: h.range,
         kind: h.role === 'declaration' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
       }));

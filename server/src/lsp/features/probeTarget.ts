@@ -18,7 +18,7 @@ function serviceAtCursor(ctx: ServerContext, params: ProbeTargetParams): { name:
   const r = placed.resource;
   if ((r.kindName === 'Service' || r.kindName === 'Endpoints') && r.name) return { name: r.name.value, namespace: namespaceOf(r) };
   if (r.kindName === 'DestinationRule') {
-    const target = destinationOf({ ...placed, resource: r }, ctx.project.index(), ctx.project.options);
+    const target = destinationOf({ ...placed, resource: r }, ctx.analysis.index(), ctx.analysis.options);
     const service = target?.kind === 'service' ? target.service.resource : undefined;
     if (service?.name) return { name: service.name.value, namespace: namespaceOf(service) };
   }
@@ -31,7 +31,7 @@ export function registerProbeRequests(ctx: ServerContext): void {
       ctx.open.syncAll();
       const wanted = serviceAtCursor(ctx, params);
       if (!wanted) return null;
-      const file = probeFileModel(ctx.project.index(), ctx.project.options, wanted.name, wanted.namespace);
+      const file = probeFileModel(ctx.analysis.index(), ctx.analysis.options, wanted.name, wanted.namespace);
       if (!file?.service) return { name: wanted.name, ...(wanted.namespace ? { namespace: wanted.namespace } : {}), file: { destinationRules: [] } };
       // Only a namespace the file writes is passed on; otherwise the probe uses the kube context's.
       const written = file.service.resource.namespace?.value;
@@ -41,7 +41,7 @@ export function registerProbeRequests(ctx: ServerContext): void {
   ctx.connection.onRequest(SERVICES_REQUEST, (_params: unknown, token: CancellationToken) =>
     runSafe(ctx.connection, 'services', token, [], (): ServiceSummary[] => {
       ctx.open.syncAll();
-      return [...ctx.project.index().services.values()].flat().map((s) => ({
+      return [...ctx.analysis.index().services.values()].flat().map((s) => ({
         name: s.resource.name?.value ?? '',
         namespace: namespaceOf(s.resource),
         type: s.resource.type?.value ?? 'ClusterIP',

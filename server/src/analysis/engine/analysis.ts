@@ -1,0 +1,200 @@
+import { completions, type Suggestion } from '../assist/completions';
+import type { AssistContext } from '../assist/context';
+import { hoverFacts, type HoverFacts } from '../assist/hovers';
+import { definitionsAt, highlightsAt, referencesAt, type NavHighlight, type NavLocation } from '../assist/navigation';
+import { applyConfig, EMPTY_CONFIG, isIgnored, type ProjectConfig } from '../config/projectConfig';
+import { locate } from '../documents/locate';
+import type { RelativeFix } from '../edits';
+import type { Finding, Fix } from '../findings';
+import type { AnalysisOptions } from '../options';
+import { serviceToServiceEntry } from '../refactor/toServiceEntry';
+import type { Rule } from '../rules/rule';
+import { suppressionFixer } from '../suppressionFixes';
+import type { Position, Range } from '../text';
+import { documentAtLine, type FileModel } from '../workspace/fileModel';
+import { fileRange, placeResource } from '../workspace/placed';
+import type { StagedProgress } from '../workspace/stagedParse';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { Project, type WorkspaceAnalysis } from './project';
+
+/** What a file's nearest project file (`.istio-egress.yaml`) says, as the adapter found it on disk. */
+export interface FileConfig {
+  readonly config: ProjectConfig;
+  /** The file's path relative to the project file's folder, matched against its `ignore` globs; unset: never ignored. */
+  readonly path?: string;
+}
+
+export interface FindingsRequest {
+  /** `document`: only what the file alone shows (while the rest of the workspace is not known yet). */
+  readonly scope?: 'all' | 'document';
+  readonly config?: FileConfig;
+  /** Rule codes left out besides those the project file disables (the CLI's `--disable`). */
+  readonly disabled?: readonly string[];
+}
+
+/** A change that resolves a finding: one a rule attached, or a suppression comment. */
+export interface QuickFix {
+  readonly finding: Finding;
+  readonly fix: Fix;
+}
+
+/**
+ * The analysis as the language server, the CLI and the tests use it: files in, findings (suppressions and project
+ * settings applied), assists at a position, fixes for findings, refactorings for a range out. Adapters convert to
+ * and from their protocol; nothing here reads disk or knows an editor.
+ */
+export class Analysis {
+  private readonly project: Project;
+
+  constructor(options?: AnalysisOptions, rules?: readonly Rule[], workspaceAnalysis?: WorkspaceAnalysis) {
+    this.project = new Project(options, rules, workspaceAnalysis);
+  }
+
+  get options(): AnalysisOptions {
+    return this.project.options;
+  }
+
+  setOptions(options: AnalysisOptions): void {
+    this.project.setOptions(options);
+  }
+
+  setFile(uri: string, text: string): FileModel {
+    return this.project.setFile(uri, text);
+  }
+
+  /** Keeps a file out of the analysis (too large), with a finding that says why. */
+  setSkipped(uri: string, reason: string): FileModel {
+    return this.project.setSkipped(uri, reason);
+  }
+
+  removeFile(uri: string): void {
+    this.project.removeFile(uri);
+  }
+
+  file(uri: string): FileModel | undefined {
+    return this.project.file(uri);
+  }
+
+  uris(): IterableIterator<string> {
+    return this.project.uris();
+  }
+
+  /** Every resource known, by the keys lookups use (for the probe and the adapters' own lookups). */
+  index(): WorkspaceIndex {
+    return this.project.index();
+  }
+
+  /** A large file's first analysis in slices: parse `text` ahead until `stop()` says so (`Project.parseAhead`). */
+  parseAhead(uri: string, text: string, stop: () => boolean): StagedProgress {
+    return this.project.parseAhead(uri, text, stop);
+  }
+
+  parseProgress(uri: string, text: string): StagedProgress {
+    return this.project.parseProgress(uri, text);
+  }
+
+  /** The document findings of the documents parsed so far, while a staged parse is under way. */
+  partialFindings(uri: string, text: string): Finding[] {
+    return this.project.partialFindings(uri, text);
+  }
+
+  /** A file's findings, sorted, as its project file wants them: none when it ignores the file. */
+  findings(uri: string, request: FindingsRequest = {}): Finding[] {
+    return asConfigured(this.project.findings(uri, request.scope ?? 'all'), request);
+  }
+
+  /** What the assists see at a file position: the document there, the spot in it, the workspace. */
+  assistAt(uri: string, position: Position): AssistContext | undefined {
+    const model = this.project.file(uri);
+    const placed = model && documentAtLine(model, position.line);
+    if (!placed) return undefined;
+    let spot: ReturnType<typeof locate>;
+    try {
+      spot = locate(placed.doc.text, { line: position.line - placed.startLine, character: Math.max(0, position.character) });
+    } catch {
+      // Too deep for the parser's recursion: no workspace-aware suggestions here.
+      spot = { kind: 'none' };
+    }
+    return { spot, placed, index: this.project.index(), options: this.project.options };
+  }
+
+  /** Workspace-aware completions at a position (ranges relative to the document at `assist.placed`). */
+  completionsAt(uri: string, position: Position): { readonly assist: AssistContext; readonly suggestions: Suggestion[] } | undefined {
+    const assist = this.assistAt(uri, position);
+    return assist && { assist, suggestions: completions(assist) };
+  }
+
+  /** Facts about the name at a position, from the workspace (range relative to the document at `assist.placed`). */
+  hoverAt(uri: string, position: Position): { readonly assist: AssistContext; readonly facts: HoverFacts | undefined } | undefined {
+    const assist = this.assistAt(uri, position);
+    return assist && { assist, facts: hoverFacts(assist) };
+  }
+
+  /**
+   * The fixes for these findings of one file whose text is `text`: first those the rules attached, then the
+   * suppression comments (one per code and line, however many findings share them).
+   */
+  quickFixes(findings: readonly Finding[], text: string): QuickFix[] {
+    const fixes = findings.flatMap((finding) => (finding.fixes ?? []).map((fix) => ({ finding, fix })));
+    const suppressions = new Map<string, QuickFix>();
+    const suppress = suppressionFixer(text);
+    for (const finding of findings) {
+      for (const fix of suppress(finding)) {
+        const key = `${fix.title} ${finding.range.start.line}`;
+        if (!suppressions.has(key)) suppressions.set(key, { finding, fix });
+      }
+    }
+    return [...fixes, ...suppressions.values()];
+  }
+
+  /**
+   * "Convert to a ServiceEntry" for each Service whose document the range touches. `beforeLookup` runs only when
+   * there is one, before the workspace is read (an editor brings its other open files up to date there).
+   */
+  refactorings(uri: string, range: Range, beforeLookup?: () => void): Fix[] {
+    const model = this.project.file(uri);
+    if (!model) return [];
+    const { start, end } = range;
+    // Cursor moves ask for code actions: find the Services under the range before anything costs.
+    const services = model.documents.filter((placedDoc, i) => {
+      const nextStart = model.documents[i + 1]?.startLine ?? Number.POSITIVE_INFINITY;
+      return placedDoc.startLine <= end.line && nextStart > start.line && placedDoc.doc.resource?.kindName === 'Service';
+    });
+    if (services.length === 0) return [];
+    beforeLookup?.();
+    const index = this.project.index();
+    return services.flatMap((placedDoc) => {
+      const placed = placeResource(placedDoc);
+      if (placed?.resource.kindName !== 'Service') return [];
+      const fix = serviceToServiceEntry({ ...placed, resource: placed.resource }, index, this.project.options);
+      return fix ? [placedFix(fix)] : [];
+    });
+  }
+
+  definitions(uri: string, position: Position): NavLocation[] {
+    return definitionsAt(this.project, uri, position);
+  }
+
+  references(uri: string, position: Position, includeDeclaration: boolean): NavLocation[] {
+    return referencesAt(this.project, uri, position, includeDeclaration);
+  }
+
+  highlights(uri: string, position: Position): NavHighlight[] {
+    return highlightsAt(this.project, uri, position);
+  }
+}
+
+/** Findings of one file as its project file wants them (and without the rules `disabled` names): none when ignored. */
+export function asConfigured(findings: readonly Finding[], request: Pick<FindingsRequest, 'config' | 'disabled'>): Finding[] {
+  const config = request.config;
+  if (config?.path !== undefined && isIgnored(config.path, config.config.ignore)) return [];
+  return config || request.disabled?.length ? applyConfig(findings, config?.config ?? EMPTY_CONFIG, request.disabled) : [...findings];
+}
+
+function placedFix(fix: RelativeFix): Fix {
+  return {
+    title: fix.title,
+    edits: fix.edits.map((edit) => ({ uri: edit.at.uri, range: fileRange(edit.at, edit.range), newText: edit.newText })),
+    ...(fix.preferred ? { preferred: true } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EMPTY_CONFIG } from '../../server/src/analysis/config/projectConfig';
+import { Analysis } from '../../server/src/analysis/engine/analysis';
+import { range } from '../../server/src/analysis/text';
+import { WIKIPEDIA_SEED, wikipediaDestinationRule, WIKIPEDIA_ENDPOINTS, WIKIPEDIA_SERVICE } from '../support/seedManifests';
+
+const URI = 'file:///repo/egress/wikipedia.yaml';
+/** The seed's selector-less Service with ISTIO_MUTUAL toward its hand-written Endpoints: EGR402, an error. */
+const MUTUAL = [WIKIPEDIA_SERVICE, WIKIPEDIA_ENDPOINTS, wikipediaDestinationRule({ tlsMode: 'ISTIO_MUTUAL' })].join('---\n');
+
+function analysisOf(text: string): Analysis {
+  const analysis = new Analysis();
+  analysis.setFile(URI, text);
+  return analysis;
+}
+
+const codes = (analysis: Analysis, request?: Parameters<Analysis['findings']>[1]): string[] => analysis.findings(URI, request).map((f) => `${f.code} ${f.severity}`);
+
+describe('Analysis, the one entry the server, the CLI and the tests use', () => {
+  it("applies the file's project settings to its findings: disabled rules, severities, ignored paths", () => {
+    const analysis = analysisOf(MUTUAL);
+    assert.deepEqual(codes(analysis), ['EGR402 error']);
+    assert.deepEqual(codes(analysis, { config: { config: { ...EMPTY_CONFIG, severity: { EGR402: 'warning' } } } }), ['EGR402 warning']);
+    assert.deepEqual(codes(analysis, { config: { config: { ...EMPTY_CONFIG, disable: ['EGR402'] } } }), []);
+    assert.deepEqual(codes(analysis, { disabled: ['egr402'] }), [], 'the CLI names codes in any case');
+    assert.deepEqual(codes(analysis, { config: { config: { ...EMPTY_CONFIG, ignore: ['egress/**'] }, path: 'egress/wikipedia.yaml' } }), []);
+    assert.deepEqual(codes(analysis, { config: { config: { ...EMPTY_CONFIG, ignore: ['other/**'] }, path: 'egress/wikipedia.yaml' } }), ['EGR402 error']);
+  });
+
+  it("offers the rule's fix first, then one suppression comment per code and line", () => {
+    const analysis = analysisOf(MUTUAL);
+    const findings = analysis.findings(URI);
+    const fixes = analysis.quickFixes([...findings, ...findings], MUTUAL);
+    const titles = fixes.map((f) => f.fix.title);
+    assert.ok(titles[0]?.includes('DISABLE'), titles.join(' | '));
+    const suppressions = titles.filter((t) => t.includes('EGR402') && /suppress|disable|ignore/i.test(t));
+    assert.ok(suppressions.length >= 1, titles.join(' | '));
+    assert.equal(new Set(suppressions).size, suppressions.length, 'each suppression once, though the finding came twice');
+  });
+
+  it('refactors a Service under the range, reading the workspace only when there is one', () => {
+    const analysis = analysisOf(WIKIPEDIA_SEED);
+    let lookups = 0;
+    const onService = analysis.refactorings(URI, range(1, 0, 1, 0), () => lookups++);
+    assert.equal(onService.length, 1);
+    assert.match(onService[0]?.title ?? '', /ServiceEntry/);
+    assert.ok(onService[0]?.edits.every((e) => e.uri === URI));
+    assert.equal(lookups, 1);
+    const endpointsLine = WIKIPEDIA_SERVICE.split('\n').length + 1;
+    assert.deepEqual(
+      analysis.refactorings(URI, range(endpointsLine, 0, endpointsLine, 0), () => lookups++),
+      [],
+    );
+    assert.equal(lookups, 1, 'no Service under the range: the workspace is not read');
+  });
+
+  it('answers completion and hover at a position with what the workspace knows', () => {
+    const analysis = analysisOf(MUTUAL);
+    const modeLine = MUTUAL.split('\n').findIndex((l) => l.includes('mode: ISTIO_MUTUAL'));
+    const at = { line: modeLine, character: MUTUAL.split('\n')[modeLine]?.indexOf('ISTIO') ?? 0 };
+    const completions = analysis.completionsAt(URI, at);
+    assert.ok(completions?.suggestions.some((s) => s.label === 'DISABLE'));
+    const hostLine = MUTUAL.split('\n').findIndex((l) => l.includes('host: my-wikipedia'));
+    const hover = analysis.hoverAt(URI, { line: hostLine, character: 10 });
+    assert.ok(hover?.facts?.markdown.includes('my-wikipedia'), hover?.facts?.markdown);
+    assert.equal(analysis.completionsAt('file:///not-open.yaml', at), undefined);
+  });
+});
