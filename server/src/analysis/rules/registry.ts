@@ -29,6 +29,7 @@ import { externalNameTargetUnregistered, routeToUnregisteredAlias } from './exte
 import { externalNamePortNames, portProtocolSelection } from './portProtocols';
 import { routeSubsetUndefined } from './routeSubset';
 import { routeHostUndefined } from './routeHost';
+import { routePortUnknown } from './routePort';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -66,6 +67,7 @@ export const REGISTERED_RULES: readonly Rule[] = [
   portProtocolSelection,
   routeSubsetUndefined,
   routeHostUndefined,
+  routePortUnknown,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */

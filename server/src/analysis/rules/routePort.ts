@@ -1,0 +1,71 @@
+import { expandHost, partialServiceKey, serviceOfHost } from '../model/hosts';
+import { namespaceOf } from '../model/resources';
+import { destinationOfHost, type Destination } from '../workspace/destinations';
+import { anyNamespace, ask, hostKey, serviceId, type Relation } from '../workspace/relation';
+import type { WorkspaceRule } from './rule';
+
+/** What each route destination that names a port points at (`destinationOfHost`): its Service or ServiceEntry. */
+const ROUTE_PORT_DESTINATION: Relation = {
+  name: 'the destination of a route that names a port',
+  asks(resource, clusterDomain, sink) {
+    if (resource.kindName !== 'VirtualService') return;
+    for (const destination of resource.destinations) {
+      const written = destination.host?.value;
+      if (!written || !destination.port) continue;
+      const host = expandHost(written, namespaceOf(resource), clusterDomain);
+      const service = serviceOfHost(host, clusterDomain);
+      if (service) {
+        sink.key(serviceId(service.namespace, service.name));
+        if (written.includes('.')) sink.key(anyNamespace(service.name));
+      }
+      sink.key(hostKey(host.toLowerCase()));
+    }
+  },
+};
+
+/** The port numbers a destination exposes, and how to name it in a message; undefined when the files do not say. */
+function exposedPorts(destination: Destination): { readonly ports: readonly number[]; readonly what: string } | undefined {
+  if (destination.kind === 'service') {
+    const service = destination.service.resource;
+    // An ExternalName Service is an alias of its target (Istio 1.21+): its own ports do not make clusters.
+    if (service.type?.value === 'ExternalName') return undefined;
+    const ports = service.ports.flatMap((p) => (p.port ? [p.port.value] : []));
+    return { ports, what: `Service '${service.name?.value ?? ''}'` };
+  }
+  const ports = destination.entry.resource.ports.flatMap((p) => (p.number ? [p.number.value] : []));
+  return { ports, what: `ServiceEntry '${destination.entry.resource.name?.value ?? ''}'` };
+}
+
+/**
+ * docs/rules/EGR414.md: a route destination's `port` selects the Envoy cluster `outbound|<port>||<host>`, which exists
+ * only for ports the destination's Service or ServiceEntry exposes; another number routes to no cluster.
+ */
+export const routePortUnknown: WorkspaceRule = {
+  code: 'EGR414',
+  name: 'route-port-unknown',
+  title: 'A route sends traffic to a port its destination does not expose',
+  severity: 'warning',
+  scope: 'workspace',
+  reads: [ROUTE_PORT_DESTINATION],
+  check(index, options, report) {
+    for (const vs of index.virtualServices) {
+      const namespace = namespaceOf(vs.resource);
+      const through = ask(ROUTE_PORT_DESTINATION, vs);
+      for (const destination of vs.resource.destinations) {
+        const written = destination.host?.value;
+        const port = destination.port;
+        if (!written || !port || written.includes('*') || partialServiceKey(written)) continue;
+        const target = destinationOfHost(written, namespace, index, options, through);
+        const exposed = target && exposedPorts(target);
+        if (!target || !exposed || exposed.ports.length === 0 || exposed.ports.includes(port.value)) continue;
+        const at = target.kind === 'service' ? target.service : target.entry;
+        report({
+          at: vs,
+          range: port.range,
+          message: `Port ${port.value} is not a port of ${exposed.what} (${exposed.ports.join(', ')}): Istio has no cluster for '${written}' on it, so the route's traffic is dropped. Use one of its ports, or add this one to it.`,
+          related: [{ at, range: at.resource.kind.range, message: `the ${exposed.what}` }],
+        });
+      }
+    }
+  },
+};
