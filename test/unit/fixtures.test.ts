@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { Project } from '../../server/src/analysis/engine/project';
+import { Analysis } from '../../server/src/analysis/engine/analysis';
 import { FIXTURES, loadFixtureCases } from '../support/fixtures';
 
 describe('rule fixtures (test/fixtures/<rule>/…, expectations written inline as "# expect: CODE severity")', () => {
@@ -14,7 +14,7 @@ describe('rule fixtures (test/fixtures/<rule>/…, expectations written inline a
 
   for (const fixture of cases) {
     it(fixture.name, () => {
-      const project = new Project(fixture.options);
+      const project = new Analysis(fixture.options);
       for (const file of fixture.files) project.setFile(file.uri, file.text);
       const actual = fixture.files
         .flatMap((file) => project.findings(file.uri))
