@@ -5,6 +5,18 @@ export interface ServiceKey {
   readonly name: string;
 }
 
+/** Istio's root namespace: its DestinationRules apply mesh-wide as the last resort, and its own components live there. */
+export const ROOT_NAMESPACE = 'istio-system';
+
+/**
+ * Whether an expanded host names a Service that Kubernetes or Istio install themselves, rather than the application's
+ * files: the API server's `kubernetes.default`, and Istio's components in the root namespace (gateways, istiod).
+ */
+export function installedWithCluster(host: string, clusterDomain: string): boolean {
+  const service = serviceOfHost(host.toLowerCase(), clusterDomain);
+  return (service?.namespace === 'default' && service.name === 'kubernetes') || service?.namespace === ROOT_NAMESPACE;
+}
+
 export function serviceKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }

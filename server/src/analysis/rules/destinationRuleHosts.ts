@@ -1,4 +1,4 @@
-import { expandHost, serviceFqdn, serviceOfHost } from '../model/hosts';
+import { expandHost, installedWithCluster, serviceFqdn, serviceOfHost } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from '../workspace/placed';
@@ -49,6 +49,8 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
       const written = rule.resource.host;
       if (!written || written.value.includes('*') || partialServiceName(rule, written.value, index, options)) continue;
       const host = expandHost(written.value, namespaceOf(rule.resource), options.clusterDomain);
+      // The egress gateway of Istio's recipes, `kubernetes.default`: installed with the cluster, not with these files.
+      if (installedWithCluster(host, options.clusterDomain)) continue;
       const key = serviceOfHost(host, options.clusterDomain);
       if (index.hostRegistered(host, ask(RULE_HOST, rule))) continue;
       if (key) {

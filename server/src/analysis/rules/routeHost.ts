@@ -1,8 +1,7 @@
 import { holdsPlaceholder } from '../documents/templates';
-import { expandHost, partialServiceKey, serviceOfHost } from '../model/hosts';
+import { expandHost, installedWithCluster, partialServiceKey, serviceOfHost } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import { destinationOfHost } from '../workspace/destinations';
-import { ROOT_NAMESPACE } from '../workspace/drPrecedence';
 import { anyNamespace, ask, hostKey, serviceId, serviceName, type Ask, type Relation } from '../workspace/relation';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
@@ -41,15 +40,6 @@ function entryOfShortName(name: string, namespace: string, index: WorkspaceIndex
 }
 
 /**
- * Hosts every cluster or mesh has without the files defining them: the API server's Service and Istio's own
- * components (gateways, istiod) in the root namespace, installed with Istio rather than with the application.
- */
-function providedByCluster(host: string, clusterDomain: string): boolean {
-  const service = serviceOfHost(host, clusterDomain);
-  return (service?.namespace === 'default' && service.name === 'kubernetes') || service?.namespace === ROOT_NAMESPACE;
-}
-
-/**
  * docs/rules/EGR413.md: a route's destination host must be in Istio's registry (a Service, or a ServiceEntry host),
  * else Istio drops the traffic. The files may not hold it (a Service of another chart, an entry applied elsewhere), so
  * this is a hint: for a host outside the cluster that no entry registers, and for a cluster name only when the files
@@ -71,7 +61,7 @@ export const routeHostUndefined: WorkspaceRule = {
         // Wildcards are refused by Istio's webhook; `name.ns` hosts are EGR306's kind of mistake, not judged here.
         if (!written?.value || written.value.includes('*') || partialServiceKey(written.value)) continue;
         const host = expandHost(written.value, namespace, options.clusterDomain);
-        if (providedByCluster(host, options.clusterDomain)) continue;
+        if (installedWithCluster(host, options.clusterDomain)) continue;
         if (destinationOfHost(written.value, namespace, index, options, through) || index.hostRegistered(host, through)) continue;
         const service = serviceOfHost(host, options.clusterDomain);
         if (service && entryOfShortName(service.name, service.namespace, index, through)) continue;

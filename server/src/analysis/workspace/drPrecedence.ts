@@ -1,4 +1,4 @@
-import { expandHost } from '../model/hosts';
+import { expandHost, ROOT_NAMESPACE } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from './placed';
@@ -6,8 +6,7 @@ import type { Ask } from './relation';
 import { nearest } from './together';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-/** Istio's root namespace, whose DestinationRules apply mesh-wide as the last resort. */
-export const ROOT_NAMESPACE = 'istio-system';
+export { ROOT_NAMESPACE };
 
 export interface AppliedRule {
   readonly rule: PlacedResource<DestinationRuleResource>;
