@@ -55,6 +55,20 @@ describe('Analysis, the one entry the server, the CLI and the tests use', () => 
     assert.equal(lookups, 1, 'no Service under the range: the workspace is not read');
   });
 
+  it('renames a deprecated consecutiveErrors with the quick fix, keeping what Istio does with it', () => {
+    const text =
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r.example.com\n  trafficPolicy:\n    outlierDetection:\n      consecutiveErrors: 5\n';
+    const analysis = analysisOf(text);
+    const findings = analysis.findings(URI).filter((f) => f.code === 'EGR415');
+    assert.equal(findings.length, 1);
+    const [fix] = analysis.quickFixes(findings, text);
+    assert.equal(fix?.fix.title, 'Rename to consecutiveGatewayErrors (same behaviour)');
+    assert.deepEqual(
+      fix?.fix.edits.map((e) => [e.range.start.line, e.newText]),
+      [[8, 'consecutiveGatewayErrors']],
+    );
+  });
+
   it('answers completion and hover at a position with what the workspace knows', () => {
     const analysis = analysisOf(MUTUAL);
     const modeLine = MUTUAL.split('\n').findIndex((l) => l.includes('mode: ISTIO_MUTUAL'));

@@ -1,5 +1,6 @@
 import type { YAMLMap } from 'yaml';
 import type {
+  DeprecatedConsecutiveErrors,
   DestinationRuleResource,
   EndpointPort,
   EndpointSubset,
@@ -135,14 +136,21 @@ function readTls(y: YamlReader, policy: YAMLMap | undefined): TlsSettings | unde
   };
 }
 
+function readConsecutiveErrors(y: YamlReader, policy: YAMLMap | undefined): DeprecatedConsecutiveErrors | undefined {
+  const outlier = y.map(policy, 'outlierDetection');
+  const field = y.int(outlier, 'consecutiveErrors');
+  return field && { field, withGatewayErrors: y.node(outlier, 'consecutiveGatewayErrors') !== undefined };
+}
+
 function readTrafficPolicy(y: YamlReader, policy: YAMLMap | undefined): TrafficPolicy | undefined {
   if (!policy) return undefined;
   const portLevelSettings: PortTrafficPolicy[] = items(y, policy, 'portLevelSettings').map(({ map, range }) => ({
     range,
     ...optional('port', y.int(y.map(map, 'port'), 'number')),
     ...optional('tls', readTls(y, map)),
+    ...optional('consecutiveErrors', readConsecutiveErrors(y, map)),
   }));
-  return { portLevelSettings, ...optional('tls', readTls(y, policy)) };
+  return { portLevelSettings, ...optional('tls', readTls(y, policy)), ...optional('consecutiveErrors', readConsecutiveErrors(y, policy)) };
 }
 
 function readDestinationRule(y: YamlReader, spec: YAMLMap | undefined, base: Base): DestinationRuleResource {
@@ -185,6 +193,7 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
 
 function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base): VirtualServiceResource {
   const destinations: RouteDestination[] = [];
+  const delayPercents: Located<number>[] = [];
   const add = (destination: YAMLMap | undefined): void => {
     if (!destination) return;
     destinations.push({
@@ -199,6 +208,8 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
       for (const { map: weighted } of items(y, route, 'route')) add(y.map(weighted, 'destination'));
       // An http route's mirror is a destination too (its subset must exist like any other).
       if (section === 'http') add(y.map(route, 'mirror'));
+      const percent = section === 'http' ? y.int(y.map(y.map(route, 'fault'), 'delay'), 'percent') : undefined;
+      if (percent) delayPercents.push(percent);
     }
   }
   return {
@@ -208,6 +219,7 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
     gateways: y.strings(spec, 'gateways'),
     destinations,
     exportTo: y.strings(spec, 'exportTo'),
+    delayPercents,
   };
 }
 

@@ -87,6 +87,8 @@ export interface VirtualServiceResource extends ResourceBase {
   readonly gateways: readonly Located<string>[];
   readonly destinations: readonly RouteDestination[];
   readonly exportTo: readonly Located<string>[];
+  /** `http[].fault.delay.percent`, deprecated in favour of `percentage.value`. */
+  readonly delayPercents: readonly Located<number>[];
 }
 
 export interface TlsSettings {
@@ -101,14 +103,23 @@ export interface TlsSettings {
   readonly keyRange: Range;
 }
 
+/** `outlierDetection.consecutiveErrors`, deprecated: Istio counts only gateway errors (502, 503, 504) with it. */
+export interface DeprecatedConsecutiveErrors {
+  readonly field: Located<number>;
+  /** Whether the same `outlierDetection` also sets `consecutiveGatewayErrors` (then a rename would write it twice). */
+  readonly withGatewayErrors: boolean;
+}
+
 export interface PortTrafficPolicy {
   readonly port?: Located<number>;
   readonly tls?: TlsSettings;
+  readonly consecutiveErrors?: DeprecatedConsecutiveErrors;
   readonly range: Range;
 }
 
 export interface TrafficPolicy {
   readonly tls?: TlsSettings;
+  readonly consecutiveErrors?: DeprecatedConsecutiveErrors;
   readonly portLevelSettings: readonly PortTrafficPolicy[];
 }
 

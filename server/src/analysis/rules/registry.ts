@@ -30,6 +30,7 @@ import { externalNamePortNames, portProtocolSelection } from './portProtocols';
 import { routeSubsetUndefined } from './routeSubset';
 import { routeHostUndefined } from './routeHost';
 import { routePortUnknown } from './routePort';
+import { deprecatedField } from './deprecatedField';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -68,6 +69,7 @@ export const REGISTERED_RULES: readonly Rule[] = [
   routeSubsetUndefined,
   routeHostUndefined,
   routePortUnknown,
+  deprecatedField,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */
