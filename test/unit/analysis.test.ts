@@ -69,6 +69,20 @@ describe('Analysis, the one entry the server, the CLI and the tests use', () => 
     );
   });
 
+  it("completes a route's destination port with the ports its Service exposes", () => {
+    const text = [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\nspec:\n  selector: {app: reviews}\n  ports:\n  - name: http\n    port: 9080\n  - name: grpc\n    port: 9090\n',
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination:\n        host: reviews\n        port:\n          number: \n',
+    ].join('---\n');
+    const analysis = analysisOf(text);
+    const line = text.split('\n').findIndex((l) => l.trim() === 'number:');
+    const found = analysis.completionsAt(URI, { line, character: '          number: '.length });
+    assert.deepEqual(
+      found?.suggestions.map((s) => s.label),
+      ['9080', '9090'],
+    );
+  });
+
   it('answers completion and hover at a position with what the workspace knows', () => {
     const analysis = analysisOf(MUTUAL);
     const modeLine = MUTUAL.split('\n').findIndex((l) => l.includes('mode: ISTIO_MUTUAL'));

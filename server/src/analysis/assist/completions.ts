@@ -2,7 +2,7 @@ import { pathIs } from '../documents/locate';
 import { serviceFqdn } from '../model/hosts';
 import { namespaceOf, type DestinationRuleResource } from '../model/resources';
 import { rangeContains, type Range } from '../text';
-import { destinationOf, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
+import { destinationOf, destinationOfHost, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
 import { externalNameProblem } from '../model/externalName';
 import { rulesForDestination } from '../rules/routeSubset';
@@ -199,6 +199,25 @@ export function completions(ctx: AssistContext): Suggestion[] {
         ];
       }),
     );
+  }
+  if (resource.kindName === 'VirtualService' && path.length >= 2 && path[path.length - 2] === 'port' && path[path.length - 1] === 'number') {
+    // The ports the destination's Service or ServiceEntry exposes (EGR414 holds routes to them).
+    const destination = resource.destinations.find((d) => d.range && rangeContains(d.range, range.start));
+    const written = destination?.host?.value;
+    const target = written ? destinationOfHost(written, namespaceOf(resource), ctx.index, ctx.options) : undefined;
+    if (!target) return [];
+    const ports =
+      target.kind === 'service'
+        ? target.service.resource.ports.flatMap((p) => (p.port ? [{ number: p.port.value, name: p.name?.value }] : []))
+        : target.entry.resource.ports.flatMap((p) => (p.number ? [{ number: p.number.value, name: p.name?.value }] : []));
+    return ports.map((p, i) => ({
+      label: String(p.number),
+      insertText: String(p.number),
+      range,
+      kind: 'value' as const,
+      sortText: rankOf(i),
+      detail: `port ${p.name ?? '(unnamed)'} of ${target.host}`,
+    }));
   }
   if (resource.kindName === 'Endpoints') {
     const namespace = namespaceOf(resource);
