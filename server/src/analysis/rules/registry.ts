@@ -31,6 +31,7 @@ import { routeSubsetUndefined } from './routeSubset';
 import { routeHostUndefined } from './routeHost';
 import { routePortUnknown } from './routePort';
 import { deprecatedField } from './deprecatedField';
+import { entryTcpWithoutAddresses } from './entryAddresses';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -70,6 +71,7 @@ export const REGISTERED_RULES: readonly Rule[] = [
   routeHostUndefined,
   routePortUnknown,
   deprecatedField,
+  entryTcpWithoutAddresses,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */
