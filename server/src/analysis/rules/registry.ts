@@ -32,6 +32,7 @@ import { routeHostUndefined } from './routeHost';
 import { routePortUnknown } from './routePort';
 import { deprecatedField } from './deprecatedField';
 import { entryTcpWithoutAddresses } from './entryAddresses';
+import { entryProtocolConflict } from './entryProtocolConflict';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -72,6 +73,7 @@ export const REGISTERED_RULES: readonly Rule[] = [
   routePortUnknown,
   deprecatedField,
   entryTcpWithoutAddresses,
+  entryProtocolConflict,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */

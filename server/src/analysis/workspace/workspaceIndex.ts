@@ -217,6 +217,13 @@ export class WorkspaceIndex {
     return this.found('Service', key);
   }
 
+  /** Every ServiceEntry declaring exactly this host (lower case), versions of one entry included, in workspace order. */
+  entriesWithHost(host: string, ask?: Ask): readonly PlacedResource<ServiceEntryResource>[] {
+    const key = hostKey(host.toLowerCase());
+    this.check?.read(ask, key, `ServiceEntries for '${host}'`);
+    return this.found('ServiceEntry', key);
+  }
+
   /** The ServiceEntry declaring exactly this host: among versions of entries, the one nearest `near`, else the first. */
   entryWithHost(host: string, ask?: Ask, near?: PlacedResource): PlacedResource<ServiceEntryResource> | undefined {
     const key = hostKey(host.toLowerCase());
