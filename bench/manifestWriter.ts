@@ -5,9 +5,13 @@
  * ServiceEntries — with the noise found beside them (Deployments, ConfigMaps with multi-line data), across several
  * namespaces, and a few deliberate mistakes so every checker has something to say.
  *
+ * The YAML text comes from the builders shared with the tests and the fuzzer (`test/support/manifests/`); this file
+ * decides what to draw, the mistakes and the anchors.
+ *
  * The draws are made in a fixed order: moving or adding one changes every input after it (and the tests that count
  * on what a given seed produces), so new draws go after the existing ones.
  */
+import * as build from '../test/support/manifests';
 import type { Random } from '../test/support/random';
 
 /** A place in a generated file the driver aims requests at (0-based LSP line and character). */
@@ -74,57 +78,37 @@ export class ManifestWriter {
     return `${this.rng.pick(DOC_RANGES)}.${this.rng.between(1, 254)}`;
   }
 
-  /** Lines of `metadata`, with the namespace left out for `default` as people often do. */
-  private metadata(name: string, namespace: string, labels: Record<string, string> = {}): string[] {
-    const out = ['metadata:', `  name: ${name}`];
-    if (namespace !== 'default' || this.rng.chance(0.5)) out.push(`  namespace: ${namespace}`);
-    const entries = Object.entries(labels);
-    if (entries.length) out.push('  labels:', ...entries.map(([k, v]) => `    ${k}: ${v}`));
-    return out;
+  /** The namespace is left out for `default` half the time, as people often do. */
+  private metadata(name: string, namespace: string, labels?: Record<string, string>): build.Metadata {
+    const written = namespace !== 'default' || this.rng.chance(0.5) ? namespace : undefined;
+    return { name, namespace: written, labels };
   }
 
   /** A DestinationRule; `modes` has one entry for a top-level tls block, several for port-level settings. */
   private destinationRule(name: string, namespace: string, host: string, modes: readonly { port?: number; mode: string; sni?: string }[], role?: Role): Doc {
-    const lines = ['apiVersion: networking.istio.io/v1', 'kind: DestinationRule', ...this.metadata(name, namespace), 'spec:'];
-    const anchors: Anchor[] = [];
-    anchors.push({ type: 'hostKey', line: lines.length, character: 2, ...(role ? { role } : {}) });
-    lines.push(`  host: ${host}`, '  trafficPolicy:');
-    const tlsBlock = (indent: string, mode: string, sni: string | undefined): void => {
-      lines.push(`${indent}tls:`);
-      anchors.push({ type: 'modeKey', line: lines.length, character: indent.length + 2, ...(role ? { role } : {}) });
-      anchors.push({ type: 'modeValue', line: lines.length, character: indent.length + 2 + 'mode: '.length, value: mode, ...(role ? { role } : {}) });
-      lines.push(`${indent}  mode: ${mode}`);
-      if (sni) lines.push(`${indent}  sni: ${sni}`);
-    };
+    const metadata = this.metadata(name, namespace);
     const [first] = modes;
+    let trafficPolicy: build.TrafficPolicy;
     if (modes.length === 1 && first && first.port === undefined) {
-      if (this.rng.chance(0.15)) lines.push('    connectionPool:', '      tcp:', `        connectTimeout: ${this.rng.pick(['1s', '3s', '5s'])}`);
-      tlsBlock('    ', first.mode, first.sni);
+      const connectTimeout = this.rng.chance(0.15) ? this.rng.pick(['1s', '3s', '5s']) : undefined;
+      trafficPolicy = { connectTimeout, tls: { mode: first.mode, sni: first.sni } };
     } else {
-      lines.push('    portLevelSettings:');
-      for (const m of modes) {
-        lines.push('    - port:', `        number: ${m.port ?? 443}`);
-        tlsBlock('      ', m.mode, m.sni);
-      }
+      trafficPolicy = { portLevelSettings: modes.map((m) => ({ port: m.port ?? 443, tls: { mode: m.mode, sni: m.sni } })) };
     }
-    return { lines, anchors };
+    const lines = build.destinationRule({ metadata, host, trafficPolicy });
+    return { lines, anchors: ruleAnchors(lines, role) };
   }
 
   private serviceEntry(
     name: string,
     namespace: string,
     hosts: readonly string[],
-    ports: readonly { number: number; name: string; protocol: string }[],
+    ports: readonly build.ServiceEntryPort[],
     options: { resolution: 'DNS' | 'STATIC' | 'NONE'; addresses?: readonly string[]; endpoints?: readonly string[] },
   ): Doc {
-    const lines = ['apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', ...this.metadata(name, namespace), 'spec:', '  hosts:'];
-    lines.push(...hosts.map((h) => `  - ${h}`));
-    if (options.addresses?.length) lines.push('  addresses:', ...options.addresses.map((a) => `  - ${a}`));
-    lines.push('  location: MESH_EXTERNAL', `  resolution: ${options.resolution}`, '  ports:');
-    for (const p of ports) lines.push(`  - number: ${p.number}`, `    name: ${p.name}`, `    protocol: ${p.protocol}`);
-    if (options.endpoints?.length) lines.push('  endpoints:', ...options.endpoints.map((a) => `  - address: ${a}`));
-    if (this.rng.chance(0.2)) lines.push('  exportTo:', '  - .');
-    return { lines, anchors: [] };
+    const metadata = this.metadata(name, namespace);
+    const exportTo = this.rng.chance(0.2) ? ['.'] : undefined;
+    return { lines: build.serviceEntry({ metadata, hosts, location: 'MESH_EXTERNAL', ports, exportTo, ...options }), anchors: [] };
   }
 
   /** ExternalName Service, a ServiceEntry for its target and a DestinationRule on the target (3 documents). */
@@ -137,20 +121,7 @@ export class ManifestWriter {
     const bad = role === undefined && this.mistake('badExternalName');
     const tls = this.rng.chance(0.7);
     const port = tls ? { number: 443, name: 'https', protocol: 'TLS' } : { number: 80, name: 'http', protocol: 'HTTP' };
-    const service: Doc = {
-      lines: [
-        'apiVersion: v1',
-        'kind: Service',
-        ...this.metadata(name, ns),
-        'spec:',
-        '  type: ExternalName',
-        `  externalName: ${bad ? `https://${target}/v1` : target}`,
-        '  ports:',
-        `  - name: ${port.name}`,
-        `    port: ${port.number}`,
-      ],
-      anchors: [],
-    };
+    const service = doc(build.service({ metadata: this.metadata(name, ns), externalName: bad ? `https://${target}/v1` : target, ports: [{ name: port.name, port: port.number }] }));
     const entry = this.serviceEntry(target.replaceAll('.', '-'), ns, [target], [port], { resolution: 'DNS' });
     // Some teams still put the rule on the Service's cluster name, as Istio's pre-1.21 task page did (EGR401).
     const legacyHost = role === undefined && this.rng.chance(0.05);
@@ -171,35 +142,12 @@ export class ManifestWriter {
     const ns = this.ns();
     const name = `${this.rng.pick(DATABASES)}-${n}`;
     const port = this.rng.pick(DB_PORTS);
-    const service: Doc = {
-      lines: [
-        'apiVersion: v1',
-        'kind: Service',
-        ...this.metadata(name, ns),
-        'spec:',
-        '  ports:',
-        `  - name: ${port.name}`,
-        `    port: ${port.port}`,
-        ...(this.rng.chance(0.3) ? [`    targetPort: ${port.port}`] : []),
-      ],
-      anchors: [],
-    };
+    const serviceMetadata = this.metadata(name, ns);
+    const targetPort = this.rng.chance(0.3) ? port.port : undefined;
+    const service = doc(build.service({ metadata: serviceMetadata, ports: [{ name: port.name, port: port.port, targetPort }] }));
     const addresses = Array.from({ length: this.rng.between(1, 3) }, () => this.ip());
     if (role === undefined && this.mistake('loopbackEndpoint')) addresses.push('127.0.0.1');
-    const endpoints: Doc = {
-      lines: [
-        'apiVersion: v1',
-        'kind: Endpoints',
-        ...this.metadata(name, ns),
-        'subsets:',
-        '- addresses:',
-        ...addresses.map((ip) => `  - ip: ${ip}`),
-        '  ports:',
-        `  - name: ${port.name}`,
-        `    port: ${port.port}`,
-      ],
-      anchors: [],
-    };
+    const endpoints = doc(build.endpoints({ metadata: this.metadata(name, ns), addresses, ports: [{ name: port.name, port: port.port }] }));
     // The pinned middle group always uses the cluster FQDN and DISABLE, so toggling it to ISTIO_MUTUAL flips EGR402.
     const fqdn = role !== undefined || this.rng.chance(0.55);
     const host = fqdn ? `${name}.${ns}.svc.cluster.local` : name;
@@ -242,38 +190,13 @@ export class ManifestWriter {
     const ns = this.ns();
     const app = `${this.rng.pick(['checkout', 'invoicer', 'notifier', 'indexer', 'reporter', 'gateway'])}-${n}`;
     const callee = `${this.rng.pick(SERVICES)}-api-${this.rng.between(1, Math.max(1, n))}`;
-    return [
-      {
-        lines: [
-          'apiVersion: apps/v1',
-          'kind: Deployment',
-          ...this.metadata(app, ns, { app }),
-          'spec:',
-          `  replicas: ${this.rng.between(1, 4)}`,
-          '  selector:',
-          '    matchLabels:',
-          `      app: ${app}`,
-          '  template:',
-          '    metadata:',
-          '      labels:',
-          `        app: ${app}`,
-          '      annotations:',
-          '        sidecar.istio.io/inject: "true"',
-          '    spec:',
-          '      containers:',
-          '      - name: app',
-          `        image: registry.example.com/${ns}/${app.replace(/-\d+$/, '')}:1.${this.rng.between(0, 20)}.${this.rng.between(0, 9)}`,
-          '        env:',
-          '        - name: UPSTREAM_URL',
-          `          value: http://${callee}.${ns}.svc.cluster.local`,
-          '        resources:',
-          '          requests:',
-          `            cpu: ${this.rng.pick(['50m', '100m', '250m'])}`,
-          `            memory: ${this.rng.pick(['64Mi', '128Mi', '256Mi'])}`,
-        ],
-        anchors: [],
-      },
-    ];
+    // The draws in the order the lines were once written, so every seed keeps its bytes.
+    const metadata = this.metadata(app, ns, { app });
+    const replicas = this.rng.between(1, 4);
+    const image = `registry.example.com/${ns}/${app.replace(/-\d+$/, '')}:1.${this.rng.between(0, 20)}.${this.rng.between(0, 9)}`;
+    const requests = { cpu: this.rng.pick(['50m', '100m', '250m']), memory: this.rng.pick(['64Mi', '128Mi', '256Mi']) };
+    const env = { UPSTREAM_URL: `http://${callee}.${ns}.svc.cluster.local` };
+    return [doc(build.deployment({ metadata, app, replicas, image, env, requests }))];
   }
 
   /** A ConfigMap with multi-line data, one of whose block scalars holds an indented `---` (1 document). */
@@ -281,25 +204,18 @@ export class ManifestWriter {
     const n = ++this.counter;
     const ns = this.ns();
     const what = this.rng.pick(SERVICES);
+    const metadata = this.metadata(`${what}-client-${n}`, ns);
+    const timeout = this.rng.between(1, 30);
+    const retries = this.rng.between(0, 5);
+    const client = ['upstream:', `  url: https://api.${what}${n}.example.com`, `  timeout: ${timeout}s`, '---', `retries: ${retries}`];
+    const notes = [`Calls ${what} through the sidecar;`, 'TLS is originated by the DestinationRule.'];
     return [
-      {
-        lines: [
-          'apiVersion: v1',
-          'kind: ConfigMap',
-          ...this.metadata(`${what}-client-${n}`, ns),
-          'data:',
-          '  client.yaml: |',
-          '    upstream:',
-          `      url: https://api.${what}${n}.example.com`,
-          `      timeout: ${this.rng.between(1, 30)}s`,
-          '    ---',
-          `    retries: ${this.rng.between(0, 5)}`,
-          '  notes.txt: >',
-          `    Calls ${what} through the sidecar;`,
-          '    TLS is originated by the DestinationRule.',
-        ],
-        anchors: [],
-      },
+      doc(
+        build.configMap(metadata, [
+          { key: 'client.yaml', style: '|', lines: client },
+          { key: 'notes.txt', style: '>', lines: notes },
+        ]),
+      ),
     ];
   }
 
@@ -326,6 +242,25 @@ export class ManifestWriter {
     while (out.length < count) out.push(...this.randomGroup(count - out.length));
     return out;
   }
+}
+
+function doc(lines: string[]): Doc {
+  return { lines, anchors: [] };
+}
+
+/** A DestinationRule's anchors: its `host` key, and the key and value of each tls `mode`. */
+function ruleAnchors(lines: readonly string[], role: Role): Anchor[] {
+  const roleField = role ? { role } : {};
+  const anchors: Anchor[] = [];
+  lines.forEach((line, i) => {
+    if (line.startsWith('  host: ')) anchors.push({ type: 'hostKey', line: i, character: 2, ...roleField });
+    const mode = /^( *)mode: (.*)$/.exec(line);
+    if (!mode) return;
+    const [, indent = '', value] = mode;
+    anchors.push({ type: 'modeKey', line: i, character: indent.length, ...roleField });
+    anchors.push({ type: 'modeValue', line: i, character: indent.length + 'mode: '.length, value, ...roleField });
+  });
+  return anchors;
 }
 
 /** Joins documents with `---`, an occasional comment before a group, and places the anchors in the file. */

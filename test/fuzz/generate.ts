@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { fragmentText, httpRoutesLines, metadataLines, portLevelSettingsLines, sequence, serviceEntryEndpointsLines, trafficPolicyLines, workloadSelectorLines } from '../support/manifests';
 import type { Random } from '../support/random';
 
 // The fuzzer's modules and tests take their draws from here, with the generators that use them.
@@ -72,6 +73,8 @@ export const DEFAULT_GEN: GenOptions = { longBytes: 200_000, deepLevels: 1000, b
 const KINDS = ['Service', 'Endpoints', 'DestinationRule', 'ServiceEntry', 'VirtualService', 'Gateway', 'ConfigMap', '', '[Service]', '{a: b}', 'Servic'];
 const API_VERSIONS = ['v1', 'networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3', 'networking.istio.io/v2', '', 'v1/'];
 
+// Resource sections come from the manifest builders the other generators use; the rest are written by hand, some in
+// another key order than the builders write (a port before its name), which the checks must read as well.
 const TOKENS = [
   'kind: Service\n',
   'kind: Endpoints\n',
@@ -81,7 +84,7 @@ const TOKENS = [
   'apiVersion: v1\n',
   'apiVersion: networking.istio.io/v1\n',
   'apiVersion: networking.istio.io/v1beta1\n',
-  'metadata:\n  name: svc\n  namespace: default\n',
+  fragmentText(metadataLines({ name: 'svc', namespace: 'default' })),
   'name: ',
   'namespace: ',
   'spec:\n',
@@ -105,17 +108,17 @@ const TOKENS = [
   'host: my-svc.default.svc.cluster.local\n',
   'host: "*.svc.cluster.local"\n',
   'host: svc.ns\n',
-  'hosts:\n- api.example.com\n',
+  fragmentText(sequence('hosts', ['api.example.com'])),
   'hosts: ["*.example.com"]\n',
-  'trafficPolicy:\n  tls:\n    mode: ISTIO_MUTUAL\n',
+  fragmentText(trafficPolicyLines({ tls: { mode: 'ISTIO_MUTUAL' } })),
   'tls:\n  mode: SIMPLE\n  insecureSkipVerify: true\n',
   'mode: ',
   'mode: DISABLE\n',
   'mode: MUTUAL\n  credentialName: cred\n',
   'caCertificates: /etc/certs/ca.pem\n',
   'sni: example.com\n',
-  'portLevelSettings:\n- port:\n    number: 443\n  tls:\n    mode: SIMPLE\n',
-  'workloadSelector:\n  matchLabels:\n    app: x\n',
+  fragmentText(portLevelSettingsLines([{ port: 443, tls: { mode: 'SIMPLE' } }])),
+  fragmentText(workloadSelectorLines({ app: 'x' })),
   'exportTo: ["."]\n',
   'exportTo: ["~", "*", "ns"]\n',
   'location: MESH_EXTERNAL\n',
@@ -123,8 +126,8 @@ const TOKENS = [
   'resolution: DNS\n',
   'resolution: STATIC\n',
   'resolution: NONE\n',
-  'endpoints:\n- address: 1.2.3.4\n',
-  'http:\n- route:\n  - destination:\n      host: ext\n',
+  fragmentText(serviceEntryEndpointsLines(['1.2.3.4'])),
+  fragmentText(httpRoutesLines(['ext'])),
   '# istio-egress-disable EGR402\n',
   '# istio-egress-disable-file\n',
   '# istio-egress-disable-file EGR407, EGR304\n',

@@ -1,3 +1,4 @@
+import { configMap, destinationRule, endpoints, service, serviceEntry, virtualService, type Metadata, type ServicePort } from './manifests';
 import type { Draws } from './random';
 
 /**
@@ -5,6 +6,7 @@ import type { Draws } from './random';
  * Service named from several namespaces, DestinationRule hosts in every form (short, `name.ns`, FQDN, upper case,
  * trailing dot, wildcards, empty), ServiceEntries with exact and wildcard hosts, ExternalName targets, routes, and
  * DestinationRule names a guard-rule fix would pick. For tests that hold the incremental analysis to a full one.
+ * The YAML text comes from the builders the benchmark and the fuzzer share (`./manifests/`); this file draws the values.
  */
 const NAMESPACES = ['default', 'shop', 'istio-system', ''] as const;
 // `db.v2` is no valid Service name, but a workspace may hold one: its FQDN is no `name.ns.svc…` a DR host parses back.
@@ -14,9 +16,10 @@ const WILDCARDS = ['*.example.com', '*', '*.svc.cluster.local', '*.shop.svc.clus
 const RULE_NAMES = ['api', 'api-tls', 'db-tls-2', 'mail.example.com', 'mail.example.com-tls', 'dr-1', 'dr-2'] as const;
 const MODES = ['DISABLE', 'SIMPLE', 'ISTIO_MUTUAL', 'MUTUAL'] as const;
 
-function metadata(rng: Draws, name: string): string[] {
+/** The namespace is drawn after the name, and `''` leaves it out. */
+function metadata(rng: Draws, name: string): Metadata {
   const namespace = rng.pick(NAMESPACES);
-  return ['metadata:', `  name: ${name}`, ...(namespace ? [`  namespace: ${namespace}`] : [])];
+  return { name, namespace: namespace || undefined };
 }
 
 /** A host naming a Service or an external name, in any of the forms people write. */
@@ -35,90 +38,61 @@ function anyHost(rng: Draws): string {
   ]);
 }
 
-function service(rng: Draws): string {
+// Each builder's values are drawn in the order the lines were once written, so every seed keeps its documents.
+
+function randomService(rng: Draws): string {
   const name = rng.pick(SERVICES);
   const kind = rng.between(0, 2);
-  const spec = kind === 0 ? ['  type: ExternalName', `  externalName: ${rng.pick(EXTERNAL)}`] : kind === 1 ? ['  selector:', `    app: ${name}`] : [];
-  const port = rng.pick([
-    ['  - name: tls', '    port: 443'],
-    ['  - name: http', '    port: 80'],
-    ['  - name: https', '    port: 443', '    targetPort: 443'],
+  const externalName = kind === 0 ? rng.pick(EXTERNAL) : undefined;
+  const selector = kind === 1 ? { app: name } : undefined;
+  const port = rng.pick<ServicePort>([
+    { name: 'tls', port: 443 },
+    { name: 'http', port: 80 },
+    { name: 'https', port: 443, targetPort: 443 },
   ]);
-  return ['apiVersion: v1', 'kind: Service', ...metadata(rng, name), 'spec:', ...spec, '  ports:', ...port].join('\n');
+  return service({ metadata: metadata(rng, name), externalName, selector, ports: [port] }).join('\n');
 }
 
-function endpoints(rng: Draws): string {
-  return [
-    'apiVersion: v1',
-    'kind: Endpoints',
-    ...metadata(rng, rng.pick(SERVICES)),
-    'subsets:',
-    '- addresses:',
-    '  - ip: 192.0.2.10',
-    '  ports:',
-    `  - name: ${rng.pick(['tls', 'http', 'db'])}`,
-    '    port: 443',
-  ].join('\n');
+function randomEndpoints(rng: Draws): string {
+  const meta = metadata(rng, rng.pick(SERVICES));
+  return endpoints({ metadata: meta, addresses: ['192.0.2.10'], ports: [{ name: rng.pick(['tls', 'http', 'db']), port: 443 }] }).join('\n');
 }
 
-function destinationRule(rng: Draws): string {
-  const mode = rng.pick(MODES);
-  const tls = rng.chance(0.3) ? ['    portLevelSettings:', '    - port:', '        number: 443', '      tls:', `        mode: ${mode}`] : ['    tls:', `      mode: ${mode}`];
-  return [
-    'apiVersion: networking.istio.io/v1',
-    'kind: DestinationRule',
-    ...metadata(rng, rng.pick(RULE_NAMES)),
-    'spec:',
-    `  host: ${anyHost(rng)}`,
-    ...(rng.chance(0.15) ? ['  exportTo:', '  - .'] : []),
-    ...(rng.chance(0.1) ? ['  workloadSelector:', '    matchLabels:', '      app: client'] : []),
-    '  trafficPolicy:',
-    ...tls,
-  ].join('\n');
+function randomDestinationRule(rng: Draws): string {
+  const tls = { mode: rng.pick(MODES) };
+  const trafficPolicy = rng.chance(0.3) ? { portLevelSettings: [{ port: 443, tls }] } : { tls };
+  const meta = metadata(rng, rng.pick(RULE_NAMES));
+  const host = anyHost(rng);
+  const exportTo = rng.chance(0.15) ? ['.'] : undefined;
+  const workloadLabels = rng.chance(0.1) ? { app: 'client' } : undefined;
+  return destinationRule({ metadata: meta, host, exportTo, workloadLabels, trafficPolicy }).join('\n');
 }
 
-function serviceEntry(rng: Draws): string {
-  const hosts = Array.from({ length: rng.between(1, 2) }, () => (rng.chance(0.25) ? rng.pick(WILDCARDS) : rng.pick(EXTERNAL)));
-  return [
-    'apiVersion: networking.istio.io/v1',
-    'kind: ServiceEntry',
-    ...metadata(rng, `se-${rng.between(1, 3)}`),
-    'spec:',
-    '  hosts:',
-    ...hosts.map((h) => `  - "${h}"`),
-    ...(rng.chance(0.2) ? ['  location: MESH_INTERNAL'] : []),
-    '  ports:',
-    '  - number: 443',
-    '    name: tls',
-    `    protocol: ${rng.pick(['TLS', 'HTTPS', 'HTTP'])}`,
-    '  resolution: DNS',
-  ].join('\n');
+function randomServiceEntry(rng: Draws): string {
+  // Quoted: a bare `*.example.com` would read as an alias.
+  const hosts = Array.from({ length: rng.between(1, 2) }, () => `"${rng.chance(0.25) ? rng.pick(WILDCARDS) : rng.pick(EXTERNAL)}"`);
+  const meta = metadata(rng, `se-${rng.between(1, 3)}`);
+  const location = rng.chance(0.2) ? 'MESH_INTERNAL' : undefined;
+  const ports = [{ number: 443, name: 'tls', protocol: rng.pick(['TLS', 'HTTPS', 'HTTP']) }];
+  return serviceEntry({ metadata: meta, hosts, location, resolution: 'DNS', ports }).join('\n');
 }
 
-function virtualService(rng: Draws): string {
-  return [
-    'apiVersion: networking.istio.io/v1',
-    'kind: VirtualService',
-    ...metadata(rng, `vs-${rng.between(1, 3)}`),
-    'spec:',
-    '  hosts:',
-    `  - ${rng.pick(SERVICES)}`,
-    '  http:',
-    '  - route:',
-    '    - destination:',
-    `        host: ${anyHost(rng)}`,
-  ].join('\n');
+function randomVirtualService(rng: Draws): string {
+  const meta = metadata(rng, `vs-${rng.between(1, 3)}`);
+  const hosts = [rng.pick(SERVICES)];
+  return virtualService({ metadata: meta, hosts, httpRouteHosts: [anyHost(rng)] }).join('\n');
 }
 
-const OTHER = ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  a: |\n    ---\n    not a document', '# only a comment', ''];
+const NOTES = configMap({ name: 'notes' }, [{ key: 'a', style: '|', lines: ['---', 'not a document'] }]).join('\n');
+const OTHER = [NOTES, '# only a comment', ''];
 
 /** One random document (no trailing newline). */
 export function randomDocument(rng: Draws): string {
   const roll = rng.next();
-  if (roll < 0.25) return destinationRule(rng);
-  if (roll < 0.45) return service(rng);
-  if (roll < 0.6) return serviceEntry(rng);
-  if (roll < 0.72) return endpoints(rng);
-  if (roll < 0.85) return virtualService(rng);
+  if (roll < 0.25) return randomDestinationRule(rng);
+  if (roll < 0.45) return randomService(rng);
+  if (roll < 0.6) return randomServiceEntry(rng);
+  if (roll < 0.72) return randomEndpoints(rng);
+  if (roll < 0.85) return randomVirtualService(rng);
   return rng.pick(OTHER);
 }
