@@ -187,6 +187,17 @@ describe('istio-egress check on charts, overlays and piped streams', () => {
     assert.match(lines.at(-1) ?? '', /^Checked 2 files, 2 documents: /);
   });
 
+  it('checks routes and entries across the files of a folder (EGR414, EGR416, EGR417) in JSON', async () => {
+    const result = await cli(['check', '--format', 'json', 'test/fixtures/EGR414', 'test/fixtures/EGR416/tcp-ports.yaml', 'test/fixtures/EGR417/same-file.yaml']);
+    assert.equal(result.code, 0, result.stderr);
+    const report: unknown = JSON.parse(result.stdout);
+    assert.ok(Array.isArray(report), result.stdout.slice(0, 200));
+    const found = report.map((f: unknown) => (typeof f === 'object' && f !== null && 'code' in f && 'severity' in f ? `${String(f.code)} ${String(f.severity)}` : '?')).sort();
+    // EGR414's fixture registers api.partner.example:443 as TLS too: checked together, its entry and EGR417's HTTPS
+    // one (another folder) also conflict, as hints.
+    assert.deepEqual(found, ['EGR414 warning', 'EGR414 warning', 'EGR416 hint', 'EGR416 hint', 'EGR417 hint', 'EGR417 hint', 'EGR417 warning', 'EGR417 warning']);
+  });
+
   it('names the document of each finding in a long piped stream', async () => {
     const doc = (i: number): string =>
       `apiVersion: v1\nkind: Service\nmetadata:\n  name: alias-${i}\n  namespace: ns-${i}\nspec:\n  type: ExternalName\n  externalName: https://host-${i}.example.com\n`;
