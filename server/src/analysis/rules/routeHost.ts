@@ -2,13 +2,18 @@ import { holdsPlaceholder } from '../documents/templates';
 import { expandHost, installedWithCluster, partialServiceKey, serviceOfHost } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import { destinationOfHost } from '../workspace/destinations';
-import { anyNamespace, ask, hostKey, serviceId, serviceName, type Ask, type Relation } from '../workspace/relation';
+import { ask, hostKey, serviceName, type Ask, type Relation } from '../workspace/relation';
+import { ROUTE_DESTINATION } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 
-/** What each route destination's host names: a Service of the cluster name, else a ServiceEntry (exact or wildcard). */
-const ROUTE_DESTINATION_HOST: Relation = {
-  name: "what a route destination's host names",
+/**
+ * Besides what a destination names (ROUTE_DESTINATION): the wildcard entries that may register an external host, an
+ * entry's dot-less host for a cluster name, and the Services of that name in other namespaces (the evidence a cluster
+ * name resolves in the wrong one).
+ */
+const ROUTE_HOST_REGISTRY: Relation = {
+  name: "where a route destination's host may be registered",
   asks(resource, clusterDomain, sink) {
     if (resource.kindName !== 'VirtualService') return;
     for (const destination of resource.destinations) {
@@ -17,14 +22,9 @@ const ROUTE_DESTINATION_HOST: Relation = {
       const host = expandHost(written, namespaceOf(resource), clusterDomain);
       const service = serviceOfHost(host, clusterDomain);
       if (service) {
-        sink.key(serviceId(service.namespace, service.name));
-        if (written.includes('.')) sink.key(anyNamespace(service.name));
-        // A ServiceEntry's dot-less host, in the Service's namespace (see entryOfShortName).
         sink.key(hostKey(service.name.toLowerCase()));
-        // Services of that name in other namespaces: the evidence a cluster name is wrong.
         sink.key(serviceName(service.name));
       }
-      sink.key(hostKey(host.toLowerCase()));
       sink.host(host.toLowerCase());
     }
   },
@@ -51,18 +51,19 @@ export const routeHostUndefined: WorkspaceRule = {
   title: 'A route sends traffic to a host that no Service or ServiceEntry defines',
   severity: 'hint',
   scope: 'workspace',
-  reads: [ROUTE_DESTINATION_HOST],
+  reads: [ROUTE_DESTINATION, ROUTE_HOST_REGISTRY],
   check(index, options, report) {
     for (const vs of index.virtualServices) {
       const namespace = namespaceOf(vs.resource);
-      const through = ask(ROUTE_DESTINATION_HOST, vs);
+      const named = ask(ROUTE_DESTINATION, vs);
+      const through = ask(ROUTE_HOST_REGISTRY, vs);
       for (const destination of vs.resource.destinations) {
         const written = destination.host;
         // Wildcards are refused by Istio's webhook; `name.ns` hosts are EGR306's kind of mistake, not judged here.
         if (!written?.value || written.value.includes('*') || partialServiceKey(written.value)) continue;
         const host = expandHost(written.value, namespace, options.clusterDomain);
         if (installedWithCluster(host, options.clusterDomain)) continue;
-        if (destinationOfHost(written.value, namespace, index, options, through) || index.hostRegistered(host, through)) continue;
+        if (destinationOfHost(written.value, namespace, index, options, named) || index.hostRegistered(host, through)) continue;
         const service = serviceOfHost(host, options.clusterDomain);
         if (service && entryOfShortName(service.name, service.namespace, index, through)) continue;
         if (service) {

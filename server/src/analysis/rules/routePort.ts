@@ -1,27 +1,9 @@
-import { expandHost, partialServiceKey, serviceOfHost } from '../model/hosts';
+import { partialServiceKey } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import { destinationOfHost, type Destination } from '../workspace/destinations';
-import { anyNamespace, ask, hostKey, serviceId, type Relation } from '../workspace/relation';
+import { ask } from '../workspace/relation';
+import { ROUTE_DESTINATION } from '../workspace/relations';
 import type { WorkspaceRule } from './rule';
-
-/** What each route destination that names a port points at (`destinationOfHost`): its Service or ServiceEntry. */
-const ROUTE_PORT_DESTINATION: Relation = {
-  name: 'the destination of a route that names a port',
-  asks(resource, clusterDomain, sink) {
-    if (resource.kindName !== 'VirtualService') return;
-    for (const destination of resource.destinations) {
-      const written = destination.host?.value;
-      if (!written || !destination.port) continue;
-      const host = expandHost(written, namespaceOf(resource), clusterDomain);
-      const service = serviceOfHost(host, clusterDomain);
-      if (service) {
-        sink.key(serviceId(service.namespace, service.name));
-        if (written.includes('.')) sink.key(anyNamespace(service.name));
-      }
-      sink.key(hostKey(host.toLowerCase()));
-    }
-  },
-};
 
 /** The port numbers a destination exposes, and how to name it in a message; undefined when the files do not say. */
 function exposedPorts(destination: Destination): { readonly ports: readonly number[]; readonly what: string } | undefined {
@@ -46,11 +28,11 @@ export const routePortUnknown: WorkspaceRule = {
   title: 'A route sends traffic to a port its destination does not expose',
   severity: 'warning',
   scope: 'workspace',
-  reads: [ROUTE_PORT_DESTINATION],
+  reads: [ROUTE_DESTINATION],
   check(index, options, report) {
     for (const vs of index.virtualServices) {
       const namespace = namespaceOf(vs.resource);
-      const through = ask(ROUTE_PORT_DESTINATION, vs);
+      const through = ask(ROUTE_DESTINATION, vs);
       for (const destination of vs.resource.destinations) {
         const written = destination.host?.value;
         const port = destination.port;

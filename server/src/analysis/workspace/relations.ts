@@ -28,6 +28,17 @@ export const RULE_DESTINATION: Relation = {
   },
 };
 
+/** What each route destination's host names (`destinationOfHost` from a VirtualService). */
+export const ROUTE_DESTINATION: Relation = {
+  name: "what a route destination's host names",
+  asks(resource, clusterDomain, sink) {
+    if (resource.kindName !== 'VirtualService') return;
+    for (const destination of resource.destinations) {
+      if (destination.host?.value) hostDestinationAsks(destination.host.value, namespaceOf(resource), clusterDomain, sink);
+    }
+  },
+};
+
 /**
  * Everything a DestinationRule's own host (expanded in its namespace) is asked about: whether an entry registers it,
  * which rules are for it (precedence, merges), which VirtualServices list it.
