@@ -14,6 +14,8 @@ export type SingleFile = GeneratedFile & { readonly path: string };
 export interface Inputs {
   /** By size (documents), in the order of `--sizes`. */
   readonly files: ReadonlyMap<number, SingleFile>;
+  /** The largest file again, alone in a folder the server is started on. */
+  readonly inside: SingleFile | undefined;
   readonly workspaceDir: string;
   /** Not written when neither the workspace runs nor the CLI need it. */
   readonly workspace: GeneratedWorkspace | undefined;
@@ -29,6 +31,11 @@ export interface Scenario {
   readonly text: string;
   readonly completionAt: readonly Position[];
   readonly hoverAt: readonly Position[];
+  /**
+   * Opened 300 ms after start while the server still indexes the folder it sits in (the file among them), as when a
+   * person opens a folder and then a big file in it; otherwise opened once indexing is done.
+   */
+  readonly openWhileIndexing?: boolean;
   /** The value toggled `from` ⇄ `to`; our server must report `code` on that line exactly when the value is `to`. */
   readonly edit: { readonly line: number; readonly character: number; readonly from: string; readonly to: string; readonly code: string };
 }
@@ -37,19 +44,25 @@ export function writeInputs(options: Options, log: (line: string) => void): Inpu
   const files = new Map<number, SingleFile>();
   for (const size of options.sizes) files.set(size, writeSingleFile(OUT, size));
   for (const f of files.values()) log(`input: ${path.relative(ROOT, f.path)} — ${f.documents} documents, ${formatBytes(Buffer.byteLength(f.text))}`);
+  const largest = Math.max(...options.sizes);
+  const inside = options.profileOnly ? undefined : writeSingleFile(path.join(OUT, 'inside'), largest);
   const workspaceDir = path.join(OUT, 'workspace');
   let workspace: GeneratedWorkspace | undefined;
   if (!options.profileOnly && !(options.skipCli && options.skipWorkspace)) {
     workspace = writeWorkspace(workspaceDir, options.workspaceFiles, WORKSPACE_PER_FILE);
     log(`input: ${path.relative(ROOT, workspaceDir)}/ — ${workspace.files} files, ${workspace.documents} documents, ${formatBytes(workspace.bytes)}`);
   }
-  return { files, workspaceDir, workspace };
+  return { files, inside, workspaceDir, workspace };
 }
 
 /** Every single file, then the workspace (unless skipped); none for a profile-only run. */
 export function scenariosFor(inputs: Inputs, options: Options): Scenario[] {
   if (options.profileOnly) return [];
   const scenarios = [...inputs.files.values()].map(singleFileScenario);
+  if (inputs.inside) {
+    const inside = singleFileScenario(inputs.inside);
+    scenarios.push({ ...inside, label: `${inside.label} in its folder`, workspaceUri: pathToFileURL(path.dirname(inputs.inside.path)).toString(), openWhileIndexing: true });
+  }
   const workspace = inputs.workspace && !options.skipWorkspace ? workspaceScenario(inputs.workspaceDir, inputs.workspace) : undefined;
   if (workspace) scenarios.push(workspace);
   return scenarios;

@@ -95,7 +95,7 @@ async function measureRun(spec: ServerSpec, scenario: Scenario, run: number, opt
   const t = options.timeoutMs;
   // Our server walks the workspace folder in the background from `initialized`; the clock runs until it says so.
   const waitForIndex =
-    scenario.workspaceUri && spec.name === OURS
+    scenario.workspaceUri && !scenario.openWhileIndexing && spec.name === OURS
       ? async (server: BenchServer): Promise<void> => {
           try {
             const log = await server.lsp.waitForLog(INDEXED_LOG, t);

@@ -79,11 +79,25 @@ export class WorkspaceIndexer {
       if (this.open.documents.get(uri)) return false;
       // Kustomizations change the namespace and selectors of the resources they build (analysis/kustomize).
       if (!RELEVANT_KIND.test(text) && !isKustomizationFile(uri)) return this.forget(uri);
+      // A large file is parsed in slices, yielding to requests between them; opened meanwhile, the open document takes
+      // over (its staged analysis reuses every parse made here).
+      if (!(await this.parseInSlices(uri, text))) return false;
       this.project.setFile(uri, text);
       this.indexed.add(uri);
       return true;
     } catch {
       return this.forget(uri);
+    }
+  }
+
+  /** Parses `text` ahead, one slice per turn of the event loop; false when the editor opened the file meanwhile. */
+  private async parseInSlices(uri: string, text: string): Promise<boolean> {
+    for (;;) {
+      const deadline = performance.now() + SLICE_MS;
+      const progress = this.project.parseAhead(uri, text, () => performance.now() >= deadline);
+      if (progress.ready === progress.total) return true;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.open.documents.get(uri)) return false;
     }
   }
 

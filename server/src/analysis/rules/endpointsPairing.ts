@@ -55,14 +55,14 @@ interface PairedEndpoints {
   readonly service: PlacedResource<ServiceResource> | undefined;
 }
 
-/** Every named Endpoints with the Service it would serve. */
+/** Every named Endpoints with the Service it would serve: among versions of that Service, the one nearest it. */
 function* endpointsWithService(index: WorkspaceIndex): Generator<PairedEndpoints> {
   for (const list of index.endpoints.values()) {
     for (const placed of list) {
       const name = placed.resource.name;
       if (!name) continue;
       const namespace = namespaceOf(placed.resource);
-      yield { placed, name, namespace, service: index.service(namespace, name.value, ask(ENDPOINTS_SERVICE, placed)) };
+      yield { placed, name, namespace, service: index.service(namespace, name.value, ask(ENDPOINTS_SERVICE, placed), placed) };
     }
   }
 }
