@@ -206,8 +206,12 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
   for (const section of ['http', 'tls', 'tcp']) {
     for (const { map: route } of items(y, spec, section)) {
       for (const { map: weighted } of items(y, route, 'route')) add(y.map(weighted, 'destination'));
-      // An http route's mirror is a destination too (its subset must exist like any other).
-      if (section === 'http') add(y.map(route, 'mirror'));
+      // An http route's mirror is a destination too (its subset must exist like any other), and so is each of its
+      // `mirrors` (Istio 1.22+: several mirrors, each with its own destination).
+      if (section === 'http') {
+        add(y.map(route, 'mirror'));
+        for (const { map: mirror } of items(y, route, 'mirrors')) add(y.map(mirror, 'destination'));
+      }
       const percent = section === 'http' ? y.int(y.map(y.map(route, 'fault'), 'delay'), 'percent') : undefined;
       if (percent) delayPercents.push(percent);
     }
