@@ -37,6 +37,17 @@ spec:
   resolution: DNS
 ---
 apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: warm-up
+spec:
+  hosts: [warm-up.example.com]
+  http:
+  - route:
+    - destination: {host: warm-up.example.com, port: {number: 80}, subset: v1}
+    mirror: {host: warm-up-ips}
+---
+apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata:
   name: warm-up
