@@ -35,8 +35,7 @@ const ROUTE_HOST_REGISTRY: Relation = {
  * Istio's analyzer reads entry hosts in the entry's namespace, so such a route counts as defined.
  */
 function entryOfShortName(name: string, namespace: string, index: WorkspaceIndex, through: Ask): boolean {
-  const entry = index.entryWithHost(name, through);
-  return entry !== undefined && namespaceOf(entry.resource) === namespace;
+  return index.entriesWithHost(name, through).some((entry) => namespaceOf(entry.resource) === namespace);
 }
 
 /**
