@@ -108,7 +108,7 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     assert.ok(error, JSON.stringify(findings, null, 2));
     assert.equal(error.file, path.join('payments-egress', 'templates', 'destinationrule.yaml'));
     assert.equal(error.range.start.line, 8, 'the `mode: ISTIO_MUTUAL` line of the template');
-    assert.match(error.message, /api\.partner\.example.*helm template/);
+    assert.match(error.message, /api\.partner\.example.*rendered by helm from this line/);
     assert.deepEqual(
       findings.filter((f) => f.code === 'EGR005'),
       [],
@@ -136,5 +136,29 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     const result = await cli(['check', '--helm', helm, 'payments-egress'], withDependency);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /dependencies are not downloaded .*helm dependency build/);
+  });
+
+  it('reports a template helm cannot render on the line helm blames (EGR008), and exits 1', async () => {
+    const broken = ENTRY.replace('metadata:\n', 'metadata:\n  labels:\n    {{- include "payments.labels" . | nindent 4 }}\n');
+    const dir = chart({ 'templates/serviceentry.yaml': broken });
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const error = findings.find((f) => f.code === 'EGR008');
+    assert.equal(error?.file, path.join('payments-egress', 'templates', 'serviceentry.yaml'));
+    assert.equal(error?.severity, 'error');
+    assert.equal(error?.range.start.line, 4);
+    assert.match(String(error?.message), /no template "payments\.labels"/);
+  });
+
+  it('renders with the release, namespace and values files of the project file’s charts: entry', async () => {
+    const dir = chart();
+    writeFileSync(path.join(dir, '.istio-egress.yaml'), 'charts:\n- path: payments-egress\n  namespace: egress\n  values: [prod.yaml]\n');
+    writeFileSync(path.join(dir, 'prod.yaml'), 'legacy:\n  enabled: true\n  host: https://legacy.partner.example\n');
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], dir);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const url = findings.find((f) => f.code === 'EGR101');
+    assert.equal(url?.file, path.join('payments-egress', 'templates', 'legacy.yaml'), JSON.stringify(findings, null, 2));
+    assert.match(String(url?.message), /legacy\.host = https:\/\/legacy\.partner\.example in prod\.yaml/);
   });
 });

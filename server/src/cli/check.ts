@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isIgnored, optionsWithConfig } from '../analysis/config/projectConfig';
 import type { Finding } from '../analysis/findings';
-import { renderedBySource, templateLine } from '../analysis/render/helmOutput';
-import type { Range } from '../analysis/text';
-import { helmTemplate } from './helmRunner';
+import { chartFileUri } from '../analysis/render/chartFindings';
+import { chartRequest, chartUri, renderChart } from '../charts/renderChart';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
 import { documentAtLine, type FileModel } from '../analysis/workspace/fileModel';
 import { Analysis } from '../analysis/engine/analysis';
@@ -112,7 +111,6 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
       unreadable.push(`${arg}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const rendered = args.helm ? await renderCharts(args, groups, unreadable) : new Map<string, RenderedTemplate>();
   const findings: ReportedFinding[] = [];
   const configProblems: string[] = [];
   let files = 0;
@@ -121,8 +119,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     if (found.file) configProblems.push(...found.problems.map((p) => `${displayPath(pathToFileURL(found.file ?? '').toString(), io.cwd)}: ${p}`));
     const project = new Analysis(optionsOf(args, found));
     for (const input of inputs) project.setFile(input.uri, input.text);
+    const rendered = args.helm ? await renderCharts(args, found, inputs, project, unreadable) : new Set<string>();
+    const reported = new Set(inputs.map((i) => i.uri));
     for (const input of inputs) {
-      const own = project.findings(input.uri, { config: { config: found.config }, disabled: args.disable }).map((f) => ontoTemplates(f, rendered));
+      const own = project.findings(input.uri, { config: { config: found.config }, disabled: args.disable });
       const model = project.file(input.uri);
       files++;
       documents += model?.documents.length ?? 0;
@@ -131,70 +131,33 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
         findings.push({ ...finding, file: displayPath(finding.uri, io.cwd), ...(document ? { document } : {}) });
       }
     }
+    // helm may blame a chart file that is not YAML (`_helpers.tpl`): its finding is reported all the same.
+    for (const uri of rendered) {
+      if (reported.has(uri)) continue;
+      for (const finding of project.findings(uri, { config: { config: found.config }, disabled: args.disable })) findings.push({ ...finding, file: displayPath(finding.uri, io.cwd) });
+    }
   }
   return { findings, files, documents, unreadable, configProblems };
 }
 
-/** A chart template replaced by what `helm template` rendered from it. */
-interface RenderedTemplate {
-  readonly template: string;
-  readonly rendered: string;
-}
-
 /**
- * Renders every chart among the inputs (a folder with `Chart.yaml`) with `helm template`, and puts the output in
- * place of its templates: each template file's input becomes the documents rendered from it, and a template that
- * rendered nothing (switched off by the values) is dropped. A chart that does not render keeps its templates as
- * they are (one EGR005 note each) and the reason goes to `unreadable`.
+ * Renders every chart among the inputs (a folder with `Chart.yaml`) with `helm template`, as the project file's
+ * `charts:` entry for it says (release, namespace, values files; `--values` and `--release-namespace` apply on top),
+ * and gives the outcome to the analysis: the output stands in for the templates, or helm's complaint becomes a
+ * finding (EGR008) where it puts the blame. Returns the chart files findings may be put on: the templates, and
+ * files helm blamed.
  */
-async function renderCharts(args: CheckArgs, groups: Map<string, { inputs: Input[] }>, unreadable: string[]): Promise<Map<string, RenderedTemplate>> {
-  const out = new Map<string, RenderedTemplate>();
-  const all = [...groups.values()].flatMap((g) => g.inputs);
-  const charts = all.filter((i) => i.uri.endsWith('/Chart.yaml')).map((i) => i.uri.slice(0, -'Chart.yaml'.length));
-  for (const chart of charts) {
-    const dir = fileURLToPath(chart);
-    const release =
-      path
-        .basename(dir)
-        .toLowerCase()
-        .replace(/[^a-z0-9-]/g, '-')
-        .replace(/^-+|-+$/g, '') || 'release';
-    const helmArgs = [release, dir, '--namespace', args.releaseNamespace ?? 'default', ...args.values.flatMap((v) => ['--values', path.resolve(v)])];
-    const result = await helmTemplate(args.helm ?? 'helm', helmArgs);
-    if (!result.ok) {
-      unreadable.push(`${dir}: helm template failed: ${result.problem ?? 'no reason given'}`);
-      continue;
-    }
-    const bySource = renderedBySource(result.stdout);
-    for (const group of groups.values()) {
-      group.inputs = group.inputs.flatMap((input) => {
-        if (!input.uri.startsWith(`${chart}templates/`)) return [input];
-        const text = bySource.get(input.uri.slice(chart.length));
-        if (text === undefined) return [];
-        out.set(input.uri, { template: input.text, rendered: text });
-        return [{ uri: input.uri, text }];
-      });
-    }
+async function renderCharts(args: CheckArgs, found: FoundConfig, inputs: readonly Input[], project: Analysis, unreadable: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  const charts = inputs.filter((i) => i.uri.endsWith('/Chart.yaml')).map((i) => path.dirname(fileURLToPath(i.uri)));
+  for (const dir of charts) {
+    const namespace = args.releaseNamespace;
+    const outcome = await renderChart(chartRequest(dir, found, args.helm ?? 'helm', { values: args.values.map((v) => path.resolve(v)), ...(namespace ? { namespace } : {}) }));
+    if (outcome.unavailable) unreadable.push(`${dir}: helm template failed: ${outcome.unavailable}`);
+    if (!outcome.state) continue;
+    project.setChart(chartUri(dir), outcome.state);
+    if (outcome.state.status === 'failed') for (const p of outcome.state.problems) out.add(p.uri);
+    else for (const template of outcome.state.templates.keys()) out.add(chartFileUri(outcome.state.chart, template));
   }
   return out;
-}
-
-/** A finding on rendered output, placed on the template line that produced it (`templateLine`). */
-function ontoTemplates<F extends Finding>(finding: F, rendered: ReadonlyMap<string, RenderedTemplate>): F {
-  const place = (uri: string, range: Range): Range => {
-    const source = rendered.get(uri);
-    if (!source) return range;
-    const line = templateLine(source.rendered, source.template, range.start.line);
-    const length = (source.template.split(/\r?\n/)[line] ?? '').length;
-    return { start: { line, character: 0 }, end: { line, character: length } };
-  };
-  if (!rendered.has(finding.uri) && !finding.related.some((r) => rendered.has(r.uri))) return finding;
-  return {
-    ...finding,
-    range: place(finding.uri, finding.range),
-    message: rendered.has(finding.uri) ? `${finding.message} (in what helm template renders from this file)` : finding.message,
-    related: finding.related.map((r) => ({ ...r, range: place(r.uri, r.range) })),
-    // Fixes edit the rendered text, which is not this file.
-    ...(rendered.has(finding.uri) ? { fixes: [] } : {}),
-  };
 }

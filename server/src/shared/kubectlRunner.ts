@@ -1,6 +1,6 @@
 /**
- * The only module that starts kubectl (or looks at the machine at all) for the probe, the CLI and the client's status
- * bar. kubectl is spawned without a shell, with an argument array, in its own process group, so a timeout or an abort
+ * The only module that starts kubectl or helm (or looks at the machine at all) for the probe, the CLI, the chart
+ * rendering and the client's status bar. The program is spawned without a shell, with an argument array, in its own process group, so a timeout or an abort
  * kills kubectl and everything it started (auth plugins, a hung exec stream) at once.
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +16,8 @@ export interface KubectlRequest {
   /** stdout and stderr together; beyond this the process is killed and the output marked truncated. */
   readonly maxOutputBytes: number;
   readonly signal?: AbortSignal;
+  /** For messages when it cannot start: the program's name and the setting that names it (kubectl's by default). */
+  readonly program?: { readonly name: string; readonly setting: string };
 }
 
 export interface KubectlResult {
@@ -37,10 +39,12 @@ export type RunKubectl = (request: KubectlRequest) => Promise<KubectlResult>;
 /** After the process exits, how long to wait for its pipes to close (a grandchild outside the group may hold them). */
 const PIPE_GRACE_MS = 500;
 
-function spawnErrorMessage(error: NodeJS.ErrnoException, kubectlPath: string): string {
-  if (error.code === 'ENOENT') return `kubectl not found at ${kubectlPath}; set istioEgress.kubectlPath (or --kubectl) to the kubectl to use`;
-  if (error.code === 'EACCES') return `kubectl at ${kubectlPath} is not executable; set istioEgress.kubectlPath (or --kubectl) to the kubectl to use`;
-  return `could not start kubectl at ${kubectlPath}: ${error.message}`;
+const KUBECTL = { name: 'kubectl', setting: 'istioEgress.kubectlPath (or --kubectl)' };
+
+function spawnErrorMessage(error: NodeJS.ErrnoException, path: string, program = KUBECTL): string {
+  if (error.code === 'ENOENT') return `${program.name} not found at ${path}; set ${program.setting} to the ${program.name} to use`;
+  if (error.code === 'EACCES') return `${program.name} at ${path} is not executable; set ${program.setting} to the ${program.name} to use`;
+  return `could not start ${program.name} at ${path}: ${error.message}`;
 }
 
 /** Kills the whole process group; falls back to the process alone where groups do not exist (Windows). */
@@ -128,7 +132,7 @@ export function runKubectl(request: KubectlRequest): Promise<KubectlResult> {
     request.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.on('error', (error: NodeJS.ErrnoException) => {
-      spawnError = spawnErrorMessage(error, request.kubectlPath);
+      spawnError = spawnErrorMessage(error, request.kubectlPath, request.program);
       finish();
     });
     child.on('exit', (code, signal) => {

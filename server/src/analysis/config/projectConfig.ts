@@ -16,9 +16,20 @@ export interface ProjectConfig {
   readonly severity: Readonly<Record<string, Severity>>;
   /** Globs (relative to the project file's folder) of files not checked. */
   readonly ignore: readonly string[];
+  /** How charts are rendered: per chart folder, the release, namespace and values files `helm template` gets. */
+  readonly charts: readonly ChartConfig[];
 }
 
-export const EMPTY_CONFIG: ProjectConfig = { disable: [], severity: {}, ignore: [] };
+/** One entry of `charts:`; paths are relative to the project file's folder. */
+export interface ChartConfig {
+  readonly path: string;
+  readonly release?: string;
+  readonly namespace?: string;
+  /** Values files given after the chart's own `values.yaml`, in order (later ones win, as in helm). */
+  readonly values: readonly string[];
+}
+
+export const EMPTY_CONFIG: ProjectConfig = { disable: [], severity: {}, ignore: [], charts: [] };
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
 const CODE = /^EGR\d{3}$/;
@@ -62,7 +73,7 @@ export function parseProjectConfig(text: string): ConfigResult {
     problems.push(`${key} must be a list of strings`);
     return [];
   };
-  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'disable', 'severity', 'ignore']);
+  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'disable', 'severity', 'ignore', 'charts']);
   for (const key of Object.keys(data)) if (!known.has(key)) problems.push(`unknown setting '${key}'`);
 
   const disable = list('disable').map((c) => c.toUpperCase());
@@ -88,12 +99,50 @@ export function parseProjectConfig(text: string): ConfigResult {
       disable: [...new Set(disable.filter((c) => CODE.test(c)))],
       severity,
       ignore: list('ignore'),
+      charts: chartConfigs(data.charts, problems),
       ...(clusterDomain ? { clusterDomain } : {}),
       ...(istioVersion && /^\d+\.\d+/.test(istioVersion) ? { istioVersion } : {}),
       ...(policy === 'ALLOW_ANY' || policy === 'REGISTRY_ONLY' ? { outboundTrafficPolicy: policy } : {}),
     },
     problems,
   };
+}
+
+/** `charts:`: a list of `{path, release?, namespace?, values?}`; an entry without a path is reported and skipped. */
+function chartConfigs(value: unknown, problems: string[]): ChartConfig[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push('charts must be a list of {path, release, namespace, values}');
+    return [];
+  }
+  return value.flatMap((entry: unknown, i): ChartConfig[] => {
+    const where = `charts[${i}]`;
+    if (!isRecord(entry) || typeof entry.path !== 'string' || entry.path.trim() === '') {
+      problems.push(`${where} needs a path (the chart's folder, relative to this file)`);
+      return [];
+    }
+    for (const key of Object.keys(entry)) if (!['path', 'release', 'namespace', 'values'].includes(key)) problems.push(`${where}: unknown key '${key}'`);
+    const name = (key: 'release' | 'namespace'): string | undefined => {
+      const v = entry[key];
+      if (v === undefined) return undefined;
+      if (typeof v === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v)) return v;
+      problems.push(`${where}.${key} must be a DNS label (lower-case letters, digits and '-')`);
+      return undefined;
+    };
+    const values = entry.values;
+    const valuesOk = values === undefined || (Array.isArray(values) && values.every((v) => typeof v === 'string'));
+    if (!valuesOk) problems.push(`${where}.values must be a list of file paths`);
+    const release = name('release');
+    const namespace = name('namespace');
+    return [
+      {
+        path: entry.path.trim().replace(/\/+$/, ''),
+        values: valuesOk && Array.isArray(values) ? values.map(String) : [],
+        ...(release ? { release } : {}),
+        ...(namespace ? { namespace } : {}),
+      },
+    ];
+  });
 }
 
 /** Options from a project file over the given ones (settings or flags win where the caller says so). */

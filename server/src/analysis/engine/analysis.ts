@@ -15,6 +15,9 @@ import { documentAtLine, type FileModel } from '../workspace/fileModel';
 import { fileRange, placeResource } from '../workspace/placed';
 import type { StagedProgress } from '../workspace/stagedParse';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { isRenderedUri, type ChartState } from '../render/chartFindings';
+import { sortFindings } from '../findings';
+import { ChartOutputs } from './charts';
 import { Project, type WorkspaceAnalysis } from './project';
 
 /** What a file's nearest project file (`.istio-egress.yaml`) says, as the adapter found it on disk. */
@@ -45,9 +48,11 @@ export interface QuickFix {
  */
 export class Analysis {
   private readonly project: Project;
+  private readonly charts: ChartOutputs;
 
   constructor(options?: AnalysisOptions, rules?: readonly Rule[], workspaceAnalysis?: WorkspaceAnalysis) {
     this.project = new Project(options, rules, workspaceAnalysis);
+    this.charts = new ChartOutputs(this.project);
   }
 
   get options(): AnalysisOptions {
@@ -71,12 +76,22 @@ export class Analysis {
     this.project.removeFile(uri);
   }
 
+  /**
+   * What a Helm chart (`chart`: its folder's uri, ending in `/`) rendered, or why it did not; undefined forgets it. A
+   * rendered chart's output takes its templates' place in every lookup, and findings on it come back on the template
+   * lines (and in the values files) that produced them.
+   */
+  setChart(chart: string, state: ChartState | undefined): void {
+    this.charts.set(chart, state);
+  }
+
   file(uri: string): FileModel | undefined {
     return this.project.file(uri);
   }
 
-  uris(): IterableIterator<string> {
-    return this.project.uris();
+  /** The files set (rendered chart output is not one of them). */
+  *uris(): Generator<string> {
+    for (const uri of this.project.uris()) if (!isRenderedUri(uri)) yield uri;
   }
 
   /** Every resource known, by the keys lookups use (for the probe and the adapters' own lookups). */
@@ -100,7 +115,9 @@ export class Analysis {
 
   /** A file's findings, sorted, as its project file wants them: none when it ignores the file. */
   findings(uri: string, request: FindingsRequest = {}): Finding[] {
-    return asConfigured(this.project.findings(uri, request.scope ?? 'all'), request);
+    const scope = request.scope ?? 'all';
+    const own = this.project.findings(uri, scope);
+    return asConfigured(this.charts.any ? sortFindings(this.charts.findings(uri, own, scope)) : own, request);
   }
 
   /** What the assists see at a file position: the document there, the spot in it, the workspace. */
@@ -172,11 +189,16 @@ export class Analysis {
   }
 
   definitions(uri: string, position: Position): NavLocation[] {
-    return definitionsAt(this.project, uri, position);
+    return this.onFiles(definitionsAt(this.project, uri, position));
   }
 
   references(uri: string, position: Position, includeDeclaration: boolean): NavLocation[] {
-    return referencesAt(this.project, uri, position, includeDeclaration);
+    return this.onFiles(referencesAt(this.project, uri, position, includeDeclaration));
+  }
+
+  /** Locations with those in rendered chart output moved to their templates. */
+  private onFiles(locations: NavLocation[]): NavLocation[] {
+    return this.charts.any ? locations.flatMap((l) => this.charts.location(l) ?? []) : locations;
   }
 
   highlights(uri: string, position: Position): NavHighlight[] {

@@ -11,6 +11,7 @@ import { notText, notTextReason } from '../rules/notText';
 import { templateFile, templateNote } from '../rules/templateFile';
 import { kustomizeBuild, kustomizeNote } from '../rules/kustomizeBuild';
 import { withOverlay } from '../kustomize/effective';
+import { withReleaseNamespace } from '../render/releaseNamespace';
 import { ProjectOverlays } from '../kustomize/projectOverlays';
 import { isIndexed } from '../workspace/workspaceIndex';
 import { FileModelBuilder, type FileModel, type PlacedDocument } from '../workspace/fileModel';
@@ -42,6 +43,10 @@ export class Project {
   /** The files as written, before kustomize's changes (`files` holds them as built). */
   private readonly raw = new Map<string, FileModel>();
   private readonly overlays = new ProjectOverlays();
+  /** Rendered chart output: the namespace its resources land in when they name none (the release's). */
+  private readonly releaseNamespaces = new Map<string, string>();
+  /** Chart templates whose rendered output stands in for them: their own stand-in resources are not looked up. */
+  private readonly superseded = new Set<string>();
   private readonly builder = new FileModelBuilder();
   private localCache = new WeakMap<ParsedDocument, readonly CachedLocal[]>();
   /** Each document's findings placed in its file: the same objects while the document stays where it is. */
@@ -76,7 +81,10 @@ export class Project {
     this.invalidate();
   }
 
-  setFile(uri: string, text: string): FileModel {
+  /** `releaseNamespace`: for rendered chart output, where resources that name no namespace land. */
+  setFile(uri: string, text: string, releaseNamespace?: string): FileModel {
+    if (releaseNamespace === undefined) this.releaseNamespaces.delete(uri);
+    else this.releaseNamespaces.set(uri, releaseNamespace);
     const binary = notTextReason(text);
     if (binary) return this.setSkipped(uri, binary, notText.code);
     const model = this.place(this.builder.build(uri, text), this.overlays.update(uri, text));
@@ -92,7 +100,23 @@ export class Project {
     return model;
   }
 
+  /**
+   * Whether a chart template is replaced by what the chart rendered from it: its resources then leave the lookups and
+   * its note (EGR005) goes, while the file stays for completion and navigation in its own text.
+   */
+  setSuperseded(uri: string, superseded: boolean): void {
+    if (superseded === this.superseded.has(uri)) return;
+    if (superseded) this.superseded.add(uri);
+    else this.superseded.delete(uri);
+    this.invalidate();
+  }
+
+  isSuperseded(uri: string): boolean {
+    return this.superseded.has(uri);
+  }
+
   removeFile(uri: string): void {
+    this.releaseNamespaces.delete(uri);
     this.raw.delete(uri);
     const wasSet = this.files.delete(uri);
     // Also when it was never set: a staged first parse of it may be under way.
@@ -108,13 +132,23 @@ export class Project {
   private place(raw: FileModel, relayout: boolean): FileModel {
     this.raw.set(raw.uri, raw);
     if (relayout) this.placeAll();
-    else this.files.set(raw.uri, withOverlay(raw, this.overlays.contextOf(raw.uri)));
+    else this.files.set(raw.uri, this.effective(raw));
     return this.files.get(raw.uri) ?? raw;
   }
 
   private placeAll(): void {
     this.overlays.recompute(this.raw);
-    for (const [uri, raw] of this.raw) this.files.set(uri, withOverlay(raw, this.overlays.contextOf(uri)));
+    for (const raw of this.raw.values()) this.files.set(raw.uri, this.effective(raw));
+  }
+
+  /** A file's model as the cluster would get it: built by kustomize, or given the release namespace of its chart. */
+  private effective(raw: FileModel): FileModel {
+    return withReleaseNamespace(withOverlay(raw, this.overlays.contextOf(raw.uri)), this.releaseNamespaces.get(raw.uri));
+  }
+
+  /** The files whose resources the lookups and workspace rules see: all but superseded chart templates. */
+  private *analysed(): Generator<FileModel> {
+    for (const [uri, model] of this.files) if (!this.superseded.has(uri)) yield model;
   }
 
   /**
@@ -158,7 +192,7 @@ export class Project {
   }
 
   index(): WorkspaceIndex {
-    this.indexCache ??= WorkspaceIndex.build(this.files.values(), { clusterDomain: this.optionsValue.clusterDomain });
+    this.indexCache ??= WorkspaceIndex.build(this.analysed(), { clusterDomain: this.optionsValue.clusterDomain });
     return this.indexCache;
   }
 
@@ -181,7 +215,7 @@ export class Project {
     // Findings on an unrendered template judge text that is not YAML yet, and on what an overlay changes a resource
     // that is not built as written: neither is reported, nor is one that leans on such a document elsewhere.
     for (const f of fromWorkspace) if (!inSpans(quiet, f.range.start.line) && !f.related.some((r) => this.isQuiet(r.uri, r.range.start.line))) out.push(f);
-    const template = quiet.find((s) => s.template)?.template;
+    const template = this.superseded.has(uri) ? undefined : quiet.find((s) => s.template)?.template;
     if (template) out.push({ code: templateFile.code, severity: templateFile.severity, message: templateNote(), uri, range: template, related: [] });
     const build = this.overlays.buildOf(uri);
     if (build && build.some((file) => this.files.get(file)?.documents.some((d) => d.doc.resource && isIndexed(d.doc.resource)))) {
@@ -241,9 +275,7 @@ export class Project {
   }
 
   private workspaceFindings(): Map<string, Finding[]> {
-    this.workspaceCache ??= this.incremental
-      ? this.incremental.compute(this.files.values(), this.optionsValue)
-      : wholeWorkspaceFindings(this.files.values(), this.workspaceRules, this.optionsValue);
+    this.workspaceCache ??= this.incremental ? this.incremental.compute(this.analysed(), this.optionsValue) : wholeWorkspaceFindings(this.analysed(), this.workspaceRules, this.optionsValue);
     return this.workspaceCache;
   }
 }

@@ -1,0 +1,128 @@
+/**
+ * A rendered Helm chart in the analysis: its output is analysed under a uri of its own per template, and every finding
+ * on that output is put back on the template line that produced it, naming the values behind that line (pure; running
+ * helm is the adapters').
+ */
+import type { Finding, RelatedInfo, Severity } from '../findings';
+import type { Range } from '../text';
+import { templateLine } from './helmOutput';
+import { valueOrigins, valuePathsIn, type ValueOrigin, type ValuesFile } from './valueOrigin';
+
+/** A chart that rendered. */
+export interface RenderedChart {
+  readonly status: 'rendered';
+  /** The chart folder, a uri ending in `/`. */
+  readonly chart: string;
+  /** What helm rendered, by the template's path in the chart (`templates/dr.yaml`); a template that rendered nothing is absent. */
+  readonly rendered: ReadonlyMap<string, string>;
+  /** Every template of the chart (subcharts' too), by path in the chart, with the text it was rendered from. */
+  readonly templates: ReadonlyMap<string, string>;
+  /** Where resources that name no namespace land: the release's. */
+  readonly namespace: string;
+  /** The values files in helm's order of precedence, lowest first: the chart's `values.yaml`, then the user's. */
+  readonly values: readonly ValuesFile[];
+}
+
+/** A chart that did not render, with where the blame goes. */
+export interface UnrenderedChart {
+  readonly status: 'failed';
+  readonly chart: string;
+  readonly problems: readonly ChartProblem[];
+}
+
+export interface ChartProblem {
+  readonly uri: string;
+  readonly range: Range;
+  readonly message: string;
+  readonly severity: Severity;
+}
+
+export type ChartState = RenderedChart | UnrenderedChart;
+
+/** What one template rendered, with what is needed to place findings back on it. */
+export interface RenderedTemplate {
+  readonly templateUri: string;
+  readonly template: string;
+  readonly rendered: string;
+  readonly values: readonly ValuesFile[];
+  /** The chart folder (a uri ending in `/`), to name values files by their path in it. */
+  readonly chart: string;
+}
+
+const RENDERED_SCHEME = 'istio-egress-rendered:';
+
+/** The uri a template's rendered output is analysed under: never shown, every finding is moved to the template. */
+export function renderedUri(templateUri: string): string {
+  return `${RENDERED_SCHEME}${templateUri}`;
+}
+
+export function isRenderedUri(uri: string): boolean {
+  return uri.startsWith(RENDERED_SCHEME);
+}
+
+/** The uri of a file of the chart (`templates/a b.yaml`), encoded as a file uri of the same path would be. */
+export function chartFileUri(chart: string, pathInChart: string): string {
+  return new URL(pathInChart.replace(/%/g, '%25').replace(/#/g, '%23').replace(/\?/g, '%3F'), chart).toString();
+}
+
+/** Where a range of rendered output lands in its template: the producing line (`templateLine`), and the values it reads. */
+export function placeInTemplate(source: RenderedTemplate, range: Range): { readonly range: Range; readonly origins: ValueOrigin[] } {
+  const line = templateLine(source.rendered, source.template, range.start.line);
+  const text = source.template.split(/\r?\n/)[line] ?? '';
+  const first = text.length - text.trimStart().length;
+  return {
+    range: { start: { line, character: first }, end: { line, character: text.length } },
+    origins: valueOrigins(valuePathsIn(text), source.values),
+  };
+}
+
+/** A values file's name in messages: its path in the chart, else its file name. */
+export function valuesLabel(uri: string, chart: string): string {
+  return uri.startsWith(chart) ? decodeURIComponent(uri.slice(chart.length)) : decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+}
+
+/**
+ * A finding with every location in rendered output moved onto its template: the finding itself (its message then says
+ * it comes from the rendering and which values made that line; its fixes go, they would edit the output), and its
+ * related locations. The finding itself when it touches no rendered output.
+ */
+export function ontoTemplates(finding: Finding, sourceOf: (uri: string) => RenderedTemplate | undefined): Finding {
+  const own = sourceOf(finding.uri);
+  const touches = own !== undefined || finding.related.some((r) => isRenderedUri(r.uri)) || finding.fixes?.some((f) => f.edits.some((e) => isRenderedUri(e.uri)));
+  if (!touches) return finding;
+  const related: RelatedInfo[] = finding.related.flatMap((r) => {
+    const source = sourceOf(r.uri);
+    if (source) return [{ ...r, uri: source.templateUri, range: placeInTemplate(source, r.range).range }];
+    return isRenderedUri(r.uri) ? [] : [r];
+  });
+  const fixes = (finding.fixes ?? []).filter((f) => !f.edits.some((e) => isRenderedUri(e.uri)));
+  const base = { ...finding, related, ...(finding.fixes ? { fixes } : {}) };
+  if (!own) return base;
+  const placed = placeInTemplate(own, finding.range);
+  const values = placed.origins.map((o) => `${o.path} = ${o.value} in ${valuesLabel(o.uri, own.chart)}`).join(', ');
+  return {
+    ...base,
+    uri: own.templateUri,
+    range: placed.range,
+    message: `${finding.message} (rendered by helm from this line${values ? `; from values: ${values}` : ''})`,
+    related: [...placed.origins.map((o) => ({ uri: o.uri, range: o.range, message: `the value ${o.path} = ${o.value}` })), ...related],
+    fixes: [],
+  };
+}
+
+/**
+ * A finding on rendered output, once more for each value behind the template line that produced it, in the values
+ * file that sets the value: a mistake made in a value is fixed there.
+ */
+export function inValuesFiles(finding: Finding, source: RenderedTemplate): Finding[] {
+  const placed = placeInTemplate(source, finding.range);
+  const template = decodeURIComponent(source.templateUri.slice(source.chart.length));
+  return placed.origins.map((origin) => ({
+    code: finding.code,
+    severity: finding.severity,
+    uri: origin.uri,
+    range: origin.range,
+    message: `${finding.message} (in what helm renders from ${template} with ${origin.path} = ${origin.value})`,
+    related: [{ uri: source.templateUri, range: placed.range, message: `where ${template} reads ${origin.path}` }],
+  }));
+}

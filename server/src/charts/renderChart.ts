@@ -1,0 +1,127 @@
+/**
+ * Renders one chart with `helm template` and turns the outcome into what the analysis takes (`Analysis.setChart`):
+ * the output by template with the files it is placed back onto, or where helm put the blame. Shared by the CLI's
+ * `--helm` and the language server.
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProjectConfig } from '../analysis/config/projectConfig';
+import { chartFileUri, type ChartProblem, type ChartState } from '../analysis/render/chartFindings';
+import { helmProblem, lineRange } from '../analysis/render/helmErrors';
+import { renderedBySource } from '../analysis/render/helmOutput';
+import type { ValuesFile } from '../analysis/render/valueOrigin';
+import { chartName, defaultRelease, readIfExists, readTemplates } from './chartFiles';
+import { helmTemplate } from './helmRunner';
+
+export interface ChartRequest {
+  /** The chart's folder (absolute). */
+  readonly dir: string;
+  readonly helmPath: string;
+  /** Default: the folder's name. */
+  readonly release?: string;
+  /** Default: `default`. */
+  readonly namespace?: string;
+  /** Absolute paths of values files given after the chart's own `values.yaml`, lowest precedence first. */
+  readonly valuesFiles: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface ChartOutcome {
+  /** undefined when cancelled. */
+  readonly state: ChartState | undefined;
+  /** The command, for a log line: `helm template payments ./charts/payments --namespace egress --values prod.yaml`. */
+  readonly command: string;
+  readonly durationMs: number;
+  /** Documents rendered (0 when it failed). */
+  readonly documents: number;
+  /**
+   * Set when the chart could not be rendered for a reason outside its files (helm missing or too slow, dependencies
+   * not downloaded): the chart is not checked, which a CI run must not take for a pass.
+   */
+  readonly unavailable?: string;
+}
+
+/**
+ * How to render the chart in `dir`: as the project file's `charts:` entry for it says (its paths relative to the
+ * project file's folder `projectDir`), with `extra` values files after those and a namespace that wins when given.
+ */
+export function chartRequest(
+  dir: string,
+  project: { readonly dir: string; readonly config: ProjectConfig },
+  helmPath: string,
+  extra: { readonly values?: readonly string[]; readonly namespace?: string } = {},
+): ChartRequest {
+  const entry = project.config.charts.find((c) => path.resolve(project.dir, c.path) === dir);
+  const namespace = extra.namespace ?? entry?.namespace;
+  return {
+    dir,
+    helmPath,
+    ...(entry?.release ? { release: entry.release } : {}),
+    ...(namespace ? { namespace } : {}),
+    valuesFiles: [...(entry?.values ?? []).map((v) => path.resolve(project.dir, v)), ...(extra.values ?? [])],
+  };
+}
+
+/** The chart folder as a uri ending in `/`, the form the analysis keys charts by. */
+export function chartUri(dir: string): string {
+  return pathToFileURL(dir).toString().replace(/\/?$/, '/');
+}
+
+export async function renderChart(request: ChartRequest): Promise<ChartOutcome> {
+  const { dir } = request;
+  const chart = chartUri(dir);
+  const release = request.release ?? defaultRelease(dir);
+  const namespace = request.namespace ?? 'default';
+  const args = [release, dir, '--namespace', namespace, ...request.valuesFiles.flatMap((v) => ['--values', v])];
+  const command = `helm template ${args.join(' ')}`;
+  const result = await helmTemplate(request.helmPath, args, request.signal);
+  const outcome = (state: ChartState | undefined, documents = 0, unavailable?: string): ChartOutcome => ({
+    state,
+    command,
+    durationMs: result.durationMs,
+    documents,
+    ...(unavailable ? { unavailable } : {}),
+  });
+  if (result.cancelled) return outcome(undefined);
+  const chartYaml = path.join(dir, 'Chart.yaml');
+  if (result.notRun) {
+    const problem: ChartProblem = {
+      uri: pathToFileURL(chartYaml).toString(),
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      message: `This chart is not rendered, so its templates are not checked as they deploy: ${result.notRun}.`,
+      severity: 'info',
+    };
+    return outcome({ status: 'failed', chart, problems: [problem] }, 0, result.notRun);
+  }
+  const templates = await readTemplates(dir);
+  if (!result.ok) {
+    const { problem, missingDependencies } = await blame(result.stderr, dir, chart, templates);
+    return outcome({ status: 'failed', chart, problems: [problem] }, 0, missingDependencies ? problem.message : undefined);
+  }
+  const rendered = renderedBySource(result.stdout);
+  const values: ValuesFile[] = [];
+  for (const file of [path.join(dir, 'values.yaml'), ...request.valuesFiles]) {
+    const text = await readIfExists(file);
+    if (text !== undefined) values.push({ uri: pathToFileURL(file).toString(), text });
+  }
+  const documents = [...rendered.values()].reduce((n, text) => n + text.split(/^---$/m).length, 0);
+  return outcome({ status: 'rendered', chart, rendered, templates, namespace, values }, documents);
+}
+
+/** helm's complaint as one finding where it puts the blame: the template line, else the chart's `Chart.yaml`. */
+async function blame(stderr: string, dir: string, chart: string, templates: ReadonlyMap<string, string>): Promise<{ readonly problem: ChartProblem; readonly missingDependencies: boolean }> {
+  const chartYaml = (await readIfExists(path.join(dir, 'Chart.yaml'))) ?? '';
+  const problem = helmProblem(stderr, chartName(chartYaml, dir));
+  const file = problem.file ?? 'Chart.yaml';
+  const text = templates.get(file) ?? (await readIfExists(path.join(dir, ...file.split('/'))));
+  const { line, character } = problem.range.start;
+  const located: ChartProblem = {
+    uri: chartFileUri(chart, file),
+    range: text === undefined || problem.file === undefined ? problem.range : lineRange(text, line, character > 0 ? character : undefined),
+    message: problem.missingDependencies
+      ? `helm template cannot render this chart: its dependencies are not downloaded (${problem.message}). Run \`helm dependency build\` on it; nothing is fetched here.`
+      : `helm template fails here: ${problem.message}`,
+    severity: problem.missingDependencies ? 'info' : 'error',
+  };
+  return { problem: located, missingDependencies: problem.missingDependencies };
+}
