@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../server/src/shared/protocol';
 import { SETTINGS_SECTION } from '../../server/src/shared/settings';
 import { registerProbeCommand } from './probeCommand';
 import { registerStatusBar } from './statusBar';
@@ -8,7 +9,9 @@ import { registerStatusBar } from './statusBar';
 /** Also names the client's trace setting, `istioEgress.trace.server`. */
 const CLIENT_ID = SETTINGS_SECTION;
 /** Kinds the server knows; it is started only when a YAML document declares one of them. */
-const KNOWN_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|ServiceEntry)["']?[ \t]*(?:#.*)?$/m;
+const KNOWN_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|ServiceEntry|VirtualService)["']?[ \t]*(?:#.*)?$/m;
+/** Chart templates are `helm` documents where an extension (Kubernetes, helm-ls) claims them. */
+const LANGUAGES = new Set(['yaml', 'helm']);
 
 let client: LanguageClient | undefined;
 
@@ -17,16 +20,19 @@ export function activate(context: vscode.ExtensionContext): void {
   /** Starts the server once; the probe command may need it before any relevant YAML was opened. */
   const ensureClient = (): Promise<LanguageClient> => {
     starting ??= (async () => {
-      client = createClient(context);
-      await client.start();
-      return client;
+      const started = createClient(context);
+      client = started;
+      await started.start();
+      // Charts are rendered with helm only once the user trusts the workspace.
+      context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void started.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION)));
+      return started;
     })();
     return starting;
   };
   registerProbeCommand(context, ensureClient);
   let statusBar = false;
   const startIfRelevant = (document: vscode.TextDocument): void => {
-    if (starting || document.languageId !== 'yaml' || !KNOWN_KIND.test(document.getText())) return;
+    if (starting || !LANGUAGES.has(document.languageId) || !KNOWN_KIND.test(document.getText())) return;
     void ensureClient();
     // The context is read with kubectl, so only once a relevant file shows the user works on egress.
     if (!statusBar) {
@@ -51,9 +57,10 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
+      { scheme: 'file', language: 'helm' },
     ],
     synchronize: { configurationSection: CLIENT_ID },
-    initializationOptions: { settings: vscode.workspace.getConfiguration(CLIENT_ID) },
+    initializationOptions: { settings: vscode.workspace.getConfiguration(CLIENT_ID), workspaceTrusted: vscode.workspace.isTrusted },
   };
   return new LanguageClient(CLIENT_ID, 'Istio Egress', serverOptions, clientOptions);
 }

@@ -9,6 +9,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidSaveTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentHighlightRequest,
@@ -57,6 +58,8 @@ export interface LspClientOptions {
   readonly cwd?: string;
   /** Names the server in errors. */
   readonly name?: string;
+  /** The server's environment (default: this process's), e.g. a temporary HOME for the helm it runs. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LogEntry {
@@ -109,9 +112,9 @@ export class LspTestClient {
   private readonly versions = new Map<string, number>();
   private exited = false;
 
-  constructor({ args = [path.join(DIST, 'server.js'), '--stdio'], cwd, name = 'server' }: LspClientOptions = {}) {
+  constructor({ args = [path.join(DIST, 'server.js'), '--stdio'], cwd, name = 'server', env }: LspClientOptions = {}) {
     this.name = name;
-    this.child = spawn(process.execPath, [...args], { cwd, stdio: 'pipe' });
+    this.child = spawn(process.execPath, [...args], { cwd, env: env ?? process.env, stdio: 'pipe' });
     this.child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.child.on('exit', () => {
       this.exited = true;
@@ -158,13 +161,24 @@ export class LspTestClient {
   }
 
   /** Initializes with the tests' capabilities and these workspace folders (none: files opened on their own). */
-  initialize(workspaceFolders: readonly string[] = []): Promise<InitializeResult> {
+  initialize(workspaceFolders: readonly string[] = [], initializationOptions?: unknown): Promise<InitializeResult> {
     return this.initializeWith({
       processId: process.pid,
       rootUri: null,
       workspaceFolders: workspaceFolders.length ? workspaceFolders.map((uri, i) => ({ uri, name: `folder${i}` })) : null,
       capabilities: TEST_CAPABILITIES,
+      ...(initializationOptions === undefined ? {} : { initializationOptions }),
     });
+  }
+
+  /** Tells the server a document was saved (`textDocument/didSave`). */
+  async save(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Sends a notification of the server's own protocol. */
+  async notify(method: string, params?: unknown): Promise<void> {
+    await this.connection.sendNotification(method, params);
   }
 
   /** Sends `initialize` with exactly `params`, then `initialized`. */

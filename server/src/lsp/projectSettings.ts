@@ -43,6 +43,11 @@ export class ProjectSettings {
     return uri.endsWith(`/${PROJECT_CONFIG_FILE}`);
   }
 
+  /** The project file that governs a folder (its `charts:` entries say how the charts there are rendered). */
+  projectFor(dir: string): Promise<FoundConfig> {
+    return this.loader.find(dir);
+  }
+
   /** What a file's nearest project file says, for the analysis to apply (`Analysis.findings`). */
   async configFor(uri: string): Promise<FileConfig> {
     if (!uri.startsWith('file:')) return { config: this.rootConfig };

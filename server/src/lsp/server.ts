@@ -22,8 +22,10 @@ import { registerSymbols } from './features/symbols';
 import { OpenDocuments } from './openDocuments';
 import { describe, runNotification } from './runner';
 import { ProjectSettings } from './projectSettings';
-import { maxFileBytes, optionsFromSettings } from './settings';
+import { helmSettings, maxFileBytes, optionsFromSettings } from './settings';
 import { SETTINGS_SECTION } from '../shared/settings';
+import { WORKSPACE_TRUSTED_NOTIFICATION } from '../shared/protocol';
+import { ChartRenderer, type HelmSettings } from './chartRenderer';
 import { warmUp, warmUpInIdleTime } from './warmUp';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -39,6 +41,13 @@ export function startServer(): void {
   let pullConfiguration = false;
   let watchFiles = false;
   const indexer = new WorkspaceIndexer(connection, analysis, open, () => publisher.schedule());
+  const charts = new ChartRenderer(
+    connection,
+    analysis,
+    (dir) => settings.projectFor(dir),
+    () => publisher.schedule(),
+  );
+  let helm: HelmSettings | undefined;
 
   process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${describe(error)}`));
   process.on('unhandledRejection', (error) => connection.console.error(`unhandled rejection: ${describe(error)}`));
@@ -50,14 +59,18 @@ export function startServer(): void {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     indexer.setFolders(folders);
     settings.setFolders(folders);
+    charts.setFolders(folders);
     const init: unknown = params.initializationOptions;
     if (typeof init === 'object' && init !== null && 'settings' in init) {
       settings.setEditorOptions(optionsFromSettings(init.settings));
       open.maxBytes = maxFileBytes(init.settings);
+      helm = helmSettings(init.settings);
     }
+    // Editors without workspace trust do not send it: there the user chose to run the server on the folder.
+    if (typeof init === 'object' && init !== null && 'workspaceTrusted' in init) charts.setTrusted(init.workspaceTrusted !== false);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         completionProvider: { triggerCharacters: [' ', ':'], resolveProvider: false },
         hoverProvider: true,
         documentSymbolProvider: { label: 'Istio Egress' },
@@ -78,6 +91,7 @@ export function startServer(): void {
       settings.setEditorOptions(optionsFromSettings(section));
       open.maxBytes = maxFileBytes(section);
       open.resync();
+      charts.setHelm(helmSettings(section));
     }
     publisher.schedule();
   };
@@ -86,7 +100,10 @@ export function startServer(): void {
     void warmUpInIdleTime().catch((error: unknown) => connection.console.error(`warm-up failed: ${describe(error)}`));
     if (watchFiles) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.istio-egress.yaml' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          // Templates' helpers (`_helpers.tpl`) are part of a chart too: a change renders it again.
+          watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.istio-egress.yaml' }, { globPattern: '**/templates/**/*.tpl' }],
+        })
         .catch(() => undefined);
     }
     publisher.setWorkspaceKnown(false);
@@ -97,6 +114,9 @@ export function startServer(): void {
       } finally {
         publisher.setWorkspaceKnown(true);
       }
+      // Off the indexing path: a chart's findings come when helm has rendered it.
+      if (helm) charts.setHelm(helm);
+      runNotification(connection, 'chart rendering', () => charts.renderAll());
     });
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
@@ -110,6 +130,8 @@ export function startServer(): void {
   });
 
   open.documents.onDidOpen((e) => publisher.schedule(e.document.uri));
+  open.documents.onDidSave((e) => charts.fileChanged(e.document.uri));
+  connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => charts.setTrusted(true));
   open.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
   open.documents.onDidClose((e) => {
     const uri = e.document.uri;
@@ -119,8 +141,11 @@ export function startServer(): void {
   });
   connection.onDidChangeWatchedFiles((params) =>
     runNotification(connection, 'watched files', async () => {
-      if (params.changes.some((c) => ProjectSettings.isProjectFile(c.uri))) await settings.reload();
+      const projectFileChanged = params.changes.some((c) => ProjectSettings.isProjectFile(c.uri));
+      if (projectFileChanged) await settings.reload();
       await indexer.onWatchedFiles(params.changes.filter((c) => !ProjectSettings.isProjectFile(c.uri)));
+      if (projectFileChanged) charts.projectFilesChanged();
+      for (const change of params.changes) charts.fileChanged(change.uri);
     }),
   );
 

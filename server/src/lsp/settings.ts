@@ -1,4 +1,5 @@
 import type { AnalysisOptions } from '../analysis/options';
+import type { HelmSettings } from './chartRenderer';
 import { SETTING_DEFAULTS, settingsFromSection } from '../shared/settings';
 
 /** The size limit in bytes from the `istioEgress.maxFileSizeMB` setting; a limit of 0 or less counts as unset. */
@@ -16,4 +17,10 @@ export function optionsFromSettings(section: unknown): AnalysisOptions {
     istioVersion: settings.istioVersion,
     outboundTrafficPolicy: settings.outboundTrafficPolicy,
   };
+}
+
+/** How the workspace's charts are rendered, from the settings section. */
+export function helmSettings(section: unknown): HelmSettings {
+  const settings = settingsFromSection(section);
+  return { helmPath: settings.helmPath, render: settings['helm.render'] };
 }

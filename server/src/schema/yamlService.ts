@@ -2,6 +2,7 @@ import { getLanguageService, SchemaPriority, type LanguageService } from 'yaml-l
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionList, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../analysis/documents/parsedDocument';
+import { standInText } from '../analysis/documents/templates';
 import { LineIndex } from '../analysis/text';
 import { entryCount, nestsDeeperThan } from '../analysis/documents/nestingDepth';
 import egressSchema from '../../../schemas/egress.schema.json';
@@ -71,14 +72,14 @@ export class YamlService {
       serial = this.nextSerial++;
       this.serials.set(doc, serial);
     }
-    return TextDocument.create(DOCUMENT_URI, 'yaml', serial, doc.text);
+    return TextDocument.create(DOCUMENT_URI, 'yaml', serial, yamlText(doc));
   }
 
   /** How far yaml-language-server may go with this document: a function of its text alone, so answers are too. */
   private reach(doc: ParsedDocument): Reach {
     let reach = this.reaches.get(doc);
     if (reach === undefined) {
-      reach = reachOf(doc.text);
+      reach = reachOf(yamlText(doc));
       this.reaches.set(doc, reach);
     }
     return reach;
@@ -180,4 +181,12 @@ export function shiftDeep<T>(value: T, lines: number, adjust: (p: Position) => P
   };
   visit(value);
   return value;
+}
+
+/**
+ * What yaml-language-server reads: a template's stand-in (its actions blanked or turned into same-length scalars, as
+ * helm-ls does), so that schema completion and hover work on the YAML around `{{ … }}`; positions are unchanged.
+ */
+function yamlText(doc: ParsedDocument): string {
+  return doc.template ? standInText(doc.text) : doc.text;
 }

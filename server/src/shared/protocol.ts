@@ -29,3 +29,9 @@ export interface ServiceSummary {
   readonly uri: string;
   readonly line: number;
 }
+
+/**
+ * Sent by the client when the user trusts the workspace after the server started. Until then (the server's
+ * `initializationOptions.workspaceTrusted` is false) the server runs no program of the workspace's choosing: no helm.
+ */
+export const WORKSPACE_TRUSTED_NOTIFICATION = 'istioEgress/workspaceTrusted';

@@ -9,6 +9,10 @@ export const SETTINGS_SECTION = 'istioEgress';
 
 export interface Settings {
   readonly kubectlPath: string;
+  /** The helm that renders the workspace's charts (trusted workspaces only). */
+  readonly helmPath: string;
+  /** Whether charts are rendered and checked as they deploy. */
+  readonly 'helm.render': boolean;
   readonly clusterDomain: string;
   readonly istioVersion: string;
   readonly outboundTrafficPolicy: OutboundTrafficPolicy;
@@ -32,6 +36,8 @@ type SettingValue = Settings[SettingKey];
 
 export const SETTING_DEFAULTS: Settings = {
   kubectlPath: 'kubectl',
+  helmPath: 'helm',
+  'helm.render': true,
   // The analysis core's own defaults, so that the editor and the CLI assume the same mesh when nothing is set.
   clusterDomain: DEFAULT_OPTIONS.clusterDomain,
   istioVersion: DEFAULT_OPTIONS.istioVersion,
