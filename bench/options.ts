@@ -18,6 +18,7 @@ const HELP = `node --import tsx bench/run.ts [flags]
   --servers LIST        ours,yaml-language-server (default both)
   --skip-workspace      no workspace (indexing, edit in a workspace file) runs
   --skip-cli            no CLI runs
+  --skip-chart          no chart runs (saving a chart file → its findings, with the pinned helm)
   --timeout S           limit for each step (a request, a wait for diagnostics), in seconds (default 60)
   --out FILE            markdown to write the results into (default docs/performance.md)
   --no-write            print only
@@ -36,6 +37,7 @@ export interface Options {
   readonly servers: readonly string[];
   readonly skipWorkspace: boolean;
   readonly skipCli: boolean;
+  readonly skipChart: boolean;
   readonly timeoutMs: number;
   readonly out: string | undefined;
 }
@@ -64,6 +66,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       servers: { type: 'string' },
       'skip-workspace': { type: 'boolean', default: false },
       'skip-cli': { type: 'boolean', default: false },
+      'skip-chart': { type: 'boolean', default: false },
       timeout: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -94,6 +97,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     servers,
     skipWorkspace: values['skip-workspace'] === true,
     skipCli: values['skip-cli'] === true,
+    skipChart: values['skip-chart'] === true,
     timeoutMs: positiveInt(values.timeout, 60, '--timeout') * 1000,
     out,
   };

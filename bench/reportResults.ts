@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chartSection, type ChartRuns } from './chartRuns';
 import type { CliRun } from './cli';
 import type { StreamRuns } from './cliRuns';
 import type { Options } from './options';
@@ -22,6 +23,7 @@ export interface Measured {
   readonly results: readonly ServerRun[];
   readonly cli: readonly CliRun[];
   readonly stream: StreamRuns | undefined;
+  readonly chart?: ChartRuns | undefined;
 }
 
 /** The conditions of the run. */
@@ -65,7 +67,7 @@ export function machineLines({ options, build, loadAtStart, loadSamples }: RunCo
 
 /** Prints the results and sanity tables, and returns the markdown section with both. */
 export function resultsSection(measured: Measured, context: RunContext, log: (line: string) => void): string {
-  const { inputs, scenarios, results, cli, stream } = measured;
+  const { inputs, scenarios, results, cli, stream, chart } = measured;
   const cells = resultCells(results, scenarios, cli, stream, context.options);
   const sanity = sanityRows(
     results,
@@ -75,6 +77,8 @@ export function resultsSection(measured: Measured, context: RunContext, log: (li
   log(textTable(HEADER, cells));
   log('');
   log(textTable(SANITY_HEADER, sanity));
+  const chartLines = chart ? chartSection(chart) : [];
+  if (chartLines.length) log(['', ...chartLines].join('\n'));
   const files = [...inputs.files.values()];
   const workspace = inputs.workspace;
   const cliFindings = [...new Set(cli.map((r) => r.findings).filter((n): n is number => n !== undefined))];
@@ -94,5 +98,6 @@ export function resultsSection(measured: Measured, context: RunContext, log: (li
     markdownTable(SANITY_HEADER, sanity),
     '',
     'The servers report different diagnostics by design: ours adds its rules (EGR…) to the schema findings, yaml-language-server reports schema findings only (one per deliberate `mode: DISABLED` in the input).',
+    ...(chartLines.length ? ['', ...chartLines] : []),
   ].join('\n');
 }

@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { measureChartSave } from './chartRuns';
 import { runCliOnWorkspace, measureStream } from './cliRuns';
 import { parseOptions } from './options';
 import { OUT, YAML_LS } from './paths';
@@ -50,12 +51,13 @@ async function main(): Promise<number> {
   const withCli = inputs.workspace !== undefined && !options.skipCli;
   const cli = withCli ? await runCliOnWorkspace(build.cli, inputs.workspaceDir, options, log) : [];
   const stream = withCli && inputs.workspace ? await measureStream(build.cli, inputs.workspace, options, log) : undefined;
+  const chart = options.skipChart || options.profileOnly ? undefined : await measureChartSave(build, options, log);
   const profile = options.profile ? await profileAll(build, inputs, options, log) : undefined;
 
   let resultsBody: string | undefined;
   if (!options.profileOnly) {
-    resultsBody = resultsSection({ inputs, scenarios, results, cli, stream }, context, log);
-    writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ options, build, results, cli }, null, 2));
+    resultsBody = resultsSection({ inputs, scenarios, results, cli, stream, chart }, context, log);
+    writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ options, build, results, cli, chart }, null, 2));
   }
   if (profile) {
     log('');

@@ -8,7 +8,7 @@ import type { FoundConfig } from '../files/projectConfigLoader';
 import { describe } from './runner';
 
 /** How long after the last save of a chart's file it is rendered: a "save all" or a formatter's second write is one render. */
-const DEBOUNCE_MS = 300;
+const DEBOUNCE_MS = 150;
 
 export interface HelmSettings {
   readonly helmPath: string;
