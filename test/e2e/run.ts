@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { kubectlEnv } from '../harness/fakeCluster';
-import { ensureKubectl, KUBECTL_DIR } from '../harness/kubectl';
+import { ensureHelm, ensureKubectl, KUBECTL_DIR } from '../harness/kubectl';
 import { startSeedCluster, type SeedCluster } from '../harness/seedCluster';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { loadChromium, type BrowserContext, type Page } from './playwright';
@@ -128,8 +128,8 @@ interface Result {
 }
 
 /** The probe's connection: machine-overridable settings, so Remote settings in a code-server window. */
-function machineSettings(kubectl: string, kubeconfig: string): Record<string, unknown> {
-  return { 'istioEgress.kubectlPath': kubectl, 'istioEgress.probe.kubeconfig': kubeconfig };
+function machineSettings(kubectl: string, kubeconfig: string, helm: string): Record<string, unknown> {
+  return { 'istioEgress.kubectlPath': kubectl, 'istioEgress.probe.kubeconfig': kubeconfig, 'istioEgress.helmPath': helm };
 }
 
 function commonSettings(): Record<string, unknown> {
@@ -159,7 +159,10 @@ function commonSettings(): Record<string, unknown> {
 function makeWorkspace(dir: string, examples: readonly string[], extra: Readonly<Record<string, string>>): string {
   mkdirSync(dir, { recursive: true });
   for (const name of examples) cpSync(path.join(EXAMPLES, name), path.join(dir, name));
-  for (const [name, text] of Object.entries(extra)) writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(extra)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 
@@ -228,7 +231,7 @@ async function inner(options: Options): Promise<number> {
     );
     const untrustedFolder = makeWorkspace(path.join(root, 'untrusted', 'egress'), UNTRUSTED_EXAMPLES, {});
     const settings = commonSettings();
-    const machine = machineSettings(kubectl, kubeconfig);
+    const machine = machineSettings(kubectl, kubeconfig, await ensureHelm());
     const serverEnv = { KUBECACHEDIR: kubeEnv.KUBECACHEDIR ?? path.join(root, 'kube-cache') };
     t = Date.now();
     const [main, restricted] = await Promise.all([

@@ -109,6 +109,33 @@ spec:
   type: ExternalName
   externalName: https://replace.me.example.com
 `,
+  // A chart the server renders with the pinned helm: ISTIO_MUTUAL comes from values.yaml, toward an external host.
+  '8-chart/Chart.yaml': 'apiVersion: v2\nname: partner-egress\nversion: 0.1.0\n',
+  '8-chart/values.yaml': 'partner:\n  host: api.partner.example\n  tlsMode: ISTIO_MUTUAL\n',
+  '8-chart/templates/partner-entry.yaml': `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: {{ .Release.Name }}-partner
+spec:
+  hosts:
+  - {{ .Values.partner.host }}
+  location: MESH_EXTERNAL
+  ports:
+  - number: 443
+    name: tls
+    protocol: TLS
+  resolution: DNS
+`,
+  '8-chart/templates/partner-rule.yaml': `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: {{ .Release.Name }}-partner
+spec:
+  host: {{ .Values.partner.host | quote }}
+  trafficPolicy:
+    tls:
+      mode: {{ .Values.partner.tlsMode }}
+`,
 };
 
 /** Files of the untrusted workspace (copies of examples/). */
@@ -244,16 +271,23 @@ export const SCENARIOS: readonly Scenario[] = [
       await wb.activeEditor().locator('.view-lines').click();
       await wb.page.keyboard.press('Control+A');
       await wb.page.keyboard.press('Delete');
-      await wb.page.keyboard.type('egress-');
+      // The suggest widget shows about a dozen rows at once and there are more snippets than that: each is typed whole.
       const SNIPPETS = snippetPrefixes();
-      assert.ok(SNIPPETS.length >= 10, SNIPPETS.join(', '));
-      const rows = await wb.suggest((r) => SNIPPETS.every((s) => labels(r).includes(s)));
-      for (const s of SNIPPETS)
+      assert.ok(SNIPPETS.length >= 18, SNIPPETS.join(', '));
+      for (const prefix of SNIPPETS) {
+        await wb.page.keyboard.press('Control+A');
+        await wb.page.keyboard.press('Delete');
+        await wb.page.keyboard.type(prefix);
+        const rows = await wb.suggest((r) => labels(r).includes(prefix));
         assert.ok(
-          rows.find((r) => r.label === s && /Snippet/.test(r.ariaLabel)),
-          `${s} listed as a snippet`,
+          rows.find((r) => r.label === prefix && /Snippet/.test(r.ariaLabel)),
+          `${prefix} listed as a snippet`,
         );
-
+      }
+      await wb.page.keyboard.press('Escape');
+      await wb.page.keyboard.press('Control+A');
+      await wb.page.keyboard.press('Delete');
+      await wb.page.keyboard.type('egress-');
       await wb.page.keyboard.press('Escape');
       await wb.page.keyboard.type('selectorless');
       await wb.suggest((r) => r[0]?.label === 'egress-selectorless' && r[0].focused);
@@ -430,6 +464,22 @@ export const SCENARIOS: readonly Scenario[] = [
         JSON.stringify(toasts),
       );
       assert.equal(await wb.dialog().count(), 0, 'no probe confirmation');
+    },
+  },
+  {
+    id: '8-chart',
+    title: 'A Helm chart rendered by helm: the finding a value causes sits on the template line that reads it',
+    timeoutMs: 75_000,
+    page: 'main',
+    async run({ main: wb }) {
+      await wb.openFile('partner-rule.yaml');
+      const rows = await expectCodes(wb, 'partner-rule.yaml', ['EGR402'], 60_000);
+      const egr402 = ours(rows)[0];
+      assert.ok(egr402);
+      assert.equal(egr402.severity, 'error');
+      assert.equal(egr402.position, '[Ln 9, Col 7]', 'on `mode: {{ .Values.partner.tlsMode }}`');
+      assert.match(egr402.message, /rendered by helm from this line; from values: partner\.tlsMode = ISTIO_MUTUAL in values\.yaml/);
+      await wb.clearProblemsFilter();
     },
   },
 ];

@@ -8,245 +8,29 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { Finding } from '../../server/src/analysis/findings';
 import { DEFAULT_OPTIONS } from '../../server/src/analysis/options';
 import { Project } from '../../server/src/analysis/engine/project';
-
-const SNIPPETS_PATH = fileURLToPath(new URL('../../snippets/yaml.json', import.meta.url));
-
-// ---------------------------------------------------------------------------
-// A small parser/expander for VS Code's snippet syntax
-// (https://code.visualstudio.com/docs/editor/userdefinedsnippets#_snippet-syntax).
-// ---------------------------------------------------------------------------
-
-type SnippetNode =
-  | { readonly kind: 'text'; readonly value: string }
-  | {
-      readonly kind: 'tabstop';
-      readonly index: number;
-      /** `${1:...}` children; null for `$1` / `${1}`. */
-      readonly children: readonly SnippetNode[] | null;
-      /** `${1|a,b|}` options; null otherwise. */
-      readonly choices: readonly string[] | null;
-    }
-  | { readonly kind: 'variable'; readonly name: string; readonly children: readonly SnippetNode[] | null };
-
-class SnippetSyntaxError extends Error {}
-
-class SnippetParser {
-  private pos = 0;
-
-  constructor(private readonly src: string) {}
-
-  parse(): SnippetNode[] {
-    const nodes = this.sequence(false);
-    if (this.pos !== this.src.length) this.fail('unexpected input');
-    return nodes;
-  }
-
-  private fail(message: string): never {
-    throw new SnippetSyntaxError(`${message} at offset ${this.pos} in ${JSON.stringify(this.src)}`);
-  }
-
-  /** Text and placeholders up to the end, or up to an unescaped `}` when nested. */
-  private sequence(nested: boolean): SnippetNode[] {
-    const nodes: SnippetNode[] = [];
-    let text = '';
-    const flush = (): void => {
-      if (text) nodes.push({ kind: 'text', value: text });
-      text = '';
-    };
-    while (this.pos < this.src.length) {
-      const ch = this.src.charAt(this.pos);
-      if (ch === '\\') {
-        const next = this.src.charAt(this.pos + 1);
-        if (next === '$' || next === '}' || next === '\\') {
-          text += next;
-          this.pos += 2;
-        } else {
-          text += ch;
-          this.pos += 1;
-        }
-      } else if (ch === '}' && nested) {
-        break;
-      } else if (ch === '$') {
-        const node = this.dollar();
-        if (node) {
-          flush();
-          nodes.push(node);
-        } else {
-          text += ch;
-          this.pos += 1;
-        }
-      } else {
-        text += ch;
-        this.pos += 1;
-      }
-    }
-    flush();
-    return nodes;
-  }
-
-  private take(re: RegExp): string | null {
-    re.lastIndex = this.pos;
-    const m = re.exec(this.src);
-    if (!m) return null;
-    this.pos += m[0].length;
-    return m[0];
-  }
-
-  /** At a `$`: a tabstop, placeholder, choice or variable, or null for a literal `$`. */
-  private dollar(): SnippetNode | null {
-    const start = this.pos;
-    this.pos += 1;
-    const simpleIndex = this.take(/[0-9]+/y);
-    if (simpleIndex !== null) return { kind: 'tabstop', index: Number(simpleIndex), children: null, choices: null };
-    const simpleName = this.take(/[_a-zA-Z][_a-zA-Z0-9]*/y);
-    if (simpleName !== null) return { kind: 'variable', name: simpleName, children: null };
-    if (this.src.charAt(this.pos) !== '{') {
-      this.pos = start;
-      return null;
-    }
-    this.pos += 1;
-    const index = this.take(/[0-9]+/y);
-    const name = index === null ? this.take(/[_a-zA-Z][_a-zA-Z0-9]*/y) : null;
-    if (index === null && name === null) this.fail('expected a tabstop number or variable name after ${');
-    const ch = this.src.charAt(this.pos);
-    let children: SnippetNode[] | null = null;
-    let choices: string[] | null = null;
-    if (ch === '}') {
-      this.pos += 1;
-    } else if (ch === ':') {
-      this.pos += 1;
-      children = this.sequence(true);
-      if (this.src.charAt(this.pos) !== '}') this.fail('unterminated placeholder');
-      this.pos += 1;
-    } else if (ch === '|' && index !== null) {
-      this.pos += 1;
-      choices = this.choiceOptions();
-    } else if (ch === '/') {
-      this.fail('transforms are not supported by this expander');
-    } else {
-      this.fail('malformed placeholder');
-    }
-    return index !== null ? { kind: 'tabstop', index: Number(index), children, choices } : { kind: 'variable', name: name ?? '', children };
-  }
-
-  /** After `${1|`: options separated by `,` up to `|}`; `\,` `\|` `\\` `\$` `\}` are escapes. */
-  private choiceOptions(): string[] {
-    const options: string[] = [];
-    let current = '';
-    while (this.pos < this.src.length) {
-      const ch = this.src.charAt(this.pos);
-      const next = this.src.charAt(this.pos + 1);
-      if (ch === '\\' && ',|\\$}'.includes(next) && next !== '') {
-        current += next;
-        this.pos += 2;
-      } else if (ch === ',') {
-        options.push(current);
-        current = '';
-        this.pos += 1;
-      } else if (ch === '|' && next === '}') {
-        options.push(current);
-        this.pos += 2;
-        return options;
-      } else {
-        current += ch;
-        this.pos += 1;
-      }
-    }
-    return this.fail('unterminated choice');
-  }
-}
-
-function parseSnippet(body: string): SnippetNode[] {
-  return new SnippetParser(body).parse();
-}
-
-function walk(nodes: readonly SnippetNode[], visit: (node: SnippetNode) => void): void {
-  for (const node of nodes) {
-    visit(node);
-    if (node.kind !== 'text' && node.children) walk(node.children, visit);
-  }
-}
-
-/**
- * Default text of a snippet, as VS Code inserts it: a placeholder's first
- * occurrence (in document order) that has a default or choices defines the value
- * of every occurrence of that number (mirrors); a choice defaults to its first
- * option; `$0` and tabstops without a default insert nothing. `overrides`
- * simulates typing a value into a tabstop (it replaces every mirror).
- */
-function expand(body: string, overrides: ReadonlyMap<number, string> = new Map()): string {
-  const nodes = parseSnippet(body);
-  const definitions = new Map<number, Extract<SnippetNode, { kind: 'tabstop' }>>();
-  walk(nodes, (node) => {
-    if (node.kind !== 'tabstop' || node.index === 0 || definitions.has(node.index)) return;
-    if (node.choices || (node.children && node.children.length > 0)) definitions.set(node.index, node);
-  });
-  const render = (list: readonly SnippetNode[], active: ReadonlySet<number>): string =>
-    list
-      .map((node): string => {
-        switch (node.kind) {
-          case 'text':
-            return node.value;
-          case 'variable':
-            return node.children ? render(node.children, active) : '';
-          case 'tabstop': {
-            if (node.index === 0) return node.children ? render(node.children, active) : '';
-            const typed = overrides.get(node.index);
-            if (typed !== undefined) return typed;
-            if (active.has(node.index)) throw new SnippetSyntaxError(`placeholder $${node.index} contains itself`);
-            const def = definitions.get(node.index);
-            if (!def) return '';
-            if (def.choices) return def.choices[0] ?? '';
-            return render(def.children ?? [], new Set([...active, node.index]));
-          }
-        }
-      })
-      .join('');
-  return render(nodes, new Set());
-}
-
-type Tabstop = Extract<SnippetNode, { kind: 'tabstop' }>;
-
-function tabstops(body: string): Tabstop[] {
-  const out: Tabstop[] = [];
-  walk(parseSnippet(body), (node) => {
-    if (node.kind === 'tabstop') out.push(node);
-  });
-  return out;
-}
+import {
+  allExpansions,
+  CHART_PREFIX,
+  chartValuesText,
+  expand,
+  isChartVariant,
+  isRecord,
+  loadSnippets,
+  plainCounterpart,
+  SNIPPETS_PATH,
+  SnippetSyntaxError,
+  tabstops,
+  valuePathsRead,
+  type Snippet,
+} from '../support/snippets';
 
 // ---------------------------------------------------------------------------
-// Reading the snippet file and the YAML it produces.
+// The YAML the snippets produce.
 // ---------------------------------------------------------------------------
-
-interface Snippet {
-  readonly title: string;
-  readonly prefix: string;
-  readonly description: string;
-  readonly body: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function loadSnippets(): Snippet[] {
-  const raw: unknown = JSON.parse(readFileSync(SNIPPETS_PATH, 'utf8'));
-  assert.ok(isRecord(raw), 'snippets/yaml.json must hold an object');
-  return Object.entries(raw).map(([title, value]): Snippet => {
-    assert.ok(isRecord(value), `${title}: not an object`);
-    const { prefix, description, body } = value;
-    assert.equal(typeof prefix, 'string', `${title}: prefix must be a string`);
-    assert.equal(typeof description, 'string', `${title}: description must be a string`);
-    assert.ok(Array.isArray(body) && body.every((line) => typeof line === 'string'), `${title}: body must be string[]`);
-    return { title, prefix: String(prefix), description: String(description), body: body.join('\n') };
-  });
-}
 
 /** Path lookup in plain parsed YAML; undefined when any step is missing. */
 function at(value: unknown, ...path: ReadonlyArray<string | number>): unknown {
@@ -346,17 +130,6 @@ function snippet(prefix: string): Snippet {
   return found;
 }
 
-/** The default expansion plus one expansion per option of every choice. */
-function allExpansions(s: Snippet): Array<{ label: string; text: string }> {
-  const out = [{ label: 'defaults', text: expand(s.body) }];
-  for (const stop of tabstops(s.body)) {
-    for (const option of stop.choices ?? []) {
-      out.push({ label: `$${stop.index}=${option}`, text: expand(s.body, new Map([[stop.index, option]])) });
-    }
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
@@ -395,6 +168,14 @@ describe('snippet expander', () => {
 describe('snippets/yaml.json', () => {
   it('contains exactly the expected snippets, each with an egress- prefix and a description', () => {
     assert.deepEqual(snippets.map((s) => s.prefix).sort(), [
+      'egress-chart-destinationrule',
+      'egress-chart-destinationrule-mutual',
+      'egress-chart-externalname',
+      'egress-chart-externalname-tls',
+      'egress-chart-selectorless',
+      'egress-chart-selectorless-guarded',
+      'egress-chart-serviceentry',
+      'egress-chart-tls-origination',
       'egress-destinationrule',
       'egress-destinationrule-mutual',
       'egress-externalname',
@@ -426,6 +207,9 @@ describe('snippets/yaml.json', () => {
   });
 
   for (const s of snippets) {
+    // Chart variants (egress-chart-…) are Helm templates, not YAML, until helm renders them: test/cli/chartSnippets.test.ts
+    // renders each with the pinned helm and checks the output with the CLI; 'Helm chart variants' below checks them as text.
+    if (isChartVariant(s)) continue;
     describe(`${s.prefix} expansions`, () => {
       for (const { label, text } of allExpansions(s)) {
         it(`expands (${label}) to valid YAML with fitting TLS modes and stable APIs`, () => {
@@ -453,6 +237,87 @@ describe('snippets/yaml.json', () => {
           assert.deepEqual(serious.map(describeFinding), []);
         });
       }
+    });
+  }
+});
+
+describe(`Helm chart variants (${CHART_PREFIX}…)`, () => {
+  const variants = snippets.filter(isChartVariant);
+
+  /** The default text of tab stop 1, the values key of a chart variant. */
+  function valuesKey(s: Snippet): string {
+    const definition = tabstops(s.body).find((t) => t.index === 1 && t.children && t.children.length > 0);
+    assert.ok(definition?.children, `${s.prefix}: tab stop 1 has no default`);
+    return definition.children.map((n) => (n.kind === 'text' ? n.value : '')).join('');
+  }
+
+  const kinds = (text: string): string[] => [...text.matchAll(/^kind: (\S+)$/gm)].map((m) => m[1] ?? '');
+  const modes = (text: string): string[] => [...text.matchAll(/^\s*mode: (.+)$/gm)].map((m) => m[1] ?? '');
+
+  it('cover the ServiceEntry, DestinationRule, ExternalName Service and selector-less Service + Endpoints snippets', () => {
+    for (const plain of ['egress-serviceentry', 'egress-destinationrule', 'egress-externalname', 'egress-selectorless']) {
+      assert.ok(
+        variants.some((s) => plainCounterpart(s) === plain),
+        `no chart variant of ${plain}`,
+      );
+    }
+  });
+
+  for (const s of variants) {
+    describe(s.prefix, () => {
+      it('has a plain counterpart (same suffix after egress-) with the same kinds and the same literal TLS modes', () => {
+        const plain = snippet(plainCounterpart(s));
+        assert.deepEqual(kinds(expand(s.body)), kinds(expand(plain.body)));
+        const chartModes = allExpansions(s).flatMap((e) => modes(e.text));
+        const plainModes = allExpansions(plain).flatMap((e) => modes(e.text));
+        assert.deepEqual([...new Set(chartModes)].sort(), [...new Set(plainModes)].sort());
+      });
+
+      for (const { label, text } of allExpansions(s)) {
+        it(`expands (${label}) to a template named after the release, in its namespace, reading values`, () => {
+          assert.ok(!text.includes('$'), `unexpanded snippet syntax:\n${text}`);
+          assert.ok(text.includes('{{ .Release.Name }}'), text);
+          assert.ok(text.includes('.Values.'), text);
+          const lines = text.split('\n');
+          lines.forEach((line, i) => {
+            if (line === 'metadata:') assert.match(lines[i + 1] ?? '', /^  name: \{\{ \.Release\.Name \}\}-[a-z0-9-]+$/, `metadata.name at line ${i + 2}`);
+            if (/^\s*namespace:/.test(line)) assert.equal(line, '  namespace: {{ .Release.Namespace }}', `line ${i + 1}`);
+            if (/^\s*mode:/.test(line)) assert.doesNotMatch(line, /\{\{/, 'the TLS mode follows from the form: not a value');
+          });
+          assert.equal(lines.filter((l) => l === 'metadata:').length, kinds(text).length);
+          assert.doesNotMatch(text, /\{\{-?\s*(?:include|template)\b/, 'no named template: no helper is guaranteed to exist in the chart');
+        });
+      }
+
+      it('reads exactly the values its description shows as values.yaml lines, under the key of tab stop 1', () => {
+        const key = valuesKey(s);
+        assert.match(key, /^[a-z][a-z0-9]*$/, 'a values key that is also a valid name part');
+        assert.match(s.description, /Helm chart template/);
+        const valuesText = chartValuesText(s);
+        assert.ok(valuesText, `${s.prefix}: the description shows no values.yaml lines`);
+        const values: unknown = parse(valuesText);
+        assert.ok(isRecord(values), valuesText);
+        assert.deepEqual(Object.keys(values), [key]);
+        const section = values[key];
+        assert.ok(isRecord(section), valuesText);
+        const read = valuePathsRead(expand(s.body));
+        assert.deepEqual(
+          [...read].sort(),
+          Object.keys(section)
+            .map((field) => `${key}.${field}`)
+            .sort(),
+        );
+        for (const p of read) assert.ok(s.description.includes(`.Values.${p}`), `the description names .Values.${p}`);
+      });
+
+      it('renames the values key and the names together when tab stop 1 is typed over', () => {
+        const text = expand(s.body, new Map([[1, 'other']]));
+        const read = valuePathsRead(text);
+        assert.ok(read.length > 0);
+        for (const p of read) assert.ok(p.startsWith('other.'), p);
+        const names = [...text.matchAll(/^  name: (.+)$/gm)].map((m) => m[1] ?? '');
+        for (const name of names) assert.ok(name.startsWith('{{ .Release.Name }}-other'), name);
+      });
     });
   }
 });
