@@ -22,6 +22,11 @@ export interface CheckArgs {
   readonly values: readonly string[];
   /** The namespace charts are rendered into (`--release-namespace`, default `default`). */
   readonly releaseNamespace?: string;
+  /**
+   * The kubectl to build overlays with (`--kustomize`): the folders given on the command line that hold a
+   * kustomization, and the overlays the project file names, are checked as `kubectl kustomize` builds them.
+   */
+  readonly kustomize?: string;
 }
 
 export type ParsedArgs =
@@ -47,6 +52,8 @@ Options:
   --helm PATH                       render the charts in the checked folders with this helm and check the output
   --values FILE                     a values file for every chart rendered (repeatable)
   --release-namespace NS            the namespace charts are rendered into (default: default)
+  --kustomize KUBECTL               build the overlay folders given here (and those .istio-egress.yaml names)
+                                    with this kubectl (kubectl kustomize) and check what they build
   --cluster-domain DOMAIN           cluster DNS domain (default: cluster.local)
   --istio-version X.Y               Istio version whose behaviour to assume (default: newest)
   --outbound-traffic-policy ALLOW_ANY|REGISTRY_ONLY
@@ -56,7 +63,7 @@ Options:
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
-type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl' | 'helm' | 'values' | 'releaseNamespace';
+type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl' | 'helm' | 'values' | 'releaseNamespace' | 'kustomize';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--format': 'format',
@@ -69,6 +76,7 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--helm': 'helm',
   '--values': 'values',
   '--release-namespace': 'releaseNamespace',
+  '--kustomize': 'kustomize',
 };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -136,5 +144,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(values.helm ? { helm: values.helm } : {}),
     values: valueFiles,
     ...(values.releaseNamespace ? { releaseNamespace: values.releaseNamespace } : {}),
+    ...(values.kustomize ? { kustomize: values.kustomize } : {}),
   };
 }

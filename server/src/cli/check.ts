@@ -4,7 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isIgnored, optionsWithConfig } from '../analysis/config/projectConfig';
 import type { Finding } from '../analysis/findings';
 import { chartFileUri } from '../analysis/render/chartFindings';
-import { chartRequest, chartUri, renderChart } from '../charts/renderChart';
+import { isKustomizationFile } from '../analysis/kustomize/kustomization';
+import { buildFiles, buildOverlay } from '../rendering/buildOverlay';
+import { chartRequest, chartUri, renderChart } from '../rendering/renderChart';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../analysis/options';
 import { documentAtLine, type FileModel } from '../analysis/workspace/fileModel';
 import { Analysis } from '../analysis/engine/analysis';
@@ -91,6 +93,13 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     groups.set(key, group);
   };
   const seen = new Set<string>();
+  const readInput = async (absolute: string): Promise<void> => {
+    if (seen.has(absolute)) return;
+    seen.add(absolute);
+    const found = await loader.find(path.dirname(absolute));
+    if (isIgnored(path.relative(found.dir, absolute).split(path.sep).join('/'), found.config.ignore)) return;
+    add(found, { uri: pathToFileURL(absolute).toString(), text: await fs.readFile(absolute, 'utf8') });
+  };
   for (const arg of args.paths) {
     if (arg === '-') {
       add(await loader.find(io.cwd), { uri: STDIN_URI, text: await io.readStdin() });
@@ -99,13 +108,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     try {
       const stat = await fs.stat(arg);
       const files = stat.isDirectory() ? await findYamlFiles(arg) : [arg];
-      for (const file of files) {
-        const absolute = path.resolve(io.cwd, file);
-        if (seen.has(absolute)) continue;
-        seen.add(absolute);
-        const found = await loader.find(path.dirname(absolute));
-        if (isIgnored(path.relative(found.dir, absolute).split(path.sep).join('/'), found.config.ignore)) continue;
-        add(found, { uri: pathToFileURL(absolute).toString(), text: await fs.readFile(absolute, 'utf8') });
+      for (const file of files) await readInput(path.resolve(io.cwd, file));
+      // An overlay's bases may live outside the folders given: its build reads them, so they are checked through it.
+      if (args.kustomize && stat.isDirectory()) {
+        for (const file of (await buildFiles(path.resolve(io.cwd, arg))).files) await readInput(file).catch(() => undefined);
       }
     } catch (error) {
       unreadable.push(`${arg}: ${error instanceof Error ? error.message : String(error)}`);
@@ -120,6 +126,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     const project = new Analysis(optionsOf(args, found));
     for (const input of inputs) project.setFile(input.uri, input.text);
     const rendered = args.helm ? await renderCharts(args, found, inputs, project, unreadable) : new Set<string>();
+    if (args.kustomize) await buildOverlays(args, found, inputs, project, unreadable, io.cwd);
     const reported = new Set(inputs.map((i) => i.uri));
     for (const input of inputs) {
       const own = project.findings(input.uri, { config: { config: found.config }, disabled: args.disable });
@@ -160,4 +167,20 @@ async function renderCharts(args: CheckArgs, found: FoundConfig, inputs: readonl
     else for (const template of outcome.state.templates.keys()) out.add(chartFileUri(outcome.state.chart, template));
   }
   return out;
+}
+
+/**
+ * Builds the overlays among the inputs with `kubectl kustomize`: each folder given on the command line that holds a
+ * kustomization, and each the project file's `overlays:` names, when its kustomization is among the inputs (its build
+ * is then checked with the group it belongs to). The output stands in for the resource files of the build.
+ */
+async function buildOverlays(args: CheckArgs, found: FoundConfig, inputs: readonly Input[], project: Analysis, unreadable: string[], cwd: string): Promise<void> {
+  const wanted = new Set([...args.paths.filter((p) => p !== '-').map((p) => path.resolve(cwd, p)), ...found.config.overlays.map((o) => path.resolve(found.dir, o))]);
+  const kustomizations = inputs.filter((i) => isKustomizationFile(i.uri) && wanted.has(path.dirname(fileURLToPath(i.uri))));
+  for (const input of kustomizations) {
+    const dir = path.dirname(fileURLToPath(input.uri));
+    const outcome = await buildOverlay({ dir, kubectlPath: args.kustomize ?? 'kubectl' });
+    if (outcome.unavailable) unreadable.push(`${dir}: kubectl kustomize failed: ${outcome.unavailable}`);
+    if (outcome.state) project.setOverlay(input.uri, outcome.state);
+  }
 }

@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import type { Analysis } from '../analysis/engine/analysis';
-import { chartOf, findCharts } from '../charts/chartFiles';
-import { chartRequest, chartUri, renderChart } from '../charts/renderChart';
+import { chartOf, findCharts } from '../rendering/chartFiles';
+import { chartRequest, chartUri, renderChart } from '../rendering/renderChart';
 import type { FoundConfig } from '../files/projectConfigLoader';
+import { RenderQueue } from './renderQueue';
 import { describe } from './runner';
 
 /** How long after the last save of a chart's file it is rendered: a "save all" or a formatter's second write is one render. */
@@ -13,6 +14,8 @@ const DEBOUNCE_MS = 150;
 export interface HelmSettings {
   readonly helmPath: string;
   readonly render: boolean;
+  /** For overlays (`kubectl kustomize`), the probe's kubectl. */
+  readonly kubectlPath: string;
 }
 
 /**
@@ -27,9 +30,8 @@ export class ChartRenderer {
   /** Values files outside their chart that a project file names, with the chart that reads them. */
   private readonly outsideValues = new Map<string, string>();
   private trusted = true;
-  private helm: HelmSettings = { helmPath: 'helm', render: true };
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Map<string, AbortController>();
+  private helm: HelmSettings = { helmPath: 'helm', render: true, kubectlPath: 'kubectl' };
+  private readonly queue = new RenderQueue(DEBOUNCE_MS);
   private started = false;
 
   constructor(
@@ -63,7 +65,7 @@ export class ChartRenderer {
     for (const folder of this.folders) found.push(...(await findCharts(folder)));
     for (const gone of this.charts.filter((c) => !found.includes(c))) this.analysis.setChart(chartUri(gone), undefined);
     this.charts = found;
-    for (const dir of found) await this.render(dir);
+    for (const dir of found) await this.queue.now(dir, (signal) => this.render(dir, signal));
     this.changed();
   }
 
@@ -76,15 +78,7 @@ export class ChartRenderer {
       return;
     }
     const chart = chartOf(file, this.charts) ?? this.outsideValues.get(file);
-    if (!chart) return;
-    clearTimeout(this.timers.get(chart));
-    this.timers.set(
-      chart,
-      setTimeout(() => {
-        this.timers.delete(chart);
-        void this.render(chart).then(() => this.changed());
-      }, DEBOUNCE_MS),
-    );
+    if (chart) this.queue.later(chart, (signal) => this.render(chart, signal).then(() => this.changed()));
   }
 
   /** Every chart again (the project files changed: release, namespace or values may have). */
@@ -92,7 +86,7 @@ export class ChartRenderer {
     if (this.started) void this.renderAll();
   }
 
-  private async render(dir: string): Promise<void> {
+  private async render(dir: string, signal: AbortSignal): Promise<void> {
     const chart = chartUri(dir);
     const chartYaml = pathToFileURL(path.join(dir, 'Chart.yaml')).toString();
     if (!this.helm.render) {
@@ -108,23 +102,17 @@ export class ChartRenderer {
       });
       return;
     }
-    // A newer save wins over a render under way.
-    this.running.get(dir)?.abort();
-    const abort = new AbortController();
-    this.running.set(dir, abort);
     try {
       const project = await this.projectFor(dir);
       const request = chartRequest(dir, project, this.helm.helmPath);
       for (const values of request.valuesFiles) if (!values.startsWith(`${dir}${path.sep}`)) this.outsideValues.set(values, dir);
-      const outcome = await renderChart({ ...request, signal: abort.signal });
-      if (!outcome.state || abort.signal.aborted) return;
+      const outcome = await renderChart({ ...request, signal });
+      if (!outcome.state || signal.aborted) return;
       this.analysis.setChart(chart, outcome.state);
       const how = outcome.state.status === 'rendered' ? `${outcome.documents} documents` : 'failed, see Chart.yaml or the file helm blames';
       this.connection.console.info(`rendered chart ${dir}: ${outcome.command} (${outcome.durationMs} ms): ${how}`);
     } catch (error) {
       this.connection.console.error(`rendering chart ${dir} failed: ${describe(error)}`);
-    } finally {
-      if (this.running.get(dir) === abort) this.running.delete(dir);
     }
   }
 }

@@ -26,6 +26,7 @@ import { helmSettings, maxFileBytes, optionsFromSettings } from './settings';
 import { SETTINGS_SECTION } from '../shared/settings';
 import { WORKSPACE_TRUSTED_NOTIFICATION } from '../shared/protocol';
 import { ChartRenderer, type HelmSettings } from './chartRenderer';
+import { OverlayBuilder } from './overlayBuilder';
 import { warmUp, warmUpInIdleTime } from './warmUp';
 import { WorkspaceIndexer } from './workspaceIndexer';
 
@@ -47,6 +48,12 @@ export function startServer(): void {
     (dir) => settings.projectFor(dir),
     () => publisher.schedule(),
   );
+  const overlays = new OverlayBuilder(
+    connection,
+    analysis,
+    (dir) => settings.projectFor(dir),
+    () => publisher.schedule(),
+  );
   let helm: HelmSettings | undefined;
 
   process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${describe(error)}`));
@@ -60,6 +67,7 @@ export function startServer(): void {
     indexer.setFolders(folders);
     settings.setFolders(folders);
     charts.setFolders(folders);
+    overlays.setFolders(folders);
     const init: unknown = params.initializationOptions;
     if (typeof init === 'object' && init !== null && 'settings' in init) {
       settings.setEditorOptions(optionsFromSettings(init.settings));
@@ -67,7 +75,10 @@ export function startServer(): void {
       helm = helmSettings(init.settings);
     }
     // Editors without workspace trust do not send it: there the user chose to run the server on the folder.
-    if (typeof init === 'object' && init !== null && 'workspaceTrusted' in init) charts.setTrusted(init.workspaceTrusted !== false);
+    if (typeof init === 'object' && init !== null && 'workspaceTrusted' in init) {
+      charts.setTrusted(init.workspaceTrusted !== false);
+      overlays.setTrusted(init.workspaceTrusted !== false);
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -92,6 +103,7 @@ export function startServer(): void {
       open.maxBytes = maxFileBytes(section);
       open.resync();
       charts.setHelm(helmSettings(section));
+      overlays.setKubectl(helmSettings(section).kubectlPath);
     }
     publisher.schedule();
   };
@@ -115,8 +127,12 @@ export function startServer(): void {
         publisher.setWorkspaceKnown(true);
       }
       // Off the indexing path: a chart's findings come when helm has rendered it.
-      if (helm) charts.setHelm(helm);
+      if (helm) {
+        charts.setHelm(helm);
+        overlays.setKubectl(helm.kubectlPath);
+      }
       runNotification(connection, 'chart rendering', () => charts.renderAll());
+      runNotification(connection, 'overlay builds', () => overlays.buildAll());
     });
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
@@ -130,8 +146,14 @@ export function startServer(): void {
   });
 
   open.documents.onDidOpen((e) => publisher.schedule(e.document.uri));
-  open.documents.onDidSave((e) => charts.fileChanged(e.document.uri));
-  connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => charts.setTrusted(true));
+  open.documents.onDidSave((e) => {
+    charts.fileChanged(e.document.uri);
+    overlays.fileChanged(e.document.uri);
+  });
+  connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+    charts.setTrusted(true);
+    overlays.setTrusted(true);
+  });
   open.documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
   open.documents.onDidClose((e) => {
     const uri = e.document.uri;
@@ -144,8 +166,14 @@ export function startServer(): void {
       const projectFileChanged = params.changes.some((c) => ProjectSettings.isProjectFile(c.uri));
       if (projectFileChanged) await settings.reload();
       await indexer.onWatchedFiles(params.changes.filter((c) => !ProjectSettings.isProjectFile(c.uri)));
-      if (projectFileChanged) charts.projectFilesChanged();
-      for (const change of params.changes) charts.fileChanged(change.uri);
+      if (projectFileChanged) {
+        charts.projectFilesChanged();
+        void overlays.buildAll();
+      }
+      for (const change of params.changes) {
+        charts.fileChanged(change.uri);
+        overlays.fileChanged(change.uri);
+      }
     }),
   );
 

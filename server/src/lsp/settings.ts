@@ -22,5 +22,5 @@ export function optionsFromSettings(section: unknown): AnalysisOptions {
 /** How the workspace's charts are rendered, from the settings section. */
 export function helmSettings(section: unknown): HelmSettings {
   const settings = settingsFromSection(section);
-  return { helmPath: settings.helmPath, render: settings['helm.render'] };
+  return { helmPath: settings.helmPath, render: settings['helm.render'], kubectlPath: settings.kubectlPath };
 }

@@ -18,6 +18,8 @@ export interface ProjectConfig {
   readonly ignore: readonly string[];
   /** How charts are rendered: per chart folder, the release, namespace and values files `helm template` gets. */
   readonly charts: readonly ChartConfig[];
+  /** Kustomize overlay folders (relative to the project file's folder) checked as `kubectl kustomize` builds them. */
+  readonly overlays: readonly string[];
 }
 
 /** One entry of `charts:`; paths are relative to the project file's folder. */
@@ -29,7 +31,7 @@ export interface ChartConfig {
   readonly values: readonly string[];
 }
 
-export const EMPTY_CONFIG: ProjectConfig = { disable: [], severity: {}, ignore: [], charts: [] };
+export const EMPTY_CONFIG: ProjectConfig = { disable: [], severity: {}, ignore: [], charts: [], overlays: [] };
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
 const CODE = /^EGR\d{3}$/;
@@ -73,7 +75,7 @@ export function parseProjectConfig(text: string): ConfigResult {
     problems.push(`${key} must be a list of strings`);
     return [];
   };
-  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'disable', 'severity', 'ignore', 'charts']);
+  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'disable', 'severity', 'ignore', 'charts', 'overlays']);
   for (const key of Object.keys(data)) if (!known.has(key)) problems.push(`unknown setting '${key}'`);
 
   const disable = list('disable').map((c) => c.toUpperCase());
@@ -100,6 +102,7 @@ export function parseProjectConfig(text: string): ConfigResult {
       severity,
       ignore: list('ignore'),
       charts: chartConfigs(data.charts, problems),
+      overlays: list('overlays').map((o) => o.trim().replace(/\/+$/, '')),
       ...(clusterDomain ? { clusterDomain } : {}),
       ...(istioVersion && /^\d+\.\d+/.test(istioVersion) ? { istioVersion } : {}),
       ...(policy === 'ALLOW_ANY' || policy === 'REGISTRY_ONLY' ? { outboundTrafficPolicy: policy } : {}),

@@ -16,8 +16,10 @@ import { fileRange, placeResource } from '../workspace/placed';
 import type { StagedProgress } from '../workspace/stagedParse';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { isRenderedUri, type ChartState } from '../render/chartFindings';
+import { isBuiltUri, type OverlayState } from '../render/overlayFindings';
 import { sortFindings } from '../findings';
 import { ChartOutputs } from './charts';
+import { BuiltOverlays } from './overlays';
 import { Project, type WorkspaceAnalysis } from './project';
 
 /** What a file's nearest project file (`.istio-egress.yaml`) says, as the adapter found it on disk. */
@@ -49,10 +51,12 @@ export interface QuickFix {
 export class Analysis {
   private readonly project: Project;
   private readonly charts: ChartOutputs;
+  private readonly overlays: BuiltOverlays;
 
   constructor(options?: AnalysisOptions, rules?: readonly Rule[], workspaceAnalysis?: WorkspaceAnalysis) {
     this.project = new Project(options, rules, workspaceAnalysis);
     this.charts = new ChartOutputs(this.project);
+    this.overlays = new BuiltOverlays(this.project);
   }
 
   get options(): AnalysisOptions {
@@ -85,13 +89,22 @@ export class Analysis {
     this.charts.set(chart, state);
   }
 
+  /**
+   * What `kubectl kustomize` built for an overlay (`kustomization`: its kustomization file's uri), or why it did not;
+   * undefined forgets it. The output takes the place of the build's resource files in every lookup, and findings on it
+   * come back on the files and patches that define what it holds.
+   */
+  setOverlay(kustomization: string, state: OverlayState | undefined): void {
+    this.overlays.set(kustomization, state);
+  }
+
   file(uri: string): FileModel | undefined {
     return this.project.file(uri);
   }
 
   /** The files set (rendered chart output is not one of them). */
   *uris(): Generator<string> {
-    for (const uri of this.project.uris()) if (!isRenderedUri(uri)) yield uri;
+    for (const uri of this.project.uris()) if (!isRenderedUri(uri) && !isBuiltUri(uri)) yield uri;
   }
 
   /** Every resource known, by the keys lookups use (for the probe and the adapters' own lookups). */
@@ -116,8 +129,10 @@ export class Analysis {
   /** A file's findings, sorted, as its project file wants them: none when it ignores the file. */
   findings(uri: string, request: FindingsRequest = {}): Finding[] {
     const scope = request.scope ?? 'all';
-    const own = this.project.findings(uri, scope);
-    return asConfigured(this.charts.any ? sortFindings(this.charts.findings(uri, own, scope)) : own, request);
+    let found = this.project.findings(uri, scope);
+    if (this.charts.any) found = this.charts.findings(uri, found, scope);
+    if (this.overlays.any) found = this.overlays.findings(uri, found, scope);
+    return asConfigured(this.charts.any || this.overlays.any ? sortFindings(found) : found, request);
   }
 
   /** What the assists see at a file position: the document there, the spot in it, the workspace. */
@@ -198,7 +213,10 @@ export class Analysis {
 
   /** Locations with those in rendered chart output moved to their templates. */
   private onFiles(locations: NavLocation[]): NavLocation[] {
-    return this.charts.any ? locations.flatMap((l) => this.charts.location(l) ?? []) : locations;
+    let out = locations;
+    if (this.charts.any) out = out.flatMap((l) => this.charts.location(l) ?? []);
+    if (this.overlays.any) out = out.flatMap((l) => this.overlays.location(l) ?? []);
+    return out;
   }
 
   highlights(uri: string, position: Position): NavHighlight[] {

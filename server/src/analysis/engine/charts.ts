@@ -1,5 +1,5 @@
 import type { Finding } from '../findings';
-import { chartNotRendered } from '../rules/chartNotRendered';
+import { notRendered } from '../rules/notRendered';
 import { chartFileUri, inValuesFiles, isRenderedUri, ontoTemplates, renderedUri, type ChartState, type RenderedTemplate } from '../render/chartFindings';
 import type { Project } from './project';
 
@@ -31,12 +31,12 @@ export class ChartOutputs {
     if (state.status === 'failed') {
       for (const p of state.problems) {
         const list = this.problems.get(p.uri) ?? [];
-        list.push({ code: chartNotRendered.code, severity: p.severity, message: p.message, uri: p.uri, range: p.range, related: [] });
+        list.push({ code: notRendered.code, severity: p.severity, message: p.message, uri: p.uri, range: p.range, related: [] });
         this.problems.set(p.uri, list);
       }
       return;
     }
-    for (const path of state.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), true);
+    for (const path of state.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), chart, true);
     for (const [path, text] of state.rendered) {
       const templateUri = chartFileUri(chart, path);
       const uri = renderedUri(templateUri);
@@ -59,7 +59,7 @@ export class ChartOutputs {
       for (const p of previous.problems) this.problems.delete(p.uri);
       return;
     }
-    for (const path of previous.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), false);
+    for (const path of previous.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), chart, false);
     for (const path of previous.rendered.keys()) {
       const templateUri = chartFileUri(chart, path);
       const uri = renderedUri(templateUri);

@@ -11,6 +11,7 @@ import { notText, notTextReason } from '../rules/notText';
 import { templateFile, templateNote } from '../rules/templateFile';
 import { kustomizeBuild, kustomizeNote } from '../rules/kustomizeBuild';
 import { withOverlay } from '../kustomize/effective';
+import { isKustomizationFile } from '../kustomize/kustomization';
 import { withReleaseNamespace } from '../render/releaseNamespace';
 import { ProjectOverlays } from '../kustomize/projectOverlays';
 import { isIndexed } from '../workspace/workspaceIndex';
@@ -45,8 +46,11 @@ export class Project {
   private readonly overlays = new ProjectOverlays();
   /** Rendered chart output: the namespace its resources land in when they name none (the release's). */
   private readonly releaseNamespaces = new Map<string, string>();
-  /** Chart templates whose rendered output stands in for them: their own stand-in resources are not looked up. */
-  private readonly superseded = new Set<string>();
+  /**
+   * Files whose rendered or built output stands in for them (chart templates, the resources of a built overlay), with
+   * what supersedes them: their own resources are not looked up.
+   */
+  private readonly superseded = new Map<string, Set<string>>();
   private readonly builder = new FileModelBuilder();
   private localCache = new WeakMap<ParsedDocument, readonly CachedLocal[]>();
   /** Each document's findings placed in its file: the same objects while the document stays where it is. */
@@ -101,18 +105,41 @@ export class Project {
   }
 
   /**
-   * Whether a chart template is replaced by what the chart rendered from it: its resources then leave the lookups and
-   * its note (EGR005) goes, while the file stays for completion and navigation in its own text.
+   * Whether a file is replaced by output `by` stands for (a chart's rendering, an overlay's build): its resources then
+   * leave the lookups and its note (EGR005) goes, while the file stays for completion and navigation in its own text.
    */
-  setSuperseded(uri: string, superseded: boolean): void {
-    if (superseded === this.superseded.has(uri)) return;
-    if (superseded) this.superseded.add(uri);
+  setSuperseded(uri: string, by: string, superseded: boolean): void {
+    const owners = this.superseded.get(uri) ?? new Set<string>();
+    if (superseded === owners.has(by)) return;
+    if (superseded) owners.add(by);
+    else owners.delete(by);
+    if (owners.size) this.superseded.set(uri, owners);
     else this.superseded.delete(uri);
     this.invalidate();
   }
 
   isSuperseded(uri: string): boolean {
     return this.superseded.has(uri);
+  }
+
+  /** A file as written, before kustomize's changes (patches keep their kind and name here). */
+  rawFile(uri: string): FileModel | undefined {
+    return this.raw.get(uri);
+  }
+
+  /**
+   * The files a kustomization's build reads, as far as the analysis follows it: the resources of the build it roots
+   * and the patches it applies (for one that another kustomization includes: the resource files in and under its
+   * folder, and the patch files there).
+   */
+  buildSources(kustomization: string): { readonly resources: readonly string[]; readonly patches: readonly string[] } {
+    const resources = this.overlays.buildOf(kustomization);
+    const patches = this.overlays.patchesOf(kustomization);
+    if (resources && patches) return { resources, patches };
+    const folder = kustomization.slice(0, kustomization.lastIndexOf('/') + 1);
+    const under = [...this.raw.keys()].filter((uri) => uri.startsWith(folder) && uri !== kustomization && !isKustomizationFile(uri));
+    const isPatch = (uri: string): boolean => this.overlays.contextOf(uri)?.patchFile === true;
+    return { resources: under.filter((uri) => !isPatch(uri)), patches: under.filter(isPatch) };
   }
 
   removeFile(uri: string): void {

@@ -20,6 +20,8 @@ export interface OverlayContext {
 export interface OverlayLayout {
   readonly contexts: ReadonlyMap<string, OverlayContext>;
   readonly roots: ReadonlyMap<string, readonly string[]>;
+  /** The patch files each build (by its root kustomization) applies. */
+  readonly rootPatches: ReadonlyMap<string, readonly string[]>;
 }
 
 export const NO_OVERLAY: OverlayContext = { addsSelectorLabels: false, changes: [], patchFile: false };
@@ -62,6 +64,7 @@ export function overlayContexts(kustomizations: ReadonlyMap<string, Kustomizatio
   const reached = new Map<string, Build[]>();
   const patchFiles = new Set<string>();
   const roots = new Map<string, string[]>();
+  const rootPatches = new Map<string, string[]>();
   let root = '';
   const visit = (uri: string, outer: Build, path: ReadonlySet<string>): void => {
     const k = kustomizations.get(uri);
@@ -71,6 +74,7 @@ export function overlayContexts(kustomizations: ReadonlyMap<string, Kustomizatio
       const file = resolve(p, folder);
       if (!file) return [];
       patchFiles.add(file);
+      rootPatches.get(root)?.push(file);
       return patchTargetsOf(file);
     });
     // The outer build's namespace wins over this one's; labels, renames and patches add up along the way.
@@ -96,12 +100,13 @@ export function overlayContexts(kustomizations: ReadonlyMap<string, Kustomizatio
     if (included.has(uri)) continue;
     root = uri;
     roots.set(uri, []);
+    rootPatches.set(uri, []);
     visit(uri, { addsSelectorLabels: false, renames: false, targets: [] }, new Set());
   }
   const contexts = new Map<string, OverlayContext>();
   for (const [file, builds] of reached) contexts.set(file, contextOf(builds));
   for (const file of patchFiles) contexts.set(file, { ...NO_OVERLAY, patchFile: true });
-  return { contexts, roots };
+  return { contexts, roots, rootPatches };
 }
 
 function contextOf(builds: readonly Build[]): OverlayContext {

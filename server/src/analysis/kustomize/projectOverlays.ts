@@ -2,10 +2,12 @@ import type { FileModel } from '../workspace/fileModel';
 import { isKustomizationFile, readKustomization, type Kustomization, type PatchTarget } from './kustomization';
 import { overlayContexts, type OverlayContext, type OverlayLayout } from './overlays';
 
+const NO_LAYOUT: OverlayLayout = { contexts: new Map(), roots: new Map(), rootPatches: new Map() };
+
 /** The kustomizations a project knows, and what they do to its other files. */
 export class ProjectOverlays {
   private readonly kustomizations = new Map<string, Kustomization>();
-  private layout: OverlayLayout = { contexts: new Map(), roots: new Map() };
+  private layout: OverlayLayout = NO_LAYOUT;
 
   /**
    * Takes a file's new text (undefined: removed). True when the contexts of all files must be worked out again:
@@ -21,7 +23,7 @@ export class ProjectOverlays {
   }
 
   recompute(files: ReadonlyMap<string, FileModel>): void {
-    this.layout = this.kustomizations.size ? overlayContexts(this.kustomizations, (uri) => patchTargets(files.get(uri))) : { contexts: new Map(), roots: new Map() };
+    this.layout = this.kustomizations.size ? overlayContexts(this.kustomizations, (uri) => patchTargets(files.get(uri))) : NO_LAYOUT;
   }
 
   contextOf(uri: string): OverlayContext | undefined {
@@ -31,6 +33,11 @@ export class ProjectOverlays {
   /** The files a kustomization that no other includes (one build) reaches; undefined for any other file. */
   buildOf(uri: string): readonly string[] | undefined {
     return this.layout.roots.get(uri);
+  }
+
+  /** The patch files of the build a kustomization roots; undefined for any other file. */
+  patchesOf(uri: string): readonly string[] | undefined {
+    return this.layout.rootPatches.get(uri);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Reading `helm template` output back onto the chart's files (pure; running helm is `charts/helmRunner.ts`). Helm
+ * Reading `helm template` output back onto the chart's files (pure; running helm is `rendering/helmRunner.ts`). Helm
  * writes `# Source: <chart>/templates/<file>` above every document it renders, which names the template that
  * produced it.
  */

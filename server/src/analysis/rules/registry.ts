@@ -6,7 +6,7 @@ import { fileSkipped } from './fileSkipped';
 import { templateFile } from './templateFile';
 import { kustomizeBuild } from './kustomizeBuild';
 import { notText } from './notText';
-import { chartNotRendered } from './chartNotRendered';
+import { notRendered } from './notRendered';
 import { externalNameHost } from './externalNameHost';
 import { externalNameClusterFields } from './externalNameClusterFields';
 import { resourceName } from './serviceName';
@@ -83,5 +83,5 @@ export const CATALOGUE_NOTES: readonly RuleInfo[] = [
   templateFile,
   kustomizeBuild,
   notText,
-  chartNotRendered,
+  notRendered,
 ];
