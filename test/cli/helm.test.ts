@@ -91,9 +91,9 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     home = mkdtempSync(path.join(tmpdir(), 'istio-egress-helm-home-'));
   });
 
-  it('without --helm, templates get one note each and no finding', async () => {
+  it('with --no-render, templates get one note each and no finding', async () => {
     const dir = chart();
-    const result = await cli(['check', '--format', 'json', 'payments-egress'], dir);
+    const result = await cli(['check', '--format', 'json', '--no-render', 'payments-egress'], dir);
     assert.equal(result.code, 0, result.stderr);
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     assert.deepEqual([...new Set(findings.map((f) => f.code))], ['EGR005']);
@@ -160,5 +160,28 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     const url = findings.find((f) => f.code === 'EGR101');
     assert.equal(url?.file, path.join('payments-egress', 'templates', 'legacy.yaml'), JSON.stringify(findings, null, 2));
     assert.match(String(url?.message), /legacy\.host = https:\/\/legacy\.partner\.example in prod\.yaml/);
+  });
+
+  it('renders with the helm on PATH when none is named, and only notes a chart when there is none', async () => {
+    const dir = chart();
+    const withHelm = await run(process.execPath, [path.join(DIST, 'cli.js'), 'check', '--format', 'json', 'payments-egress'], { cwd: dir, env: { ...env(), PATH: path.dirname(helm) } });
+    assert.equal(withHelm.code, 1, withHelm.stderr);
+    assert.ok(
+      (JSON.parse(withHelm.stdout) as JsonFinding[]).some((f) => f.code === 'EGR402'),
+      withHelm.stdout,
+    );
+
+    const empty = mkdtempSync(path.join(tmpdir(), 'istio-egress-no-tools-'));
+    const without = await run(process.execPath, [path.join(DIST, 'cli.js'), 'check', '--format', 'json', 'payments-egress'], { cwd: dir, env: { ...env(), PATH: empty } });
+    assert.equal(without.code, 0, without.stderr);
+    const findings = JSON.parse(without.stdout) as JsonFinding[];
+    const note = findings.find((f) => f.code === 'EGR008');
+    assert.equal(note?.file, path.join('payments-egress', 'Chart.yaml'));
+    assert.equal(note?.severity, 'info');
+    assert.match(String(note?.message), /helm not found at helm; set istioEgress\.helmPath \(or --helm\)/);
+    assert.ok(
+      findings.some((f) => f.code === 'EGR005'),
+      'the templates keep their notes',
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `check --kustomize KUBECTL`: overlay folders given on the command line are built with `kubectl kustomize` (the
+ * `check --kubectl KUBECTL`: overlay folders given on the command line are built with `kubectl kustomize` (the
  * pinned kubectl of the test harness, never the machine's; no kube config is read) and their findings put back on the
  * files and patches that define what the build holds.
  */
@@ -25,7 +25,7 @@ interface JsonFinding {
   message: string;
 }
 
-describe('istio-egress check --kustomize: overlays checked as they build', () => {
+describe('istio-egress check: overlay folders checked as they build', () => {
   let kubectl: string;
   let home: string;
   const cli = (args: string[], cwd: string) =>
@@ -57,11 +57,11 @@ describe('istio-egress check --kustomize: overlays checked as they build', () =>
 
   it('puts a mistake a patch makes on the patch line, which the files alone leave unjudged', async () => {
     const dir = tree('namespace: prod\nresources:\n- ../../base\npatches:\n- path: tls-patch.yaml\n');
-    const plain = await cli(['check', '--format', 'json', 'overlays/prod', 'base'], dir);
+    const plain = await cli(['check', '--format', 'json', '--no-render', 'overlays/prod', 'base'], dir);
     assert.equal(plain.code, 0, plain.stdout);
     assert.ok(!(JSON.parse(plain.stdout) as JsonFinding[]).some((f) => f.code === 'EGR402'), 'without the build, the patched rule is not judged');
 
-    const built = await cli(['check', '--format', 'json', '--kustomize', kubectl, 'overlays/prod'], dir);
+    const built = await cli(['check', '--format', 'json', '--kubectl', kubectl, 'overlays/prod'], dir);
     assert.equal(built.code, 1, built.stderr);
     const findings = JSON.parse(built.stdout) as JsonFinding[];
     const error = findings.find((f) => f.code === 'EGR402');
@@ -73,7 +73,7 @@ describe('istio-egress check --kustomize: overlays checked as they build', () =>
 
   it('follows namePrefix: a rule whose host the prefix does not rename names no Service in the build', async () => {
     const dir = tree('namespace: prod\nnamePrefix: eu-\nresources:\n- ../../base\n');
-    const result = await cli(['check', '--format', 'json', '--kustomize', kubectl, 'overlays/prod'], dir);
+    const result = await cli(['check', '--format', 'json', '--kubectl', kubectl, 'overlays/prod'], dir);
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     const host = findings.find((f) => f.code === 'EGR304');
     assert.equal(host?.file, path.join('base', 'rule.yaml'), JSON.stringify(findings, null, 2));
@@ -83,7 +83,7 @@ describe('istio-egress check --kustomize: overlays checked as they build', () =>
 
   it('reports a build kubectl refuses on the kustomization entry at fault (EGR008)', async () => {
     const dir = tree('namespace: prod\nresources:\n- ../../base\n', { 'base/kustomization.yaml': 'resources:\n- service.yaml\n- missing.yaml\n' });
-    const result = await cli(['check', '--format', 'json', '--kustomize', kubectl, 'overlays/prod'], dir);
+    const result = await cli(['check', '--format', 'json', '--kubectl', kubectl, 'overlays/prod'], dir);
     assert.equal(result.code, 1, result.stderr);
     const findings = JSON.parse(result.stdout) as JsonFinding[];
     const error = findings.find((f) => f.code === 'EGR008');
@@ -94,7 +94,7 @@ describe('istio-egress check --kustomize: overlays checked as they build', () =>
 
   it('fetches no remote base: the overlay goes unbuilt, and the CLI exits 2', async () => {
     const dir = tree('resources:\n- ../../base\n- https://github.com/example/egress//base?ref=v1\n');
-    const result = await cli(['check', '--kustomize', kubectl, 'overlays/prod'], dir);
+    const result = await cli(['check', '--kubectl', kubectl, 'overlays/prod'], dir);
     assert.equal(result.code, 2, result.stdout);
     assert.match(result.stderr, /remote base 'https:\/\/github\.com\/example\/egress\/\/base\?ref=v1', which is not fetched here/);
   });

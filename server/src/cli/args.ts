@@ -16,17 +16,19 @@ export interface CheckArgs {
   readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   /** Where the rule pages are published (`<url>EGR402.md`): SARIF links each rule there. */
   readonly docsUrl?: string;
-  /** The helm to render charts with (`--helm`): charts found in the checked folders are checked as rendered. */
+  /**
+   * Whether charts and overlays are rendered (`--no-render`: not): the charts among the checked folders with helm,
+   * and the overlay folders given (and those the project file names) with `kubectl kustomize`.
+   */
+  readonly render: boolean;
+  /** The helm to render charts with (`--helm`); unset: `helm` on PATH, and a chart is only noted when it is missing. */
   readonly helm?: string;
   /** Values files passed to every `helm template` (`--values`, repeatable), after the chart's own values.yaml. */
   readonly values: readonly string[];
   /** The namespace charts are rendered into (`--release-namespace`, default `default`). */
   readonly releaseNamespace?: string;
-  /**
-   * The kubectl to build overlays with (`--kustomize`): the folders given on the command line that hold a
-   * kustomization, and the overlays the project file names, are checked as `kubectl kustomize` builds them.
-   */
-  readonly kustomize?: string;
+  /** The kubectl to build overlays with (`--kubectl`); unset: `kubectl` on PATH, and an overlay is only noted when it is missing. */
+  readonly kubectl?: string;
 }
 
 export type ParsedArgs =
@@ -49,11 +51,13 @@ Options:
   --fail-on error|warning|info|hint exit 1 when a finding of this severity or worse exists (default: error)
   --disable EGR001[,EGR002...]      do not report these rules
   --docs-url URL                    where the rule pages are published (SARIF links <URL>EGR402.md)
-  --helm PATH                       render the charts in the checked folders with this helm and check the output
+  --helm PATH                       the helm that renders the charts among the checked folders (default: helm on
+                                    PATH; the output is checked in place of the templates)
   --values FILE                     a values file for every chart rendered (repeatable)
   --release-namespace NS            the namespace charts are rendered into (default: default)
-  --kustomize KUBECTL               build the overlay folders given here (and those .istio-egress.yaml names)
-                                    with this kubectl (kubectl kustomize) and check what they build
+  --kubectl PATH                    the kubectl that builds the overlay folders given here and those
+                                    .istio-egress.yaml names (kubectl kustomize; default: kubectl on PATH)
+  --no-render                       render no chart and build no overlay: check the files as written
   --cluster-domain DOMAIN           cluster DNS domain (default: cluster.local)
   --istio-version X.Y               Istio version whose behaviour to assume (default: newest)
   --outbound-traffic-policy ALLOW_ANY|REGISTRY_ONLY
@@ -63,7 +67,7 @@ Options:
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad usage or unreadable input.`;
 
-type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl' | 'helm' | 'values' | 'releaseNamespace' | 'kustomize';
+type ValueKey = 'format' | 'clusterDomain' | 'istioVersion' | 'outboundTrafficPolicy' | 'failOn' | 'disable' | 'docsUrl' | 'helm' | 'values' | 'releaseNamespace' | 'kubectl';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--format': 'format',
@@ -76,7 +80,7 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--helm': 'helm',
   '--values': 'values',
   '--release-namespace': 'releaseNamespace',
-  '--kustomize': 'kustomize',
+  '--kubectl': 'kubectl',
 };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -90,6 +94,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const valueFiles: string[] = [];
   const paths: string[] = [];
   let onlyPaths = false;
+  let render = true;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (onlyPaths || arg === '-' || !arg.startsWith('-')) {
@@ -101,6 +106,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     if (arg === '-h' || arg === '--help') return { command: 'help' };
+    if (arg === '--no-render') {
+      render = false;
+      continue;
+    }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = VALUE_OPTIONS[flag];
@@ -144,6 +153,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(values.helm ? { helm: values.helm } : {}),
     values: valueFiles,
     ...(values.releaseNamespace ? { releaseNamespace: values.releaseNamespace } : {}),
-    ...(values.kustomize ? { kustomize: values.kustomize } : {}),
+    ...(values.kubectl ? { kubectl: values.kubectl } : {}),
+    render,
   };
 }

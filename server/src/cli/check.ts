@@ -110,7 +110,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
       const files = stat.isDirectory() ? await findYamlFiles(arg) : [arg];
       for (const file of files) await readInput(path.resolve(io.cwd, file));
       // An overlay's bases may live outside the folders given: its build reads them, so they are checked through it.
-      if (args.kustomize && stat.isDirectory()) {
+      if (args.render && stat.isDirectory()) {
         for (const file of (await buildFiles(path.resolve(io.cwd, arg))).files) await readInput(file).catch(() => undefined);
       }
     } catch (error) {
@@ -125,8 +125,8 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
     if (found.file) configProblems.push(...found.problems.map((p) => `${displayPath(pathToFileURL(found.file ?? '').toString(), io.cwd)}: ${p}`));
     const project = new Analysis(optionsOf(args, found));
     for (const input of inputs) project.setFile(input.uri, input.text);
-    const rendered = args.helm ? await renderCharts(args, found, inputs, project, unreadable) : new Set<string>();
-    if (args.kustomize) await buildOverlays(args, found, inputs, project, unreadable, io.cwd);
+    const rendered = args.render ? await renderCharts(args, found, inputs, project, unreadable) : new Set<string>();
+    if (args.render) await buildOverlays(args, found, inputs, project, unreadable, io.cwd);
     const reported = new Set(inputs.map((i) => i.uri));
     for (const input of inputs) {
       const own = project.findings(input.uri, { config: { config: found.config }, disabled: args.disable });
@@ -160,7 +160,8 @@ async function renderCharts(args: CheckArgs, found: FoundConfig, inputs: readonl
   for (const dir of charts) {
     const namespace = args.releaseNamespace;
     const outcome = await renderChart(chartRequest(dir, found, args.helm ?? 'helm', { values: args.values.map((v) => path.resolve(v)), ...(namespace ? { namespace } : {}) }));
-    if (outcome.unavailable) unreadable.push(`${dir}: helm template failed: ${outcome.unavailable}`);
+    // Asked for by name, a helm that cannot render leaves the chart unchecked; helm merely looked up is only noted.
+    if (outcome.unavailable && args.helm !== undefined) unreadable.push(`${dir}: helm template failed: ${outcome.unavailable}`);
     if (!outcome.state) continue;
     project.setChart(chartUri(dir), outcome.state);
     if (outcome.state.status === 'failed') for (const p of outcome.state.problems) out.add(p.uri);
@@ -170,7 +171,8 @@ async function renderCharts(args: CheckArgs, found: FoundConfig, inputs: readonl
 }
 
 /**
- * Builds the overlays among the inputs with `kubectl kustomize`: each folder given on the command line that holds a
+ * Builds the overlays among the inputs with `kubectl kustomize` (a kubectl that cannot build them leaves them unchecked
+ * when `--kubectl` named it, and is only noted on the kustomization when merely looked up on PATH): each folder given on the command line that holds a
  * kustomization, and each the project file's `overlays:` names, when its kustomization is among the inputs (its build
  * is then checked with the group it belongs to). The output stands in for the resource files of the build.
  */
@@ -179,8 +181,8 @@ async function buildOverlays(args: CheckArgs, found: FoundConfig, inputs: readon
   const kustomizations = inputs.filter((i) => isKustomizationFile(i.uri) && wanted.has(path.dirname(fileURLToPath(i.uri))));
   for (const input of kustomizations) {
     const dir = path.dirname(fileURLToPath(input.uri));
-    const outcome = await buildOverlay({ dir, kubectlPath: args.kustomize ?? 'kubectl' });
-    if (outcome.unavailable) unreadable.push(`${dir}: kubectl kustomize failed: ${outcome.unavailable}`);
+    const outcome = await buildOverlay({ dir, kubectlPath: args.kubectl ?? 'kubectl' });
+    if (outcome.unavailable && args.kubectl !== undefined) unreadable.push(`${dir}: kubectl kustomize failed: ${outcome.unavailable}`);
     if (outcome.state) project.setOverlay(input.uri, outcome.state);
   }
 }
