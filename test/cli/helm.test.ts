@@ -82,7 +82,10 @@ describe('istio-egress check --helm: charts checked as they render', () => {
       'templates/legacy.yaml': LEGACY,
       ...extra,
     };
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), text);
+    }
     return dir;
   }
 
@@ -183,5 +186,32 @@ describe('istio-egress check --helm: charts checked as they render', () => {
       findings.some((f) => f.code === 'EGR005'),
       'the templates keep their notes',
     );
+  });
+
+  it('follows a subchart: a value the parent sets for it is named where the parent sets it', async () => {
+    const subRule = RULE.replace('{{ .Values.partner.host | quote }}', '{{ .Values.host | quote }}').replace('mode: ISTIO_MUTUAL', 'mode: {{ .Values.tlsMode }}');
+    const subEntry = ENTRY.replace('{{ .Values.partner.host }}', '{{ .Values.host }}').replace('{{ .Values.partner.port }}', '443');
+    const dir = chart({
+      'values.yaml': `${VALUES}partner-db:\n  tlsMode: ISTIO_MUTUAL\n`,
+      'templates/_helpers.tpl': '{{- define "payments.labels" -}}\napp.kubernetes.io/name: {{ .Chart.Name }}\n{{- end }}\n',
+      'templates/destinationrule.yaml': RULE.replace('mode: ISTIO_MUTUAL', 'mode: DISABLE').replace(
+        'metadata:\n',
+        'metadata:\n  labels:\n    {{- include "payments.labels" . | nindent 4 }}\n',
+      ),
+      'charts/partner-db/Chart.yaml': 'apiVersion: v2\nname: partner-db\nversion: 0.1.0\n',
+      'charts/partner-db/values.yaml': 'host: db.partner.example\ntlsMode: DISABLE\n',
+      'charts/partner-db/templates/serviceentry.yaml': subEntry,
+      'charts/partner-db/templates/destinationrule.yaml': subRule,
+    });
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const errors = findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(
+      errors.map((f) => `${f.file}:${f.range.start.line} ${f.code}`),
+      [`${path.join('payments-egress', 'charts', 'partner-db', 'templates', 'destinationrule.yaml')}:8 EGR402`, `${path.join('payments-egress', 'values.yaml')}:6 EGR402`],
+      JSON.stringify(findings, null, 2),
+    );
+    assert.match(String(errors[0]?.message), /from values: partner-db\.tlsMode = ISTIO_MUTUAL in values\.yaml/);
   });
 });

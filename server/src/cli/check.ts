@@ -156,7 +156,9 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<CheckResult> {
  */
 async function renderCharts(args: CheckArgs, found: FoundConfig, inputs: readonly Input[], project: Analysis, unreadable: string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  const charts = inputs.filter((i) => i.uri.endsWith('/Chart.yaml')).map((i) => path.dirname(fileURLToPath(i.uri)));
+  const all = inputs.filter((i) => i.uri.endsWith('/Chart.yaml')).map((i) => path.dirname(fileURLToPath(i.uri)));
+  // A subchart renders with its parent (with the values the parent gives it), not on its own.
+  const charts = all.filter((dir) => !all.some((parent) => dir.startsWith(`${parent}${path.sep}charts${path.sep}`)));
   for (const dir of charts) {
     const namespace = args.releaseNamespace;
     const outcome = await renderChart(chartRequest(dir, found, args.helm ?? 'helm', { values: args.values.map((v) => path.resolve(v)), ...(namespace ? { namespace } : {}) }));

@@ -82,3 +82,25 @@ export async function readIfExists(file: string): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/** Each subchart's `values.yaml` (nested ones too), by the subchart's folder in the chart (`charts/postgres`). */
+export async function readSubchartValues(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const visit = async (chart: string, prefix: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(chart, 'charts'), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const folder = `${prefix}charts/${entry.name}`;
+      const text = await readIfExists(path.join(chart, 'charts', entry.name, 'values.yaml'));
+      if (text !== undefined) out.set(folder, text);
+      await visit(path.join(chart, 'charts', entry.name), `${folder}/`);
+    }
+  };
+  await visit(dir, '');
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings';
 import { notRendered } from '../rules/notRendered';
-import { chartFileUri, inValuesFiles, isRenderedUri, ontoTemplates, renderedUri, type ChartState, type RenderedTemplate } from '../render/chartFindings';
+import { chartFileUri, inValuesFiles, valuesFor, isRenderedUri, ontoTemplates, renderedUri, type ChartState, type RenderedTemplate } from '../render/chartFindings';
 import type { Project } from './project';
 
 /**
@@ -11,8 +11,8 @@ export class ChartOutputs {
   private readonly states = new Map<string, ChartState>();
   /** By rendered uri. */
   private readonly sources = new Map<string, RenderedTemplate>();
-  /** Template uri → the uri its output is analysed under. */
-  private readonly outputOf = new Map<string, string>();
+  /** Template uri → the uris its output is analysed under (`Chart.yaml` gathers the templates of packaged subcharts). */
+  private readonly outputOf = new Map<string, string[]>();
   /** A values file's uri → the rendered uris whose templates may read it. */
   private readonly readersOf = new Map<string, Set<string>>();
   /** EGR008 findings by the file helm blamed. */
@@ -38,15 +38,17 @@ export class ChartOutputs {
     }
     for (const path of state.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), chart, true);
     for (const [path, text] of state.rendered) {
-      const templateUri = chartFileUri(chart, path);
-      const uri = renderedUri(templateUri);
+      const packaged = !state.templates.has(path);
+      const templateUri = packaged ? chartFileUri(chart, 'Chart.yaml') : chartFileUri(chart, path);
+      const uri = renderedUri(chartFileUri(chart, path));
       this.project.setFile(uri, text, state.namespace);
-      this.sources.set(uri, { templateUri, template: state.templates.get(path) ?? '', rendered: text, values: state.values, chart });
-      this.outputOf.set(templateUri, uri);
-      for (const values of state.values) {
-        const readers = this.readersOf.get(values.uri) ?? new Set<string>();
+      const values = valuesFor(state, path);
+      this.sources.set(uri, { templateUri, template: state.templates.get(path) ?? '', rendered: text, values, chart, ...(packaged ? { packaged: path } : {}) });
+      this.outputOf.set(templateUri, [...(this.outputOf.get(templateUri) ?? []), uri]);
+      for (const { file } of values) {
+        const readers = this.readersOf.get(file.uri) ?? new Set<string>();
         readers.add(uri);
-        this.readersOf.set(values.uri, readers);
+        this.readersOf.set(file.uri, readers);
       }
     }
   }
@@ -61,16 +63,17 @@ export class ChartOutputs {
     }
     for (const path of previous.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), chart, false);
     for (const path of previous.rendered.keys()) {
-      const templateUri = chartFileUri(chart, path);
-      const uri = renderedUri(templateUri);
+      const uri = renderedUri(chartFileUri(chart, path));
       this.project.removeFile(uri);
       this.sources.delete(uri);
-      this.outputOf.delete(templateUri);
     }
-    for (const values of previous.values) {
-      const readers = this.readersOf.get(values.uri);
-      for (const path of previous.rendered.keys()) readers?.delete(renderedUri(chartFileUri(chart, path)));
-      if (readers?.size === 0) this.readersOf.delete(values.uri);
+    for (const [templateUri, outputs] of this.outputOf) if (outputs.some((o) => !this.sources.has(o))) this.outputOf.delete(templateUri);
+    for (const path of previous.rendered.keys()) {
+      for (const { file } of valuesFor(previous, path)) {
+        const readers = this.readersOf.get(file.uri);
+        readers?.delete(renderedUri(chartFileUri(chart, path)));
+        if (readers?.size === 0) this.readersOf.delete(file.uri);
+      }
     }
   }
 
@@ -82,8 +85,7 @@ export class ChartOutputs {
   findings(uri: string, own: readonly Finding[], scope: 'all' | 'document'): Finding[] {
     const sourceOf = (u: string): RenderedTemplate | undefined => this.sources.get(u);
     const out = own.map((f) => ontoTemplates(f, sourceOf));
-    const output = this.outputOf.get(uri);
-    if (output) for (const f of this.project.findings(output, scope)) out.push(ontoTemplates(f, sourceOf));
+    for (const output of this.outputOf.get(uri) ?? []) for (const f of this.project.findings(output, scope)) out.push(ontoTemplates(f, sourceOf));
     for (const reader of this.readersOf.get(uri) ?? []) {
       const source = this.sources.get(reader);
       if (!source) continue;

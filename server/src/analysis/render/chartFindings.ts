@@ -21,6 +21,48 @@ export interface RenderedChart {
   readonly namespace: string;
   /** The values files in helm's order of precedence, lowest first: the chart's `values.yaml`, then the user's. */
   readonly values: readonly ValuesFile[];
+  /** Each subchart's own `values.yaml`, by the subchart's folder in the chart (`charts/postgres`). */
+  readonly subchartValues?: ReadonlyMap<string, ValuesFile>;
+}
+
+/**
+ * A values file as a template reads it: a subchart's template reads `.Values.host`, which the parent's values set as
+ * `<subchart>.host` (prefix `postgres.`) over the subchart's own `values.yaml` (no prefix).
+ */
+export interface ScopedValues {
+  readonly file: ValuesFile;
+  readonly prefix: string;
+}
+
+/** The values a template of the chart reads, lowest precedence first. */
+export function valuesFor(chart: RenderedChart, templatePath: string): ScopedValues[] {
+  const subcharts = /^((?:charts\/[^/]+\/)*)templates\//.exec(templatePath)?.[1] ?? '';
+  const names = [...subcharts.matchAll(/charts\/([^/]+)\//g)].map((m) => m[1] ?? '');
+  const out: ScopedValues[] = [];
+  // Innermost first: each chart's own values.yaml, then its parents' with the path down to it as prefix.
+  for (let depth = names.length; depth >= 1; depth--) {
+    const folder = names
+      .slice(0, depth)
+      .map((n) => `charts/${n}`)
+      .join('/');
+    const own = chart.subchartValues?.get(folder);
+    if (own) out.push({ file: own, prefix: names.slice(depth).map((n) => `${n}.`).join('') });
+  }
+  const prefix = names.map((n) => `${n}.`).join('');
+  for (const file of chart.values) out.push({ file, prefix });
+  return out;
+}
+
+/** Where each path a template line reads is set: in the values file of highest precedence that sets it. */
+function originsOf(paths: readonly string[], values: readonly ScopedValues[]): ValueOrigin[] {
+  return paths.flatMap((p) => {
+    for (let i = values.length - 1; i >= 0; i--) {
+      const scoped = values[i];
+      const [origin] = scoped ? valueOrigins([scoped.prefix + p], [scoped.file]) : [];
+      if (origin) return [origin];
+    }
+    return [];
+  });
 }
 
 /** A chart that did not render, with where the blame goes. */
@@ -44,9 +86,14 @@ export interface RenderedTemplate {
   readonly templateUri: string;
   readonly template: string;
   readonly rendered: string;
-  readonly values: readonly ValuesFile[];
+  readonly values: readonly ScopedValues[];
   /** The chart folder (a uri ending in `/`), to name values files by their path in it. */
   readonly chart: string;
+  /**
+   * Set when the template has no file to show (a subchart packaged as `charts/*.tgz`): its path in the chart, named in
+   * the message of findings put on `Chart.yaml` instead.
+   */
+  readonly packaged?: string;
 }
 
 const RENDERED_SCHEME = 'istio-egress-rendered:';
@@ -72,7 +119,7 @@ export function placeInTemplate(source: RenderedTemplate, range: Range): { reado
   const first = text.length - text.trimStart().length;
   return {
     range: { start: { line, character: first }, end: { line, character: text.length } },
-    origins: valueOrigins(valuePathsIn(text), source.values),
+    origins: originsOf(valuePathsIn(text), source.values),
   };
 }
 
@@ -104,7 +151,9 @@ export function ontoTemplates(finding: Finding, sourceOf: (uri: string) => Rende
     ...base,
     uri: own.templateUri,
     range: placed.range,
-    message: `${finding.message} (rendered by helm from this line${values ? `; from values: ${values}` : ''})`,
+    message: own.packaged
+      ? `${finding.message} (rendered by helm from ${own.packaged}, packaged in a subchart archive${values ? `; from values: ${values}` : ''})`
+      : `${finding.message} (rendered by helm from this line${values ? `; from values: ${values}` : ''})`,
     related: [...placed.origins.map((o) => ({ uri: o.uri, range: o.range, message: `the value ${o.path} = ${o.value}` })), ...related],
     fixes: [],
   };
