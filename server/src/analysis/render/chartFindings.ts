@@ -46,7 +46,14 @@ export function valuesFor(chart: RenderedChart, templatePath: string): ScopedVal
       .map((n) => `charts/${n}`)
       .join('/');
     const own = chart.subchartValues?.get(folder);
-    if (own) out.push({ file: own, prefix: names.slice(depth).map((n) => `${n}.`).join('') });
+    if (own)
+      out.push({
+        file: own,
+        prefix: names
+          .slice(depth)
+          .map((n) => `${n}.`)
+          .join(''),
+      });
   }
   const prefix = names.map((n) => `${n}.`).join('');
   for (const file of chart.values) out.push({ file, prefix });
