@@ -42,7 +42,7 @@ export function readResource(y: YamlReader): Resource | undefined {
   const core = apiVersion === undefined || apiVersion === 'v1';
   const istio = apiVersion === undefined || ISTIO_NETWORKING.test(apiVersion);
   const spec = y.map(root, 'spec');
-  if (kind.value === 'Service' && core) return readService(y, spec, base);
+  if (kind.value === 'Service' && core) return readService(y, spec, base, metadata);
   if (kind.value === 'Endpoints' && core) return readEndpoints(y, root, base);
   if (kind.value === 'EndpointSlice' && DISCOVERY.test(apiVersion ?? '')) return readEndpointSlice(y, metadata, base);
   if (kind.value === 'DestinationRule' && istio) return readDestinationRule(y, spec, base);
@@ -68,7 +68,11 @@ function items(y: YamlReader, map: YAMLMap | undefined, key: string): { map: YAM
   return out;
 }
 
-function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base): ServiceResource {
+/** Istio's annotation that limits which namespaces see a Service (`networking.istio.io/exportTo: ".,istio-system"`). */
+const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
+
+function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base, metadata: YAMLMap | undefined): ServiceResource {
+  const exportTo = y.str(y.map(metadata, 'annotations'), EXPORT_TO_ANNOTATION);
   const ports: ServicePort[] = items(y, spec, 'ports').map(({ map, range }) => ({
     range,
     ...optional('name', y.str(map, 'name')),
@@ -81,6 +85,13 @@ function readService(y: YamlReader, spec: YAMLMap | undefined, base: Base): Serv
     kindName: 'Service',
     ...base,
     ports,
+    exportTo: exportTo
+      ? exportTo.value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .map((value) => ({ value, range: exportTo.range }))
+      : [],
     ...optional('type', y.str(spec, 'type')),
     ...optional('externalName', y.str(spec, 'externalName')),
     ...optional('clusterIP', y.str(spec, 'clusterIP')),

@@ -40,6 +40,8 @@ export interface ServiceResource extends ResourceBase {
   readonly ports: readonly ServicePort[];
   /** Key ranges of the cluster-IP fields that are set (clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy). */
   readonly clusterIpFields: readonly { readonly key: string; readonly range: Range }[];
+  /** The namespaces the annotation `networking.istio.io/exportTo` lets see the Service; empty: every one. */
+  readonly exportTo: readonly Located<string>[];
 }
 
 export interface EndpointPort {

@@ -2,6 +2,7 @@ import { expandHost, installedWithCluster, serviceFqdn, serviceOfHost } from '..
 import { namespaceOf } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { PlacedResource } from '../workspace/placed';
+import { hiddenEntryNote } from '../workspace/hiddenEntries';
 import { ask } from '../workspace/relation';
 import { RULE_DESTINATION, RULE_HOST, RULE_PARTIAL_NAME } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -57,16 +58,20 @@ export const destinationRuleHostUnknown: WorkspaceRule = {
         const through = ask(RULE_DESTINATION, rule);
         const found = written.value.includes('.') ? index.serviceNamedBy(key.namespace, key.name, through, rule) : index.service(key.namespace, key.name, through);
         if (found) continue;
+        const hidden = index.serviceHiddenFrom(key.namespace, key.name, through, written.value.includes('.'));
         report({
           at: rule,
           range: written.range,
-          message: `No Service '${key.name}' in namespace '${key.namespace}' is defined in the workspace; if it exists only in the cluster, all is well.`,
+          message: hidden
+            ? `The Service '${key.name}' in namespace '${key.namespace}' is exported only to [${hidden.resource.exportTo.map((e) => e.value).join(', ')}] (annotation networking.istio.io/exportTo), so namespace '${namespaceOf(rule.resource)}' does not see it and this rule has no Service to apply to there.`
+            : `No Service '${key.name}' in namespace '${key.namespace}' is defined in the workspace; if it exists only in the cluster, all is well.`,
+          ...(hidden ? { related: [{ at: hidden, range: hidden.resource.exportTo[0]?.range ?? hidden.resource.kind.range, message: 'its exportTo' }] } : {}),
         });
       } else {
         report({
           at: rule,
           range: written.range,
-          message: `No ServiceEntry in the workspace registers '${host}': without one, Istio has no cluster for this host and the rule does not apply${options.outboundTrafficPolicy === 'REGISTRY_ONLY' ? ' (and REGISTRY_ONLY blocks the traffic)' : ' (traffic passes through unmanaged)'}.`,
+          message: `No ServiceEntry in the workspace registers '${host}' for this namespace: without one, Istio has no cluster for this host and the rule does not apply${options.outboundTrafficPolicy === 'REGISTRY_ONLY' ? ' (and REGISTRY_ONLY blocks the traffic)' : ' (traffic passes through unmanaged)'}.${hiddenEntryNote(index, host, ask(RULE_HOST, rule))}`,
         });
       }
     }

@@ -4,6 +4,7 @@ import { externalNameProblem } from '../model/externalName';
 import type { PlacedResource } from '../workspace/placed';
 import { anyNamespace, ask, serviceId, type Relation } from '../workspace/relation';
 import { ALIAS_TARGET } from '../workspace/relations';
+import { hiddenEntryNote } from '../workspace/hiddenEntries';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
 import { EXTERNAL_NAME_ALIAS_SINCE } from '../model/istioReleases';
@@ -43,9 +44,11 @@ export const externalNameTargetUnregistered: WorkspaceRule = {
           at: placed,
           range: service.externalName.range,
           severity: blocked ? 'warning' : 'hint',
-          message: blocked
-            ? `No ServiceEntry registers '${service.externalName.value}', and the mesh is REGISTRY_ONLY: sidecars block traffic through this alias. Add a ServiceEntry for the host.`
-            : `No ServiceEntry registers '${service.externalName.value}': traffic through this alias passes through the sidecar unmanaged, so no DestinationRule applies to it.`,
+          message:
+            (blocked
+              ? `No ServiceEntry registers '${service.externalName.value}', and the mesh is REGISTRY_ONLY: sidecars block traffic through this alias. Add a ServiceEntry for the host.`
+              : `No ServiceEntry registers '${service.externalName.value}': traffic through this alias passes through the sidecar unmanaged, so no DestinationRule applies to it.`) +
+            hiddenEntryNote(index, plainHost(service.externalName.value), ask(ALIAS_TARGET, placed)),
         });
       }
     }

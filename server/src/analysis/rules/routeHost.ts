@@ -5,6 +5,7 @@ import { destinationOfHost } from '../workspace/destinations';
 import { ask, hostKey, serviceName, type Ask, type Relation } from '../workspace/relation';
 import { ROUTE_DESTINATION } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { hiddenEntryNote } from '../workspace/hiddenEntries';
 import type { WorkspaceRule } from './rule';
 
 /**
@@ -86,7 +87,7 @@ export const routeHostUndefined: WorkspaceRule = {
         report({
           at: vs,
           range: written.range,
-          message: `No ServiceEntry in the workspace registers '${written.value}': Istio drops what a route sends to a host outside its registry (whatever outboundTrafficPolicy says), so unless an entry exists in the cluster, register the host with a ServiceEntry.`,
+          message: `No ServiceEntry in the workspace registers '${written.value}' for this namespace: Istio drops what a route sends to a host outside its registry (whatever outboundTrafficPolicy says), so unless an entry exists in the cluster, register the host with a ServiceEntry.${hiddenEntryNote(index, host, through)}`,
         });
       }
     }

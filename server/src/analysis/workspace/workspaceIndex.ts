@@ -1,4 +1,5 @@
 import { expandHost, serviceOfHost } from '../model/hosts';
+import { visibleIn } from '../model/visibility';
 import {
   namespaceOf,
   type DestinationRuleResource,
@@ -194,7 +195,7 @@ export class WorkspaceIndex {
   service(namespace: string, name: string, ask?: Ask, near?: PlacedResource): PlacedResource<ServiceResource> | undefined {
     const key = serviceId(namespace, name);
     this.check?.read(ask, key, `Service ${namespace}/${name}`);
-    return pick(this.found('Service', key), near);
+    return pick(visibleTo(this.found('Service', key), ask), near);
   }
 
   /**
@@ -207,7 +208,24 @@ export class WorkspaceIndex {
     if (own) return own;
     const key = anyNamespace(name);
     this.check?.read(ask, key, `a Service '${name}' written without a namespace`);
-    return pick(this.found('Service', key), near);
+    return pick(visibleTo(this.found('Service', key), ask), near);
+  }
+
+  /**
+   * The Service `name` in `namespace` when it exists but the asking resource's namespace does not see it; with
+   * `orUnnamespaced`, also one written without a namespace (as `serviceNamedBy` finds).
+   */
+  serviceHiddenFrom(namespace: string, name: string, ask: Ask, orUnnamespaced: boolean): PlacedResource<ServiceResource> | undefined {
+    const own = serviceId(namespace, name);
+    this.check?.read(ask, own, `Service ${namespace}/${name}`);
+    const candidates = [...this.found('Service', own)];
+    if (orUnnamespaced) {
+      const any = anyNamespace(name);
+      this.check?.read(ask, any, `a Service '${name}' written without a namespace`);
+      candidates.push(...this.found('Service', any));
+    }
+    const from = namespaceOf(ask.from.resource);
+    return candidates.find((s) => !visibleIn(s.resource, from));
   }
 
   /** The Services of this name in every namespace, in workspace order. */
@@ -217,18 +235,30 @@ export class WorkspaceIndex {
     return this.found('Service', key);
   }
 
-  /** Every ServiceEntry declaring exactly this host (lower case), versions of one entry included, in workspace order. */
+  /**
+   * Every ServiceEntry declaring exactly this host (lower case), versions of one entry included, in workspace order;
+   * with `ask`, only those exported to the asking resource's namespace (`model/visibility.ts`), as for every lookup.
+   */
   entriesWithHost(host: string, ask?: Ask): readonly PlacedResource<ServiceEntryResource>[] {
     const key = hostKey(host.toLowerCase());
     this.check?.read(ask, key, `ServiceEntries for '${host}'`);
-    return this.found('ServiceEntry', key);
+    return visibleTo(this.found('ServiceEntry', key), ask);
+  }
+
+  /** The ServiceEntries registering the host (exactly or by wildcard) that the asking resource's namespace does not see. */
+  entriesHiddenFrom(host: string, ask: Ask): readonly PlacedResource<ServiceEntryResource>[] {
+    const h = host.toLowerCase();
+    this.check?.readHost(ask, h, `ServiceEntries registering '${host}'`);
+    const all = [...this.found('ServiceEntry', hostKey(h)), ...this.wildcardEntries.filter((w) => w.suffix === '' || h.endsWith(w.suffix)).map((w) => w.at)];
+    const namespace = namespaceOf(ask.from.resource);
+    return all.filter((entry) => !visibleIn(entry.resource, namespace));
   }
 
   /** The ServiceEntry declaring exactly this host: among versions of entries, the one nearest `near`, else the first. */
   entryWithHost(host: string, ask?: Ask, near?: PlacedResource): PlacedResource<ServiceEntryResource> | undefined {
     const key = hostKey(host.toLowerCase());
     this.check?.read(ask, key, `ServiceEntries for '${host}'`);
-    const candidates = this.found('ServiceEntry', key);
+    const candidates = visibleTo(this.found('ServiceEntry', key), ask);
     if (!near) return candidates[0];
     // An entry another version of which (same namespace and name, other hosts) sits nearer is not the one applied.
     return nearest(
@@ -261,7 +291,8 @@ export class WorkspaceIndex {
   hostRegistered(host: string, ask?: Ask): boolean {
     const h = host.toLowerCase();
     this.check?.readHost(ask, h, `ServiceEntries registering '${host}'`);
-    return this.found('ServiceEntry', hostKey(h)).length > 0 || this.wildcardEntries.some((w) => w.suffix === '' || h.endsWith(w.suffix));
+    const seen = (entry: PlacedResource): boolean => !ask || visibleIn(entry.resource, namespaceOf(ask.from.resource));
+    return this.found('ServiceEntry', hostKey(h)).some(seen) || this.wildcardEntries.some((w) => (w.suffix === '' || h.endsWith(w.suffix)) && seen(w.at));
   }
 
   endpointsOf(namespace: string, name: string, ask?: Ask): readonly PlacedResource<EndpointsResource>[] {
@@ -313,6 +344,13 @@ export class WorkspaceIndex {
   inOrder<R extends PlacedResource>(resources: Iterable<R>): R[] {
     return [...new Set(resources)].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
   }
+}
+
+/** The resources the asking resource's namespace sees; all of them for a read without `ask` (an adapter's lookup). */
+function visibleTo<R extends PlacedResource>(resources: readonly R[], ask: Ask | undefined): readonly R[] {
+  if (!ask || resources.length === 0) return resources;
+  const namespace = namespaceOf(ask.from.resource);
+  return resources.every((r) => visibleIn(r.resource, namespace)) ? resources : resources.filter((r) => visibleIn(r.resource, namespace));
 }
 
 function pick<R extends PlacedResource>(candidates: readonly R[], near: PlacedResource | undefined): R | undefined {
