@@ -130,15 +130,28 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     assert.equal(url?.range.start.line, 7, 'the externalName line of the template');
   });
 
-  it('says so when helm is missing or the chart does not render, and exits 2', async () => {
+  it('exits 2 when the helm it was given cannot run; notes a chart whose dependencies are not downloaded', async () => {
     const dir = chart();
     const missing = await cli(['check', '--helm', path.join(home, 'no-such-helm'), 'payments-egress'], dir);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /helm template failed: helm not found at/);
     const withDependency = chart({ 'Chart.yaml': `${CHART}dependencies:\n- name: common\n  version: 1.0.0\n  repository: https://charts.example.test\n` });
-    const result = await cli(['check', '--helm', helm, 'payments-egress'], withDependency);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /dependencies are not downloaded .*helm dependency build/);
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], withDependency);
+    assert.equal(result.code, 0, result.stderr);
+    const note = (JSON.parse(result.stdout) as JsonFinding[]).find((f) => f.code === 'EGR008');
+    assert.equal(note?.severity, 'info');
+    assert.match(String(note?.message), /dependencies are not downloaded .*helm dependency build/);
+  });
+
+  it('warns, and says how to give the values, when the chart needs values its values.yaml does not set', async () => {
+    const dir = chart({ 'templates/required.yaml': ENTRY.replace('{{ .Values.partner.host }}', '{{ required "partner.backup is required" .Values.partner.backup }}') });
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], dir);
+    const findings = JSON.parse(result.stdout) as JsonFinding[];
+    const warning = findings.find((f) => f.code === 'EGR008');
+    assert.equal(warning?.severity, 'warning', JSON.stringify(findings, null, 2));
+    assert.equal(warning?.file, path.join('payments-egress', 'templates', 'required.yaml'));
+    assert.equal(warning?.range.start.line, 6);
+    assert.match(String(warning?.message), /partner\.backup is required.*name their files in \.istio-egress\.yaml/);
   });
 
   it('reports a template helm cannot render on the line helm blames (EGR008), and exits 1', async () => {

@@ -92,10 +92,14 @@ describe('istio-egress check: overlay folders checked as they build', () => {
     assert.match(String(error?.message), /'missing\.yaml' does not exist/);
   });
 
-  it('fetches no remote base: the overlay goes unbuilt, and the CLI exits 2', async () => {
+  it('fetches no remote base: the overlay goes unbuilt with a note on the entry, which is the usual state offline', async () => {
     const dir = tree('resources:\n- ../../base\n- https://github.com/example/egress//base?ref=v1\n');
-    const result = await cli(['check', '--kubectl', kubectl, 'overlays/prod'], dir);
-    assert.equal(result.code, 2, result.stdout);
-    assert.match(result.stderr, /remote base 'https:\/\/github\.com\/example\/egress\/\/base\?ref=v1', which is not fetched here/);
+    const result = await cli(['check', '--format', 'json', '--kubectl', kubectl, 'overlays/prod'], dir);
+    assert.notEqual(result.code, 2, result.stderr);
+    const note = (JSON.parse(result.stdout) as JsonFinding[]).find((f) => f.code === 'EGR008');
+    assert.equal(note?.file, path.join('overlays', 'prod', 'kustomization.yaml'));
+    assert.equal(note?.severity, 'info');
+    assert.equal(note?.range.start.line, 2, 'the remote entry');
+    assert.match(String(note?.message), /remote base 'https:\/\/github\.com\/example\/egress\/\/base\?ref=v1', which is not fetched here/);
   });
 });

@@ -35,8 +35,8 @@ export interface ChartOutcome {
   /** Documents rendered (0 when it failed). */
   readonly documents: number;
   /**
-   * Set when the chart could not be rendered for a reason outside its files (helm missing or too slow, dependencies
-   * not downloaded): the chart is not checked, which a CI run must not take for a pass.
+   * Set when helm could not run (missing, too slow, too much output): the chart is not checked, which a CI run that
+   * named its helm must not take for a pass. Dependencies not downloaded are only noted (EGR008 info on Chart.yaml).
    */
   readonly unavailable?: string;
 }
@@ -95,8 +95,8 @@ export async function renderChart(request: ChartRequest): Promise<ChartOutcome> 
   }
   const templates = await readTemplates(dir);
   if (!result.ok) {
-    const { problem, missingDependencies } = await blame(result.stderr, dir, chart, templates);
-    return outcome({ status: 'failed', chart, problems: [problem] }, 0, missingDependencies ? problem.message : undefined);
+    // Dependencies not downloaded are the usual state of a chart in a repository: a note, not an unchecked run.
+    return outcome({ status: 'failed', chart, problems: [await blame(result.stderr, dir, chart, templates)] });
   }
   const rendered = renderedBySource(result.stdout);
   const values: ValuesFile[] = [];
@@ -110,20 +110,30 @@ export async function renderChart(request: ChartRequest): Promise<ChartOutcome> 
   return outcome({ status: 'rendered', chart, rendered, templates, namespace, values, subchartValues }, documents);
 }
 
+/**
+ * A failure the values decide (`required`, `fail`, a value missing under a path the template walks): the chart may
+ * well render with the values it is deployed with, so a warning that says how to give them, not an error.
+ */
+const VALUE_DRIVEN = /execution error at \(|nil pointer evaluating|error calling (?:required|fail)/;
+/** Failures of the template text itself, whatever the values. */
+const TEMPLATE_BUG = /parse error at|no template "|function "[^"]*" not defined/;
+
 /** helm's complaint as one finding where it puts the blame: the template line, else the chart's `Chart.yaml`. */
-async function blame(stderr: string, dir: string, chart: string, templates: ReadonlyMap<string, string>): Promise<{ readonly problem: ChartProblem; readonly missingDependencies: boolean }> {
+async function blame(stderr: string, dir: string, chart: string, templates: ReadonlyMap<string, string>): Promise<ChartProblem> {
   const chartYaml = (await readIfExists(path.join(dir, 'Chart.yaml'))) ?? '';
   const problem = helmProblem(stderr, chartName(chartYaml, dir));
   const file = problem.file ?? 'Chart.yaml';
   const text = templates.get(file) ?? (await readIfExists(path.join(dir, ...file.split('/'))));
   const { line, character } = problem.range.start;
-  const located: ChartProblem = {
+  const byValues = !problem.missingDependencies && VALUE_DRIVEN.test(stderr) && !TEMPLATE_BUG.test(stderr);
+  return {
     uri: chartFileUri(chart, file),
     range: text === undefined || problem.file === undefined ? problem.range : lineRange(text, line, character > 0 ? character : undefined),
     message: problem.missingDependencies
       ? `helm template cannot render this chart: its dependencies are not downloaded (${problem.message}). Run \`helm dependency build\` on it; nothing is fetched here.`
-      : `helm template fails here: ${problem.message}`,
-    severity: problem.missingDependencies ? 'info' : 'error',
+      : byValues
+        ? `helm template fails here with the chart's own values: ${problem.message}. If the chart is deployed with other values, name their files in .istio-egress.yaml (charts: [{path, values}]) so that it renders as deployed.`
+        : `helm template fails here: ${problem.message}`,
+    severity: problem.missingDependencies ? 'info' : byValues ? 'warning' : 'error',
   };
-  return { problem: located, missingDependencies: problem.missingDependencies };
 }

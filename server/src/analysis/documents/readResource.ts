@@ -192,7 +192,7 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
     ...base,
     hosts: y.strings(spec, 'hosts'),
     addresses: y.strings(spec, 'addresses'),
-    endpoints: items(y, spec, 'endpoints').map(({ map, range }) => ({ range, ...optional('address', y.str(map, 'address')) })),
+    endpoints: items(y, spec, 'endpoints').map(({ map, range }) => ({ range, ...optional('address', y.str(map, 'address')), ...optional('network', y.str(map, 'network')) })),
     ...optional('endpointsKey', y.setKey(spec, 'endpoints')),
     ...optional('workloadSelectorKey', y.setKey(spec, 'workloadSelector')),
     ports,

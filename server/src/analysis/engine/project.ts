@@ -229,7 +229,8 @@ export class Project {
    */
   findings(uri: string, scope: 'all' | 'document' = 'all'): Finding[] {
     const model = this.files.get(uri);
-    if (!model) return [];
+    // Rendered or built output stands in for the file: what it says as written is not what deploys.
+    if (!model || this.superseded.has(uri)) return [];
     const out: Finding[] = [];
     if (model.skipped) {
       const rule = model.skippedCode === notText.code ? notText : fileSkipped;
@@ -242,7 +243,7 @@ export class Project {
     // Findings on an unrendered template judge text that is not YAML yet, and on what an overlay changes a resource
     // that is not built as written: neither is reported, nor is one that leans on such a document elsewhere.
     for (const f of fromWorkspace) if (!inSpans(quiet, f.range.start.line) && !f.related.some((r) => this.isQuiet(r.uri, r.range.start.line))) out.push(f);
-    const template = this.superseded.has(uri) ? undefined : quiet.find((s) => s.template)?.template;
+    const template = quiet.find((s) => s.template)?.template;
     if (template) out.push({ code: templateFile.code, severity: templateFile.severity, message: templateNote(), uri, range: template, related: [] });
     const build = this.overlays.buildOf(uri);
     if (build && build.some((file) => this.files.get(file)?.documents.some((d) => d.doc.resource && isIndexed(d.doc.resource)))) {

@@ -149,6 +149,8 @@ export interface ServiceEntryPort {
 
 export interface ServiceEntryEndpoint {
   readonly address?: Located<string>;
+  /** The network of an endpoint reached through that network's gateway (multi-network meshes): it needs no address. */
+  readonly network?: Located<string>;
   readonly range: Range;
 }
 

@@ -36,7 +36,8 @@ export const serviceEntryValidation = resourceRule({
       }
     }
     for (const endpoint of entry.endpoints) {
-      if (!endpoint.address) report({ message: 'Each endpoint needs an address.', range: endpoint.range, severity: 'error' });
+      // The CRD asks for `address` or `network`: an endpoint of another network is reached through its gateway.
+      if (!endpoint.address && !endpoint.network) report({ message: 'Each endpoint needs an address (or the network whose gateway reaches it).', range: endpoint.range, severity: 'error' });
     }
   },
 });
