@@ -169,8 +169,46 @@ describe('templateLine', () => {
     assert.equal(templateLine(output, template, 5), 5, '`host: {{ … | quote }}`');
   });
 
-  it('never picks a line of actions alone, which could have rendered anything, nor guesses between equals', () => {
+  it('lines up equal candidates in order: the first list line for the first rendered item', () => {
     const twoLists = 'spec:\n  hosts:\n  - {{ .Values.a }}\n  - {{ .Values.b }}\n  {{- include "x" . }}\n';
-    assert.equal(templateLine('spec:\n  hosts:\n  - a.example\n', twoLists, 2), 0, 'two list lines fit: the first line, not a guess');
+    assert.equal(templateLine('spec:\n  hosts:\n  - a.example\n  - b.example\n', twoLists, 2), 2);
+    assert.equal(templateLine('spec:\n  hosts:\n  - a.example\n  - b.example\n', twoLists, 3), 3);
+  });
+
+  it('finds the line in the template document that rendered the document, when the text repeats across documents', () => {
+    const rule = (name: string): string =>
+      `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: {{ .Release.Name }}-${name}\nspec:\n  host: ${name}.partner.example\n  trafficPolicy:\n    tls:\n      mode: SIMPLE\n      insecureSkipVerify: {{ .Values.${name}.skipVerify }}\n`;
+    const twoRules = `${rule('billing')}---\n${rule('shipping')}`;
+    const out = (name: string, verify: string): string =>
+      `---\n# Source: c/templates/drs.yaml\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: rel-${name}\nspec:\n  host: ${name}.partner.example\n  trafficPolicy:\n    tls:\n      mode: SIMPLE\n      insecureSkipVerify: ${verify}\n`;
+    const output = `${out('billing', 'false')}${out('shipping', 'true')}`;
+    const shippingVerify = output.split('\n').lastIndexOf('      insecureSkipVerify: true');
+    assert.equal(templateLine(output, twoRules, shippingVerify), 20, 'the second document’s insecureSkipVerify line');
+  });
+
+  it('puts a line that a line of actions alone produced (toYaml) on that line, not on a namesake key elsewhere', () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-api\nspec:\n  selector:\n    app: api\n  ports:\n    {{- toYaml .Values.ports | nindent 4 }}\n';
+    const output =
+      '# Source: c/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: rel-api\nspec:\n  selector:\n    app: api\n  ports:\n    - name: http\n      port: 80\n    - name: Admin_Port\n      port: 9000\n';
+    assert.equal(templateLine(output, service, 11), 8);
+  });
+
+  it('narrows a whole list a line of actions alone copies (toYaml) to the item the finding is about, in values.yaml', () => {
+    const analysis = new Analysis();
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-api\nspec:\n  selector:\n    app: api\n  ports:\n    {{- toYaml .Values.ports | nindent 4 }}\n';
+    const output =
+      '# Source: payments/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: rel-api\nspec:\n  selector:\n    app: api\n  ports:\n    - name: http\n      port: 80\n    - name: Admin_Port\n      port: 9000\n';
+    const uri = `${CHART}templates/service.yaml`;
+    analysis.setFile(uri, service);
+    analysis.setChart(
+      CHART,
+      rendered({
+        rendered: new Map([['templates/service.yaml', output]]),
+        templates: new Map([['templates/service.yaml', service]]),
+        values: [{ uri: VALUES_URI, text: 'ports:\n- name: http\n  port: 80\n- name: Admin_Port\n  port: 9000\n' }],
+      }),
+    );
+    assert.ok(lines(analysis, uri).includes('8 EGR104'), lines(analysis, uri).join(', '));
+    assert.ok(lines(analysis, VALUES_URI).includes('3 EGR104'), lines(analysis, VALUES_URI).join(', '));
   });
 });

@@ -124,10 +124,36 @@ export function placeInTemplate(source: RenderedTemplate, range: Range): { reado
   const line = templateLine(source.rendered, source.template, range.start.line);
   const text = source.template.split(/\r?\n/)[line] ?? '';
   const first = text.length - text.trimStart().length;
+  const renderedLine = (source.rendered.split(/\r?\n/)[range.start.line] ?? '').trim();
   return {
     range: { start: { line, character: first }, end: { line, character: text.length } },
-    origins: originsOf(valuePathsIn(text), source.values),
+    origins: originsOf(valuePathsIn(text), source.values).map((origin) => withinBlock(origin, renderedLine, source.values)),
   };
+}
+
+/**
+ * A value that is a whole list or map (`{{ toYaml .Values.ports }}`) narrowed to the line of it that the rendered line
+ * copies (`- name: Admin_Port`), when one line of the block reads the same.
+ */
+function withinBlock(origin: ValueOrigin, renderedLine: string, values: readonly ScopedValues[]): ValueOrigin {
+  if ((origin.value !== '[…]' && origin.value !== '{…}') || renderedLine === '') return origin;
+  const text = values.find((v) => v.file.uri === origin.uri)?.file.text;
+  if (text === undefined) return origin;
+  const lines = text.split(/\r?\n/);
+  const indent = (l: string): number => l.length - l.trimStart().length;
+  const blockIndent = indent(lines[origin.range.start.line] ?? '');
+  const same: number[] = [];
+  for (let i = origin.range.start.line + 1; i < lines.length; i++) {
+    const l = lines[i] ?? '';
+    if (l.trim() === '') continue;
+    // The block ends at the first line indented no deeper than its key (a list may sit at the key's own indent).
+    if (indent(l) < blockIndent || (indent(l) === blockIndent && !l.trimStart().startsWith('- '))) break;
+    if (l.trim() === renderedLine) same.push(i);
+  }
+  const [only] = same;
+  if (only === undefined || same.length > 1) return origin;
+  const l = lines[only] ?? '';
+  return { ...origin, range: { start: { line: only, character: indent(l) }, end: { line: only, character: l.length } } };
 }
 
 /** A values file's name in messages: its path in the chart, else its file name. */

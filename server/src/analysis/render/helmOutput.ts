@@ -46,45 +46,138 @@ export function renderedBySource(output: string): Map<string, string> {
 }
 
 /**
- * The line of the template that produced line `line` of its rendered text: the one template line that reads the same
- * (a key written literally, `mode: ISTIO_MUTUAL`); else the one line whose text around its actions matches (`- {{
- * .Values.host }}` for `- api.partner.example`); else the template's line of the same key (`host:` when the value came
- * from `{{ .Values.host }}`); else the line of the rendered document's `kind:`; else the first line.
+ * The line of the template that produced line `line` of its rendered text. The rendered document is first paired with
+ * the template document that produced it (the one whose `kind:` and literal lines it holds; in order when they tie),
+ * then its lines are lined up in order with that document's lines, a template line standing for what its actions
+ * render (`- {{ .Values.host }}` for `- api.partner.example`; the line with the most text of its own when several
+ * fit). A line nothing lines up with comes from the one line of actions alone between its neighbours' lines (`{{
+ * toYaml .Values.ports | nindent 4 }}`), else from the document's one line of the same key, else its `kind:` line.
  */
 export function templateLine(rendered: string, template: string, line: number): number {
   const renderedLines = rendered.split(/\r?\n/);
   const templateLines = template.split(/\r?\n/);
+  const renderedDocs = documentSpans(renderedLines, (l) => l === '---' || SOURCE.test(l));
+  const target = renderedDocs.findIndex((d) => line >= d.start && line < d.end);
+  const doc = renderedDocs[target];
+  if (!doc) return firstKindLine(templateLines, { start: 0, end: templateLines.length }) ?? 0;
+  const templateDocs = documentSpans(templateLines, (l) => l.trim() === '---');
+  const span = pairedDocument(renderedLines.slice(doc.start, doc.end), templateLines, templateDocs, target);
+  const own = alignedLine(renderedLines, doc, templateLines, span, line);
+  if (own !== undefined) return own;
   const wanted = (renderedLines[line] ?? '').trim();
-  const unique = (test: (l: string) => boolean): number | undefined => {
-    const found = templateLines.flatMap((l, i) => (test(l.trim()) ? [i] : []));
-    return found.length === 1 ? found[0] : undefined;
-  };
-  if (wanted !== '') {
-    const same = unique((l) => l === wanted);
-    if (same !== undefined) return same;
-    const shaped = mostLiteral(templateLines, wanted);
-    if (shaped !== undefined) return shaped;
-    const key = /^(-\s+)?([A-Za-z0-9_.-]+):/.exec(wanted)?.[2];
-    const byKey = key ? unique((l) => new RegExp(`^(-\\s+)?${key.replace(/[.]/g, '\\.')}:`).test(l)) : undefined;
+  const key = /^(-\s+)?([A-Za-z0-9_.-]+):/.exec(wanted)?.[2];
+  if (key) {
+    const pattern = new RegExp(`^(-\\s+)?${key.replace(/[.]/g, '\\.')}:`);
+    const byKey = uniqueIn(templateLines, span, (l) => pattern.test(l));
     if (byKey !== undefined) return byKey;
   }
-  const kind = unique((l) => /^kind:/.test(l));
-  return kind ?? 0;
+  return firstKindLine(templateLines, span) ?? span.start;
+}
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The documents of a text, as line spans (separator lines excluded), empty ones dropped. */
+function documentSpans(lines: readonly string[], isSeparator: (line: string) => boolean): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  lines.forEach((l, i) => {
+    if (!isSeparator(l)) return;
+    spans.push({ start, end: i });
+    start = i + 1;
+  });
+  spans.push({ start, end: lines.length });
+  return spans.filter((s) => lines.slice(s.start, s.end).some((l) => l.trim() !== '' && !l.trim().startsWith('#')));
 }
 
 /**
- * The template line with actions whose text around them matches `wanted`; among several, the one with the most text
- * of its own (`- {{ .Values.a }}.example` over `- {{ .Values.b }}` for `- b.example`); undefined when that is a tie.
+ * The template document a rendered document came from: the one sharing its `kind:` and the most literal lines; among
+ * equals the one at the rendered document's position, else the first.
  */
-function mostLiteral(templateLines: readonly string[], wanted: string): number | undefined {
-  const fits = templateLines.flatMap((line, i) => {
-    const trimmed = line.trim();
-    const pattern = trimmed.includes('{{') ? actionPattern(trimmed) : undefined;
-    return pattern?.test(wanted) ? [{ i, literal: trimmed.replace(/\{\{[\s\S]*?\}\}/g, '').length }] : [];
+function pairedDocument(renderedDoc: readonly string[], templateLines: readonly string[], templateDocs: readonly Span[], position: number): Span {
+  if (templateDocs.length <= 1) return templateDocs[0] ?? { start: 0, end: templateLines.length };
+  const present = new Set(renderedDoc.map((l) => l.trim()));
+  const kind = renderedDoc.map((l) => l.trim()).find((l) => /^kind:/.test(l));
+  const scores = templateDocs.map((span) => {
+    let score = 0;
+    for (let i = span.start; i < span.end; i++) {
+      const l = (templateLines[i] ?? '').trim();
+      if (l === '' || l.includes('{{')) continue;
+      if (present.has(l)) score += /^kind:/.test(l) && l === kind ? 1000 : 1;
+    }
+    return score;
   });
-  fits.sort((a, b) => b.literal - a.literal);
-  const [best, next] = fits;
-  return best && (!next || next.literal < best.literal) ? best.i : undefined;
+  const best = Math.max(...scores);
+  const candidates = templateDocs.filter((_, i) => scores[i] === best);
+  const atPosition = templateDocs[position];
+  return atPosition && candidates.includes(atPosition) ? atPosition : (candidates[0] ?? { start: 0, end: templateLines.length });
+}
+
+/**
+ * Lines up the rendered document with the template document in order and returns the template line of `line`: each
+ * rendered line takes the first fitting template line after the last one taken (else that one again, else the first
+ * from the top, as a `range` repeats its body); a line nothing fits takes the one line of actions alone between the
+ * lines its neighbours took.
+ */
+function alignedLine(renderedLines: readonly string[], doc: Span, templateLines: readonly string[], span: Span, line: number): number | undefined {
+  const taken: (number | undefined)[] = [];
+  let cursor = span.start - 1;
+  for (let i = doc.start; i < doc.end; i++) {
+    const wanted = (renderedLines[i] ?? '').trim();
+    const fits = wanted === '' ? [] : fittingLines(templateLines, span, wanted);
+    // The next fitting line; the same one again (a one-line `range` body); else from the top (a longer `range` body).
+    const next = fits.find((f) => f > cursor) ?? fits.find((f) => f === cursor) ?? fits[0];
+    taken.push(next);
+    if (next !== undefined) cursor = next;
+    if (i > line && next !== undefined) break;
+  }
+  const at = line - doc.start;
+  const own = taken[at];
+  if (own !== undefined) return own;
+  const before =
+    taken
+      .slice(0, at)
+      .filter((t): t is number => t !== undefined)
+      .pop() ?? span.start - 1;
+  const after = taken.slice(at + 1).find((t): t is number => t !== undefined && t > before) ?? span.end;
+  const actionsOnly = [];
+  for (let t = before + 1; t < after; t++) if (isActionsOnly(templateLines[t] ?? '')) actionsOnly.push(t);
+  return actionsOnly.length === 1 ? actionsOnly[0] : undefined;
+}
+
+/**
+ * The template lines of a document that fit a rendered line, best first in document order: the same text, else the
+ * lines whose text around their actions matches it, keeping only those with the most text of their own.
+ */
+function fittingLines(templateLines: readonly string[], span: Span, wanted: string): number[] {
+  const same: number[] = [];
+  const shaped: { readonly i: number; readonly literal: number }[] = [];
+  for (let i = span.start; i < span.end; i++) {
+    const l = (templateLines[i] ?? '').trim();
+    if (l === wanted) same.push(i);
+    else if (l.includes('{{') && actionPattern(l)?.test(wanted)) shaped.push({ i, literal: l.replace(/\{\{[\s\S]*?\}\}/g, '').length });
+  }
+  if (same.length) return same;
+  const most = Math.max(0, ...shaped.map((s) => s.literal));
+  return shaped.filter((s) => s.literal === most).map((s) => s.i);
+}
+
+function isActionsOnly(line: string): boolean {
+  const l = line.trim();
+  return l.includes('{{') && l.replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '';
+}
+
+function uniqueIn(lines: readonly string[], span: Span, test: (line: string) => boolean): number | undefined {
+  const found: number[] = [];
+  for (let i = span.start; i < span.end; i++) if (test((lines[i] ?? '').trim())) found.push(i);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+function firstKindLine(lines: readonly string[], span: Span): number | undefined {
+  for (let i = span.start; i < span.end; i++) if (/^kind:/.test((lines[i] ?? '').trim())) return i;
+  return undefined;
 }
 
 /**
