@@ -20,12 +20,29 @@ const PLACEHOLDER_CLOSE = '\u203a';
 /** Whether a comment line: `# {{ … }}` explains a template elsewhere and makes no document a template. */
 const COMMENT_LINE = /^[ \t]*#/;
 
+/**
+ * `{{workflow.name}}`, `{{inputs.parameters.url}}`: Argo Workflows' (and other tools') placeholders in a string a
+ * resource carries for that tool. Not a Go template action (a field there starts with `.`), so no template for Helm.
+ */
+const FOREIGN_PLACEHOLDER = /^\{\{[A-Za-z_][\w-]*(?:\.[\w-]+)+\}\}$/;
+
+/**
+ * Whether text before a placeholder on its line puts it inside a string, where YAML reads it as text: after other
+ * text of the scalar (`name: wf-{{…}}`, a line of a block scalar), or after an opening quote. Not right after `key: `
+ * or `- `, where braces would start a flow mapping.
+ */
+function insideString(before: string): boolean {
+  const t = before.trim();
+  return t !== '' && !t.endsWith(':') && t !== '-';
+}
+
 /** The first template action outside comment lines, as offsets in `text`; undefined when there is none. */
 export function firstTemplateAction(text: string): { readonly start: number; readonly end: number } | undefined {
   if (!text.includes('{{') && !text.includes('%')) return undefined;
   ACTION.lastIndex = 0;
   for (let match = ACTION.exec(text); match; match = ACTION.exec(text)) {
     const lineStart = text.lastIndexOf('\n', match.index - 1) + 1;
+    if (FOREIGN_PLACEHOLDER.test(match[0]) && insideString(text.slice(lineStart, match.index))) continue;
     if (!COMMENT_LINE.test(text.slice(lineStart, match.index))) return { start: match.index, end: match.index + match[0].length };
   }
   return undefined;

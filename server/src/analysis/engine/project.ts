@@ -243,7 +243,8 @@ export class Project {
     // Findings on an unrendered template judge text that is not YAML yet, and on what an overlay changes a resource
     // that is not built as written: neither is reported, nor is one that leans on such a document elsewhere.
     for (const f of fromWorkspace) if (!inSpans(quiet, f.range.start.line) && !f.related.some((r) => this.isQuiet(r.uri, r.range.start.line))) out.push(f);
-    const template = quiet.find((s) => s.template)?.template;
+    // A chart's values files hold template text for `tpl` to render: data, never a manifest to check once rendered.
+    const template = VALUES_FILE.test(uri) ? undefined : quiet.find((s) => s.template)?.template;
     if (template) out.push({ code: templateFile.code, severity: templateFile.severity, message: templateNote(), uri, range: template, related: [] });
     const build = this.overlays.buildOf(uri);
     if (build && build.some((file) => this.files.get(file)?.documents.some((d) => d.doc.resource && isIndexed(d.doc.resource)))) {
@@ -307,6 +308,9 @@ export class Project {
     return this.workspaceCache;
   }
 }
+
+/** A Helm values file (`values.yaml`, `values-prod.yaml`, `values.staging.yml`). */
+const VALUES_FILE = /\/values(?:[.-][^/]*)?\.ya?ml$/i;
 
 /** A document whose findings are withheld: a template, or a resource an overlay changes (or a patch). */
 interface QuietSpan {
