@@ -211,4 +211,14 @@ describe('templateLine', () => {
     assert.ok(lines(analysis, uri).includes('8 EGR104'), lines(analysis, uri).join(', '));
     assert.ok(lines(analysis, VALUES_URI).includes('3 EGR104'), lines(analysis, VALUES_URI).join(', '));
   });
+
+  it('reports nothing a superseded template says as written, also in its documents without actions', () => {
+    const analysis = new Analysis();
+    // The second document has no action, but an if around it (on the lines of its neighbours) kept helm from rendering it.
+    const template = `${TEMPLATE}---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: legacy\nspec:\n  host: legacy.partner.example\n  trafficPolicy:\n    tls:\n      mode: SIMPLE\n      insecureSkipVerify: true\n`;
+    analysis.setFile(TEMPLATE_URI, template);
+    assert.ok(lines(analysis, TEMPLATE_URI).includes('19 EGR404'), 'as written, the plain document is checked');
+    analysis.setChart(CHART, rendered({ templates: new Map([['templates/destinationrule.yaml', template]]) }));
+    assert.deepEqual(lines(analysis, TEMPLATE_URI), ['5 EGR304'], 'rendered: only what the output holds (its host is unknown here)');
+  });
 });
