@@ -107,6 +107,47 @@ describe('a built overlay in the analysis', () => {
   });
 });
 
+describe('findings of a build on the patch that made them', () => {
+  const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n  - name: http\n    port: 80\n  - name: grpc\n    port: 9090\n';
+  const built = (ports: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: prod\nspec:\n  ports:\n${ports}  selector:\n    app: api\n`;
+
+  function buildOf(files: Record<string, string>, output: string): Analysis {
+    const analysis = new Analysis();
+    for (const [name, text] of Object.entries(files)) analysis.setFile(ROOT + name, text);
+    const kustomization = `${ROOT}overlays/prod/kustomization.yaml`;
+    analysis.setOverlay(kustomization, { status: 'built', kustomization, output });
+    return analysis;
+  }
+
+  it('on the JSON 6902 operation that wrote the value', () => {
+    const analysis = buildOf(
+      {
+        'base/kustomization.yaml': 'resources:\n- service.yaml\n',
+        'base/service.yaml': SERVICE,
+        'overlays/prod/kustomization.yaml': 'namespace: prod\nresources:\n- ../../base\npatches:\n- path: rename-port.yaml\n  target:\n    kind: Service\n    name: api\n',
+        'overlays/prod/rename-port.yaml': '- op: replace\n  path: /spec/ports/0/name\n  value: Http_Main\n',
+      },
+      built('  - name: Http_Main\n    port: 80\n  - name: grpc\n    port: 9090\n'),
+    );
+    assert.ok(lines(analysis, 'overlays/prod/rename-port.yaml').includes('2 EGR104'), lines(analysis, 'overlays/prod/rename-port.yaml').join(', '));
+    assert.ok(!lines(analysis, 'base/service.yaml').includes('8 EGR104'), 'not on the base line the operation replaced');
+  });
+
+  it('on the item of the same content after a merge reordered the list', () => {
+    const analysis = buildOf(
+      {
+        'base/kustomization.yaml': 'resources:\n- service.yaml\n',
+        'base/service.yaml': SERVICE.replace('name: http', 'name: Http_Main'),
+        'overlays/prod/kustomization.yaml': 'namespace: prod\nresources:\n- ../../base\npatches:\n- path: grpc-target.yaml\n',
+        'overlays/prod/grpc-target.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  ports:\n  - port: 9090\n    targetPort: 9091\n',
+      },
+      // kustomize puts the patched item first.
+      built('  - name: grpc\n    port: 9090\n    targetPort: 9091\n  - name: Http_Main\n    port: 80\n'),
+    );
+    assert.ok(lines(analysis, 'base/service.yaml').includes('8 EGR104'), lines(analysis, 'base/service.yaml').join(', '));
+  });
+});
+
 describe('rangeOfPath', () => {
   const text = 'spec:\n  ports:\n  - name: tls\n    port: 443\n  host: a.example\n';
   it('finds a scalar from its key to its value, a list item on its first line, and nothing for a missing path', () => {

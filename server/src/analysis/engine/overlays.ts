@@ -131,7 +131,8 @@ export class BuiltOverlays {
       for (const uri of uris) {
         for (const placed of this.project.rawFile(uri)?.documents ?? []) {
           const resource = placed.doc.resource;
-          if (resource) out.push({ uri, startLine: placed.startLine, text: placed.doc.text, kind: resource.kind.value, name: resource.name?.value ?? '', patch });
+          // A patch without kind and name is a JSON 6902 list of operations (`kind: ''` marks it).
+          if (resource || patch) out.push({ uri, startLine: placed.startLine, text: placed.doc.text, kind: resource?.kind.value ?? '', name: resource?.name?.value ?? '', patch });
         }
       }
     }

@@ -43,6 +43,7 @@ export interface SourceDocument {
   readonly uri: string;
   readonly startLine: number;
   readonly text: string;
+  /** '' for a JSON 6902 patch, a list of operations. */
   readonly kind: string;
   readonly name: string;
   /** A patch (a partial object that changes a resource), not a resource. */
@@ -68,17 +69,112 @@ export function placeInSources(built: BuiltDocument, range: Range, sources: read
   if (!own) return undefined;
   const path = pathAt(built.text, range.start);
   if (path) {
-    const patches = sources.filter((s) => s.patch && s.kind === built.kind && s.name === own.name);
-    for (const patch of patches.reverse()) {
-      const found = rangeOfPath(patch.text, path);
+    const builtTree = treeOf(built.text);
+    for (const patch of sources.filter((s) => s.patch).reverse()) {
+      const found =
+        patch.kind === '' ? operationRange(patch.text, path, builtTree) : patch.kind === built.kind && patch.name === own.name ? fieldRange(patch.text, path, builtTree) : undefined;
       if (found) return { uri: patch.uri, range: shift(found, patch.startLine) };
     }
-    const inOwn = rangeOfPath(own.text, path);
+    const inOwn = fieldRange(own.text, path, builtTree);
     if (inOwn) return { uri: own.uri, range: shift(inOwn, own.startLine) };
   }
   const kindLine = /^kind:/m.exec(own.text);
   const line = kindLine ? own.text.slice(0, kindLine.index).split('\n').length - 1 : 0;
   return { uri: own.uri, range: { start: { line: own.startLine + line, character: 0 }, end: { line: own.startLine + line, character: 4 } } };
+}
+
+/** A document as plain data (undefined when it does not parse). */
+function treeOf(text: string): unknown {
+  try {
+    return parseDocument(text, { uniqueKeys: false, prettyErrors: false }).toJS() as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a field of the built document is set in a document of the build (a resource's own file, a strategic-merge
+ * patch): the same path, with each list index taken to the item of the same content (a merge may reorder a list:
+ * kustomize puts patched items first).
+ */
+function fieldRange(text: string, path: readonly PathSegment[], builtTree: unknown): Range | undefined {
+  const mapped = samePlace(builtTree, treeOf(text), path);
+  return mapped && rangeOfPath(text, mapped);
+}
+
+/** `path` in `built`, as a path in `source`: list indices replaced by the index of the item most like the built one. */
+function samePlace(built: unknown, source: unknown, path: readonly PathSegment[]): PathSegment[] | undefined {
+  const out: PathSegment[] = [];
+  let b = built;
+  let s = source;
+  for (const segment of path) {
+    if (typeof segment === 'number') {
+      if (!Array.isArray(b) || !Array.isArray(s)) return undefined;
+      const item: unknown = b[segment];
+      const index = mostAlike(item, s);
+      if (index === undefined) return undefined;
+      out.push(index);
+      b = item;
+      s = s[index] as unknown;
+    } else {
+      if (!isRecord(b) || !isRecord(s)) return undefined;
+      out.push(segment);
+      b = b[segment];
+      s = s[segment];
+    }
+  }
+  return out;
+}
+
+/** The index of the item of `items` sharing the most scalar fields with `item` (the item itself for a scalar); unique. */
+function mostAlike(item: unknown, items: readonly unknown[]): number | undefined {
+  const score = (other: unknown): number => {
+    if (!isRecord(item) || !isRecord(other)) return item === other ? 1 : 0;
+    return Object.entries(item).filter(([k, v]) => typeof v !== 'object' && other[k] === v).length;
+  };
+  const scores = items.map(score);
+  const best = Math.max(0, ...scores);
+  if (best === 0) return undefined;
+  const at = scores.indexOf(best);
+  return scores.indexOf(best, at + 1) === -1 ? at : undefined;
+}
+
+/**
+ * Where a JSON 6902 patch (a list of `{op, path, value}`) sets a field of the built document: an `add` or `replace`
+ * whose path is the field's (or holds it), when the value it writes is the one built.
+ */
+function operationRange(text: string, path: readonly PathSegment[], builtTree: unknown): Range | undefined {
+  const operations = treeOf(text);
+  if (!Array.isArray(operations)) return undefined;
+  for (let i = operations.length - 1; i >= 0; i--) {
+    const operation: unknown = operations[i];
+    if (!isRecord(operation) || (operation.op !== 'add' && operation.op !== 'replace') || typeof operation.path !== 'string') continue;
+    const pointer = operation.path
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (pointer.length > path.length || !pointer.every((p, k) => String(path[k]) === p)) continue;
+    const rest = path.slice(pointer.length);
+    const built = valueAt(builtTree, path);
+    // The op wrote what was built (a later op or patch may have changed it since).
+    if (typeof built !== 'object' && valueAt(operation.value, rest) !== built) continue;
+    return rangeOfPath(text, [i, 'value', ...rest]) ?? rangeOfPath(text, [i, 'value']);
+  }
+  return undefined;
+}
+
+function valueAt(tree: unknown, path: readonly PathSegment[]): unknown {
+  let node = tree;
+  for (const segment of path) {
+    if (Array.isArray(node) && typeof segment === 'number') node = node[segment] as unknown;
+    else if (isRecord(node) && typeof segment === 'string') node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The resource's own document: same kind, and the longest name the built name holds (prefixes and suffixes only add). */
