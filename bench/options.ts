@@ -19,6 +19,7 @@ const HELP = `node --import tsx bench/run.ts [flags]
   --skip-workspace      no workspace (indexing, edit in a workspace file) runs
   --skip-cli            no CLI runs
   --skip-chart          no chart runs (saving a chart file → its findings, with the pinned helm)
+  --skip-typing         no typing runs (a key typed into large files: completion and diagnostics per keystroke)
   --timeout S           limit for each step (a request, a wait for diagnostics), in seconds (default 60)
   --out FILE            markdown to write the results into (default docs/performance.md)
   --no-write            print only
@@ -38,6 +39,7 @@ export interface Options {
   readonly skipWorkspace: boolean;
   readonly skipCli: boolean;
   readonly skipChart: boolean;
+  readonly skipTyping: boolean;
   readonly timeoutMs: number;
   readonly out: string | undefined;
 }
@@ -67,6 +69,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       'skip-workspace': { type: 'boolean', default: false },
       'skip-cli': { type: 'boolean', default: false },
       'skip-chart': { type: 'boolean', default: false },
+      'skip-typing': { type: 'boolean', default: false },
       timeout: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -98,6 +101,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     skipWorkspace: values['skip-workspace'] === true,
     skipCli: values['skip-cli'] === true,
     skipChart: values['skip-chart'] === true,
+    skipTyping: values['skip-typing'] === true,
     timeoutMs: positiveInt(values.timeout, 60, '--timeout') * 1000,
     out,
   };

@@ -15,6 +15,7 @@ import { WORKSPACE_PER_FILE, type Inputs, type Scenario } from './scenarios';
 import type { ServerRun } from './serverRuns';
 import type { Build } from './servers';
 import { formatBytes, median } from './stats';
+import { typingSection, type TypingRuns } from './typingRuns';
 
 /** Everything one benchmark run measured. */
 export interface Measured {
@@ -24,6 +25,7 @@ export interface Measured {
   readonly cli: readonly CliRun[];
   readonly stream: StreamRuns | undefined;
   readonly chart?: ChartRuns | undefined;
+  readonly typing?: TypingRuns | undefined;
 }
 
 /** The conditions of the run. */
@@ -67,7 +69,7 @@ export function machineLines({ options, build, loadAtStart, loadSamples }: RunCo
 
 /** Prints the results and sanity tables, and returns the markdown section with both. */
 export function resultsSection(measured: Measured, context: RunContext, log: (line: string) => void): string {
-  const { inputs, scenarios, results, cli, stream, chart } = measured;
+  const { inputs, scenarios, results, cli, stream, chart, typing } = measured;
   const cells = resultCells(results, scenarios, cli, stream, context.options);
   const sanity = sanityRows(
     results,
@@ -79,6 +81,8 @@ export function resultsSection(measured: Measured, context: RunContext, log: (li
   log(textTable(SANITY_HEADER, sanity));
   const chartLines = chart ? chartSection(chart) : [];
   if (chartLines.length) log(['', ...chartLines].join('\n'));
+  const typingLines = typing ? typingSection(typing) : [];
+  if (typingLines.length) log(['', ...typingLines].join('\n'));
   const files = [...inputs.files.values()];
   const workspace = inputs.workspace;
   const cliFindings = [...new Set(cli.map((r) => r.findings).filter((n): n is number => n !== undefined))];
@@ -99,5 +103,6 @@ export function resultsSection(measured: Measured, context: RunContext, log: (li
     '',
     'The servers report different diagnostics by design: ours adds its rules (EGR…) to the schema findings, yaml-language-server reports schema findings only (one per deliberate `mode: DISABLED` in the input).',
     ...(chartLines.length ? ['', ...chartLines] : []),
+    ...(typingLines.length ? ['', ...typingLines] : []),
   ].join('\n');
 }

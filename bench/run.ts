@@ -2,7 +2,8 @@
  * The performance benchmark: our language server against Red Hat's yaml-language-server on the same generated
  * files, side by side in the same run, a fresh process per run; a 2 000-file workspace (our server's background
  * indexing, then an edit in one of its files); the CLI on that folder; optionally a CPU profile of our server on the
- * largest file. Prints a table and writes it into docs/performance.md.
+ * largest file; typing a key into large files (completion and diagnostics per keystroke, typingRuns.ts). Prints a
+ * table and writes it into docs/performance.md.
  *
  *   npm run build && node --import tsx bench/run.ts [--runs 3] [--sizes 10,100,1000,10000] [--quick] [--profile]
  *
@@ -26,6 +27,7 @@ import { machineLines, resultsSection, type RunContext } from './reportResults';
 import { scenariosFor, writeInputs } from './scenarios';
 import { runScenarios } from './serverRuns';
 import { serverSpecs, snapshotBuild } from './servers';
+import { measureTyping, typingWanted } from './typingRuns';
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -52,12 +54,13 @@ async function main(): Promise<number> {
   const cli = withCli ? await runCliOnWorkspace(build.cli, inputs.workspaceDir, options, log) : [];
   const stream = withCli && inputs.workspace ? await measureStream(build.cli, inputs.workspace, options, log) : undefined;
   const chart = options.skipChart || options.profileOnly ? undefined : await measureChartSave(build, options, log);
+  const typing = typingWanted(options) ? await measureTyping(build, options, log) : undefined;
   const profile = options.profile ? await profileAll(build, inputs, options, log) : undefined;
 
   let resultsBody: string | undefined;
   if (!options.profileOnly) {
-    resultsBody = resultsSection({ inputs, scenarios, results, cli, stream, chart }, context, log);
-    writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ options, build, results, cli, chart }, null, 2));
+    resultsBody = resultsSection({ inputs, scenarios, results, cli, stream, chart, typing }, context, log);
+    writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ options, build, results, cli, chart, typing }, null, 2));
   }
   if (profile) {
     log('');
