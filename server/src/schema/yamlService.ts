@@ -76,6 +76,15 @@ export class YamlService {
   }
 
   /** How far yaml-language-server may go with this document: a function of its text alone, so answers are too. */
+  /**
+   * Whether yaml-language-server may answer requests in the document: a line count first, which settles most large
+   * documents at once (typing in one re-parses it per keystroke, and the nesting scan costs a parse of its own).
+   */
+  private reachesAll(doc: ParsedDocument): boolean {
+    if (entryCount(doc.text, MAX_YAML_SERVICE_ENTRIES) > MAX_YAML_SERVICE_ENTRIES) return false;
+    return this.reach(doc) === 'all';
+  }
+
   private reach(doc: ParsedDocument): Reach {
     let reach = this.reaches.get(doc);
     if (reach === undefined) {
@@ -86,12 +95,12 @@ export class YamlService {
   }
 
   complete(doc: ParsedDocument, startLine: number, position: Position): Promise<CompletionList> {
-    if (this.reach(doc) !== 'all') return Promise.resolve({ items: [], isIncomplete: false });
+    if (!this.reachesAll(doc)) return Promise.resolve({ items: [], isIncomplete: false });
     return guarded(async () => toFile(await this.service.doComplete(this.textDocument(doc), toLocal(doc, position, startLine), false), doc, startLine), { items: [], isIncomplete: false });
   }
 
   hover(doc: ParsedDocument, startLine: number, position: Position): Promise<Hover | null> {
-    if (this.reach(doc) !== 'all') return Promise.resolve(null);
+    if (!this.reachesAll(doc)) return Promise.resolve(null);
     return guarded(async () => toFile((await this.service.doHover(this.textDocument(doc), toLocal(doc, position, startLine))) ?? null, doc, startLine), null);
   }
 

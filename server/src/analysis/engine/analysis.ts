@@ -147,7 +147,7 @@ export class Analysis {
       // Too deep for the parser's recursion: no workspace-aware suggestions here.
       spot = { kind: 'none' };
     }
-    return { spot, placed, index: this.project.index(), options: this.project.options };
+    return { spot, placed, index: this.project.indexFor(uri), options: this.project.options };
   }
 
   /** Workspace-aware completions at a position (ranges relative to the document at `assist.placed`). */
