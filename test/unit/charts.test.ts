@@ -221,4 +221,26 @@ describe('templateLine', () => {
     analysis.setChart(CHART, rendered({ templates: new Map([['templates/destinationrule.yaml', template]]) }));
     assert.deepEqual(lines(analysis, TEMPLATE_URI), ['5 EGR304'], 'rendered: only what the output holds (its host is unknown here)');
   });
+
+  it('of if/else branches writing one key, picks the one whose value renders the line, and names only that value', () => {
+    const analysis = new Analysis();
+    const template =
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: partner\nspec:\n  host: partner.example\n  trafficPolicy:\n    tls:\n      mode: SIMPLE\n{{- if .Values.strict }}\n      insecureSkipVerify: {{ .Values.prod.skipVerify }}\n{{- else }}\n      insecureSkipVerify: {{ .Values.lab.skipVerify }}\n{{- end }}\n      sni: partner.example\n';
+    const output =
+      '# Source: payments/templates/destinationrule.yaml\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: partner\nspec:\n  host: partner.example\n  trafficPolicy:\n    tls:\n      mode: SIMPLE\n      insecureSkipVerify: true\n      sni: partner.example\n';
+    analysis.setFile(TEMPLATE_URI, template);
+    analysis.setChart(
+      CHART,
+      rendered({
+        rendered: new Map([['templates/destinationrule.yaml', output]]),
+        templates: new Map([['templates/destinationrule.yaml', template]]),
+        values: [{ uri: VALUES_URI, text: 'strict: false\nlab:\n  skipVerify: true\nprod:\n  skipVerify: false\n' }],
+      }),
+    );
+    assert.ok(lines(analysis, TEMPLATE_URI).includes('12 EGR404'), lines(analysis, TEMPLATE_URI).join(', '));
+    const warning = analysis.findings(TEMPLATE_URI).find((f) => f.code === 'EGR404');
+    assert.match(String(warning?.message), /lab\.skipVerify = true/);
+    assert.doesNotMatch(String(warning?.message), /prod\.skipVerify/);
+    assert.deepEqual(lines(analysis, VALUES_URI), ['2 EGR404'], 'the copy on lab.skipVerify, not on prod.skipVerify = false');
+  });
 });

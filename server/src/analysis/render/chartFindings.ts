@@ -121,14 +121,32 @@ export function chartFileUri(chart: string, pathInChart: string): string {
 
 /** Where a range of rendered output lands in its template: the producing line (`templateLine`), and the values it reads. */
 export function placeInTemplate(source: RenderedTemplate, range: Range): { readonly range: Range; readonly origins: ValueOrigin[] } {
-  const line = templateLine(source.rendered, source.template, range.start.line);
-  const text = source.template.split(/\r?\n/)[line] ?? '';
+  const templateLines = source.template.split(/\r?\n/);
+  // A line whose values render what the rendered line reads (a line without values is neutral).
+  const reproduces = (i: number, rendered: string): boolean => {
+    const paths = valuePathsIn(templateLines[i] ?? '');
+    return paths.length > 0 && originsOf(paths, source.values).some((o) => rendersAs(o, rendered));
+  };
+  const line = templateLine(source.rendered, source.template, range.start.line, reproduces);
+  const text = templateLines[line] ?? '';
   const first = text.length - text.trimStart().length;
   const renderedLine = (source.rendered.split(/\r?\n/)[range.start.line] ?? '').trim();
   return {
     range: { start: { line, character: first }, end: { line, character: text.length } },
-    origins: originsOf(valuePathsIn(text), source.values).map((origin) => withinBlock(origin, renderedLine, source.values)),
+    // Only values the line shows as rendered: a value of a branch not taken, or one a function changed, is no origin.
+    origins: originsOf(valuePathsIn(text), source.values)
+      .filter((o) => rendersAs(o, renderedLine))
+      .map((origin) => withinBlock(origin, renderedLine, source.values)),
   };
+}
+
+/** Whether the rendered line shows the value: its text (unquoted) in the line, or a whole list or map. */
+function rendersAs(origin: ValueOrigin, renderedLine: string): boolean {
+  if (origin.value === '[…]' || origin.value === '{…}') return true;
+  const plain = origin.value.replace(/^(["'])(.*)\1$/, '$2').replace(/…$/, '');
+  // An empty value renders as nothing after its key (or as quotes, or `null`).
+  if (plain === '' || origin.value === 'null') return /:\s*(?:""|''|null|~)?$/.test(renderedLine) || renderedLine.includes(plain);
+  return renderedLine.includes(plain);
 }
 
 /**

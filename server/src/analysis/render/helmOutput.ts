@@ -53,7 +53,7 @@ export function renderedBySource(output: string): Map<string, string> {
  * fit). A line nothing lines up with comes from the one line of actions alone between its neighbours' lines (`{{
  * toYaml .Values.ports | nindent 4 }}`), else from the document's one line of the same key, else its `kind:` line.
  */
-export function templateLine(rendered: string, template: string, line: number): number {
+export function templateLine(rendered: string, template: string, line: number, reproduces?: (templateLine: number, renderedLine: string) => boolean): number {
   const renderedLines = rendered.split(/\r?\n/);
   const templateLines = template.split(/\r?\n/);
   const renderedDocs = documentSpans(renderedLines, (l) => l === '---' || SOURCE.test(l));
@@ -62,7 +62,7 @@ export function templateLine(rendered: string, template: string, line: number): 
   if (!doc) return firstKindLine(templateLines, { start: 0, end: templateLines.length }) ?? 0;
   const templateDocs = documentSpans(templateLines, (l) => l.trim() === '---');
   const span = pairedDocument(renderedLines.slice(doc.start, doc.end), templateLines, templateDocs, target);
-  const own = alignedLine(renderedLines, doc, templateLines, span, line);
+  const own = alignedLine(renderedLines, doc, templateLines, span, line, reproduces);
   if (own !== undefined) return own;
   const wanted = (renderedLines[line] ?? '').trim();
   const key = /^(-\s+)?([A-Za-z0-9_.-]+):/.exec(wanted)?.[2];
@@ -121,12 +121,20 @@ function pairedDocument(renderedDoc: readonly string[], templateLines: readonly 
  * from the top, as a `range` repeats its body); a line nothing fits takes the one line of actions alone between the
  * lines its neighbours took.
  */
-function alignedLine(renderedLines: readonly string[], doc: Span, templateLines: readonly string[], span: Span, line: number): number | undefined {
+function alignedLine(
+  renderedLines: readonly string[],
+  doc: Span,
+  templateLines: readonly string[],
+  span: Span,
+  line: number,
+  reproduces?: (templateLine: number, renderedLine: string) => boolean,
+): number | undefined {
   const taken: (number | undefined)[] = [];
   let cursor = span.start - 1;
   for (let i = doc.start; i < doc.end; i++) {
-    const wanted = (renderedLines[i] ?? '').trim();
-    const fits = wanted === '' ? [] : fittingLines(templateLines, span, wanted);
+    const raw = renderedLines[i] ?? '';
+    const wanted = raw.trim();
+    const fits = wanted === '' ? [] : preferred(confirmed(fittingLines(templateLines, span, wanted), templateLines, wanted, reproduces), templateLines, raw, reproduces);
     // The next fitting line; the same one again (a one-line `range` body); else from the top (a longer `range` body).
     const next = fits.find((f) => f > cursor) ?? fits.find((f) => f === cursor) ?? fits[0];
     taken.push(next);
@@ -157,16 +165,61 @@ function fittingLines(templateLines: readonly string[], span: Span, wanted: stri
   for (let i = span.start; i < span.end; i++) {
     const l = (templateLines[i] ?? '').trim();
     if (l === wanted) same.push(i);
-    else if (l.includes('{{') && actionPattern(l)?.test(wanted)) shaped.push({ i, literal: l.replace(/\{\{[\s\S]*?\}\}/g, '').length });
+    else if (l.includes('{{') && fitsPattern(l, wanted)) shaped.push({ i, literal: l.replace(/\{\{[\s\S]*?\}\}/g, '').length });
   }
   if (same.length) return same;
   const most = Math.max(0, ...shaped.map((s) => s.literal));
   return shaped.filter((s) => s.literal === most).map((s) => s.i);
 }
 
+/**
+ * Fitting lines that are more than a list dash and actions (`- {{ . }}` could render any item, in a block that rendered
+ * or not), and such lines only where their values render the line.
+ */
+function confirmed(fits: number[], templateLines: readonly string[], wanted: string, reproduces?: (templateLine: number, renderedLine: string) => boolean): number[] {
+  if (!reproduces) return fits;
+  return fits.filter((f) => {
+    const literal = (templateLines[f] ?? '')
+      .replace(/\{\{[\s\S]*?\}\}/g, '')
+      .replace(/^\s*-\s*/, '')
+      .trim();
+    return literal !== '' || reproduces(f, wanted);
+  });
+}
+
+/**
+ * Among fitting lines, those at the rendered line's indentation (lines of a branch that did not render often sit
+ * elsewhere), then those whose values render what the line reads (of `if`/`else` branches writing one key, the one
+ * taken): each narrowing applies only when some line passes it.
+ */
+function preferred(fits: number[], templateLines: readonly string[], rendered: string, reproduces?: (templateLine: number, renderedLine: string) => boolean): number[] {
+  if (fits.length < 2) return fits;
+  const indent = rendered.length - rendered.trimStart().length;
+  const level = fits.filter((f) => {
+    const l = templateLines[f] ?? '';
+    return l.length - l.trimStart().length === indent;
+  });
+  const byLevel = level.length ? level : fits;
+  const byValues = reproduces ? byLevel.filter((f) => reproduces(f, rendered.trim())) : [];
+  return byValues.length ? byValues : byLevel;
+}
+
+/**
+ * Whether a template line with actions renders a (trimmed) rendered line: its text around the actions matches, an
+ * action that rendered nothing at the end included (`- address: {{ .Values.host }}` for `- address:`).
+ */
+function fitsPattern(templateLine: string, wanted: string): boolean {
+  const pattern = actionPattern(templateLine);
+  return pattern !== undefined && (pattern.test(wanted) || pattern.test(`${wanted} `));
+}
+
+/** Control actions, which render no text of their own. */
+const CONTROL = /^\{\{-?\s*(?:if|else|end|range|with|define|block|template|\/\*)\b/;
+
+/** A line of actions alone that renders text (`toYaml`, `include`, a value), not a control line (`if`, `end`, …). */
 function isActionsOnly(line: string): boolean {
   const l = line.trim();
-  return l.includes('{{') && l.replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '';
+  return l.includes('{{') && l.replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '' && !CONTROL.test(l);
 }
 
 function uniqueIn(lines: readonly string[], span: Span, test: (line: string) => boolean): number | undefined {
