@@ -78,7 +78,8 @@ function onlyActionsOnLine(text: string, offset: number, length: number): boolea
  * workshop script replaces before `kubectl apply` (`$USER_NAMESPACE-front`, `${TEAM}`).
  */
 // `$VAR`, `${VAR}` (envsubst, shell) and `$(VAR)` (kustomize vars, container env expansion).
-const PLACEHOLDER = new RegExp(`\\$(?:\\{?[A-Za-z_][A-Za-z0-9_]*\\}?|\\([A-Za-z_][A-Za-z0-9_.-]*\\))|${PLACEHOLDER_OPEN}`);
+// `{{workflow.name}}`: another tool's placeholder left in a document that is plain YAML otherwise.
+const PLACEHOLDER = new RegExp(`\\$(?:\\{?[A-Za-z_][A-Za-z0-9_]*\\}?|\\([A-Za-z_][A-Za-z0-9_.-]*\\))|${PLACEHOLDER_OPEN}|\\{\\{`);
 
 /** Whether a value still holds a placeholder: it is not known until rendered, so it is never judged. */
 export function holdsPlaceholder(value: string): boolean {
@@ -87,7 +88,7 @@ export function holdsPlaceholder(value: string): boolean {
 
 /** Whether the text a finding points at (document-relative) holds a placeholder: such findings are not reported. */
 export function placeholderAt(text: string, range: Range): boolean {
-  if (!text.includes('$') && !text.includes(PLACEHOLDER_OPEN)) return false;
+  if (!text.includes('$') && !text.includes(PLACEHOLDER_OPEN) && !text.includes('{{')) return false;
   const lines = new LineIndex(text);
   return holdsPlaceholder(text.slice(lines.offsetAt(range.start), lines.offsetAt(range.end)));
 }
