@@ -152,6 +152,13 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     assert.equal(warning?.file, path.join('payments-egress', 'templates', 'required.yaml'));
     assert.equal(warning?.range.start.line, 6);
     assert.match(String(warning?.message), /partner\.backup is required.*name their files in \.istio-egress\.yaml/);
+
+    // Rendered with values files of its own, the chart is rendered as deployed: the failure is an error.
+    writeFileSync(path.join(dir, 'prod.yaml'), 'partner:\n  host: api.partner.example\n');
+    const withValues = await cli(['check', '--format', 'json', '--helm', helm, '--values', 'prod.yaml', 'payments-egress'], dir);
+    const error = (JSON.parse(withValues.stdout) as JsonFinding[]).find((f) => f.code === 'EGR008');
+    assert.equal(error?.severity, 'error');
+    assert.match(String(error?.message), /fails here \(with values\.yaml, prod\.yaml\): partner\.backup is required/);
   });
 
   it('reports a template helm cannot render on the line helm blames (EGR008), and exits 1', async () => {

@@ -96,7 +96,7 @@ export async function renderChart(request: ChartRequest): Promise<ChartOutcome> 
   const templates = await readTemplates(dir);
   if (!result.ok) {
     // Dependencies not downloaded are the usual state of a chart in a repository: a note, not an unchecked run.
-    return outcome({ status: 'failed', chart, problems: [await blame(result.stderr, dir, chart, templates)] });
+    return outcome({ status: 'failed', chart, problems: [await blame(result.stderr, dir, chart, templates, request.valuesFiles)] });
   }
   const rendered = renderedBySource(result.stdout);
   const values: ValuesFile[] = [];
@@ -119,13 +119,15 @@ const VALUE_DRIVEN = /execution error at \(|nil pointer evaluating|error calling
 const TEMPLATE_BUG = /parse error at|no template "|function "[^"]*" not defined/;
 
 /** helm's complaint as one finding where it puts the blame: the template line, else the chart's `Chart.yaml`. */
-async function blame(stderr: string, dir: string, chart: string, templates: ReadonlyMap<string, string>): Promise<ChartProblem> {
+async function blame(stderr: string, dir: string, chart: string, templates: ReadonlyMap<string, string>, valuesFiles: readonly string[]): Promise<ChartProblem> {
   const chartYaml = (await readIfExists(path.join(dir, 'Chart.yaml'))) ?? '';
   const problem = helmProblem(stderr, chartName(chartYaml, dir));
   const file = problem.file ?? 'Chart.yaml';
   const text = templates.get(file) ?? (await readIfExists(path.join(dir, ...file.split('/'))));
   const { line, character } = problem.range.start;
-  const byValues = !problem.missingDependencies && VALUE_DRIVEN.test(stderr) && !TEMPLATE_BUG.test(stderr);
+  // With values files of its own the chart was rendered as deployed: a failure is the chart's, not a want of values.
+  const byValues = valuesFiles.length === 0 && !problem.missingDependencies && VALUE_DRIVEN.test(stderr) && !TEMPLATE_BUG.test(stderr);
+  const given = valuesFiles.length ? ` (with ${['values.yaml', ...valuesFiles.map((v) => path.basename(v))].join(', ')})` : '';
   return {
     uri: chartFileUri(chart, file),
     range: text === undefined || problem.file === undefined ? problem.range : lineRange(text, line, character > 0 ? character : undefined),
@@ -133,7 +135,7 @@ async function blame(stderr: string, dir: string, chart: string, templates: Read
       ? `helm template cannot render this chart: its dependencies are not downloaded (${problem.message}). Run \`helm dependency build\` on it; nothing is fetched here.`
       : byValues
         ? `helm template fails here with the chart's own values: ${problem.message}. If the chart is deployed with other values, name their files in .istio-egress.yaml (charts: [{path, values}]) so that it renders as deployed.`
-        : `helm template fails here: ${problem.message}`,
+        : `helm template fails here${given}: ${problem.message}`,
     severity: problem.missingDependencies ? 'info' : byValues ? 'warning' : 'error',
   };
 }
