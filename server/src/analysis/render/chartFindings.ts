@@ -6,6 +6,7 @@
 import type { Finding, RelatedInfo, Severity } from '../findings';
 import type { Range } from '../text';
 import { templateLine } from './helmOutput';
+import { unrenderedLines, valuesTruth } from './renderedBlocks';
 import { valueOrigins, valuePathsIn, type ValueOrigin, type ValuesFile } from './valueOrigin';
 
 /** A chart that rendered. */
@@ -127,7 +128,7 @@ export function placeInTemplate(source: RenderedTemplate, range: Range): { reado
     const paths = valuePathsIn(templateLines[i] ?? '');
     return paths.length > 0 && originsOf(paths, source.values).some((o) => rendersAs(o, rendered));
   };
-  const line = templateLine(source.rendered, source.template, range.start.line, reproduces);
+  const line = templateLine(source.rendered, source.template, range.start.line, { reproduces, unrendered: unrenderedOf(source) });
   const text = templateLines[line] ?? '';
   const first = text.length - text.trimStart().length;
   const renderedLine = (source.rendered.split(/\r?\n/)[range.start.line] ?? '').trim();
@@ -138,6 +139,38 @@ export function placeInTemplate(source: RenderedTemplate, range: Range): { reado
       .filter((o) => rendersAs(o, renderedLine))
       .map((origin) => withinBlock(origin, renderedLine, source.values)),
   };
+}
+
+/** The template's lines inside blocks the values switch off (cached per rendering). */
+const unrenderedCache = new WeakMap<RenderedTemplate, ReadonlySet<number>>();
+
+function unrenderedOf(source: RenderedTemplate): ReadonlySet<number> {
+  let lines = unrenderedCache.get(source);
+  if (!lines) {
+    lines = unrenderedLines(
+      source.template,
+      valuesTruth((path) => {
+        const [origin] = originsOf([path], source.values);
+        if (!origin || !(origin.path === path || origin.path.endsWith(`.${path}`))) return undefined;
+        const file = source.values.find((v) => v.file.uri === origin.uri)?.file.text ?? '';
+        const written = sliceOf(file, origin.range);
+        return written.slice(written.indexOf(':') + 1);
+      }),
+    );
+    unrenderedCache.set(source, lines);
+  }
+  return lines;
+}
+
+/** The text of a range of `text`. */
+function sliceOf(text: string, range: Range): string {
+  const lines = text.split(/\r?\n/);
+  if (range.start.line === range.end.line) return (lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
+  return [
+    (lines[range.start.line] ?? '').slice(range.start.character),
+    ...lines.slice(range.start.line + 1, range.end.line),
+    (lines[range.end.line] ?? '').slice(0, range.end.character),
+  ].join('\n');
 }
 
 /** Whether the rendered line shows the value: its text (unquoted) in the line, or a whole list or map. */

@@ -53,7 +53,16 @@ export function renderedBySource(output: string): Map<string, string> {
  * fit). A line nothing lines up with comes from the one line of actions alone between its neighbours' lines (`{{
  * toYaml .Values.ports | nindent 4 }}`), else from the document's one line of the same key, else its `kind:` line.
  */
-export function templateLine(rendered: string, template: string, line: number, reproduces?: (templateLine: number, renderedLine: string) => boolean): number {
+export interface LineHints {
+  /** Whether a template line's values render the rendered line it might have produced. */
+  readonly reproduces?: (templateLine: number, renderedLine: string) => boolean;
+  /** Template lines that cannot have rendered (inside an `if` the values switch off: `renderedBlocks.ts`). */
+  readonly unrendered?: ReadonlySet<number>;
+}
+
+export function templateLine(rendered: string, template: string, line: number, hints: LineHints = {}): number {
+  const { reproduces } = hints;
+  const unrendered = hints.unrendered ?? new Set<number>();
   const renderedLines = rendered.split(/\r?\n/);
   const templateLines = template.split(/\r?\n/);
   const renderedDocs = documentSpans(renderedLines, (l) => l === '---' || SOURCE.test(l));
@@ -62,13 +71,13 @@ export function templateLine(rendered: string, template: string, line: number, r
   if (!doc) return firstKindLine(templateLines, { start: 0, end: templateLines.length }) ?? 0;
   const templateDocs = documentSpans(templateLines, (l) => l.trim() === '---');
   const span = pairedDocument(renderedLines.slice(doc.start, doc.end), templateLines, templateDocs, target);
-  const own = alignedLine(renderedLines, doc, templateLines, span, line, reproduces);
+  const own = alignedLine(renderedLines, doc, templateLines, span, line, reproduces, unrendered);
   if (own !== undefined) return own;
   const wanted = (renderedLines[line] ?? '').trim();
   const key = /^(-\s+)?([A-Za-z0-9_.-]+):/.exec(wanted)?.[2];
   if (key) {
     const pattern = new RegExp(`^(-\\s+)?${key.replace(/[.]/g, '\\.')}:`);
-    const byKey = uniqueIn(templateLines, span, (l) => pattern.test(l));
+    const byKey = uniqueIn(templateLines, span, (l, i) => !unrendered.has(i) && pattern.test(l));
     if (byKey !== undefined) return byKey;
   }
   return firstKindLine(templateLines, span) ?? span.start;
@@ -127,14 +136,16 @@ function alignedLine(
   templateLines: readonly string[],
   span: Span,
   line: number,
-  reproduces?: (templateLine: number, renderedLine: string) => boolean,
+  reproduces: ((templateLine: number, renderedLine: string) => boolean) | undefined,
+  unrendered: ReadonlySet<number>,
 ): number | undefined {
   const taken: (number | undefined)[] = [];
   let cursor = span.start - 1;
   for (let i = doc.start; i < doc.end; i++) {
     const raw = renderedLines[i] ?? '';
     const wanted = raw.trim();
-    const fits = wanted === '' ? [] : preferred(confirmed(fittingLines(templateLines, span, wanted), templateLines, wanted, reproduces), templateLines, raw, reproduces);
+    const fitting = wanted === '' ? [] : fittingLines(templateLines, span, wanted).filter((f) => !unrendered.has(f));
+    const fits = preferred(confirmed(fitting, templateLines, wanted, reproduces), templateLines, raw, reproduces);
     // The next fitting line; the same one again (a one-line `range` body); else from the top (a longer `range` body).
     const next = fits.find((f) => f > cursor) ?? fits.find((f) => f === cursor) ?? fits[0];
     taken.push(next);
@@ -151,7 +162,7 @@ function alignedLine(
       .pop() ?? span.start - 1;
   const after = taken.slice(at + 1).find((t): t is number => t !== undefined && t > before) ?? span.end;
   const actionsOnly = [];
-  for (let t = before + 1; t < after; t++) if (isActionsOnly(templateLines[t] ?? '')) actionsOnly.push(t);
+  for (let t = before + 1; t < after; t++) if (!unrendered.has(t) && isActionsOnly(templateLines[t] ?? '')) actionsOnly.push(t);
   return actionsOnly.length === 1 ? actionsOnly[0] : undefined;
 }
 
@@ -214,7 +225,7 @@ function fitsPattern(templateLine: string, wanted: string): boolean {
 }
 
 /** Control actions, which render no text of their own. */
-const CONTROL = /^\{\{-?\s*(?:if|else|end|range|with|define|block|template|\/\*)\b/;
+const CONTROL = /^\{\{-?\s*(?:if|else|end|range|with|define|block|template|fail|\/\*)\b/;
 
 /** A line of actions alone that renders text (`toYaml`, `include`, a value), not a control line (`if`, `end`, …). */
 function isActionsOnly(line: string): boolean {
@@ -222,9 +233,9 @@ function isActionsOnly(line: string): boolean {
   return l.includes('{{') && l.replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '' && !CONTROL.test(l);
 }
 
-function uniqueIn(lines: readonly string[], span: Span, test: (line: string) => boolean): number | undefined {
+function uniqueIn(lines: readonly string[], span: Span, test: (line: string, index: number) => boolean): number | undefined {
   const found: number[] = [];
-  for (let i = span.start; i < span.end; i++) if (test((lines[i] ?? '').trim())) found.push(i);
+  for (let i = span.start; i < span.end; i++) if (test((lines[i] ?? '').trim(), i)) found.push(i);
   return found.length === 1 ? found[0] : undefined;
 }
 
