@@ -243,4 +243,13 @@ describe('templateLine', () => {
     assert.doesNotMatch(String(warning?.message), /prod\.skipVerify/);
     assert.deepEqual(lines(analysis, VALUES_URI), ['2 EGR404'], 'the copy on lab.skipVerify, not on prod.skipVerify = false');
   });
+
+  it('reports nothing from the files a rendered chart never applies as they are (files/, tests/, ci/)', () => {
+    const analysis = new Analysis();
+    const data = `${CHART}files/bootstrap.yaml`;
+    analysis.setFile(data, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  type: ExternalName\n  externalName: https://{{ .Values.host }}\n');
+    assert.deepEqual(lines(analysis, data), ['3 EGR005']);
+    analysis.setChart(CHART, rendered({ auxiliary: ['files/bootstrap.yaml'] }));
+    assert.deepEqual(lines(analysis, data), []);
+  });
 });

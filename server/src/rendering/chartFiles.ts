@@ -104,3 +104,23 @@ export async function readSubchartValues(dir: string): Promise<Map<string, strin
   await visit(dir, '');
   return out;
 }
+
+/** The chart's YAML files that are never applied as they are: under `files/`, `tests/` and `ci/`, by path in the chart. */
+export async function readAuxiliary(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (folder: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) await visit(full);
+      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(path.relative(dir, full).split(path.sep).join('/'));
+    }
+  };
+  for (const name of ['files', 'tests', 'ci']) await visit(path.join(dir, name));
+  return out;
+}

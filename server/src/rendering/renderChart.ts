@@ -10,7 +10,7 @@ import { chartFileUri, type ChartProblem, type ChartState } from '../analysis/re
 import { helmProblem, lineRange } from '../analysis/render/helmErrors';
 import { renderedBySource } from '../analysis/render/helmOutput';
 import type { ValuesFile } from '../analysis/render/valueOrigin';
-import { chartName, defaultRelease, readIfExists, readSubchartValues, readTemplates } from './chartFiles';
+import { chartName, defaultRelease, readAuxiliary, readIfExists, readSubchartValues, readTemplates } from './chartFiles';
 import { helmTemplate } from './helmRunner';
 
 export interface ChartRequest {
@@ -107,7 +107,8 @@ export async function renderChart(request: ChartRequest): Promise<ChartOutcome> 
   const subchartValues = new Map<string, ValuesFile>();
   for (const [folder, text] of await readSubchartValues(dir)) subchartValues.set(folder, { uri: pathToFileURL(path.join(dir, ...folder.split('/'), 'values.yaml')).toString(), text });
   const documents = [...rendered.values()].reduce((n, text) => n + text.split(/^---$/m).length, 0);
-  return outcome({ status: 'rendered', chart, rendered, templates, namespace, values, subchartValues }, documents);
+  const auxiliary = await readAuxiliary(dir);
+  return outcome({ status: 'rendered', chart, rendered, templates, namespace, values, subchartValues, auxiliary }, documents);
 }
 
 /**

@@ -36,7 +36,7 @@ export class ChartOutputs {
       }
       return;
     }
-    for (const path of state.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), chart, true);
+    for (const path of [...state.templates.keys(), ...(state.auxiliary ?? [])]) this.project.setSuperseded(chartFileUri(chart, path), chart, true);
     for (const [path, text] of state.rendered) {
       const packaged = !state.templates.has(path);
       const templateUri = packaged ? chartFileUri(chart, 'Chart.yaml') : chartFileUri(chart, path);
@@ -61,7 +61,7 @@ export class ChartOutputs {
       for (const p of previous.problems) this.problems.delete(p.uri);
       return;
     }
-    for (const path of previous.templates.keys()) this.project.setSuperseded(chartFileUri(chart, path), chart, false);
+    for (const path of [...previous.templates.keys(), ...(previous.auxiliary ?? [])]) this.project.setSuperseded(chartFileUri(chart, path), chart, false);
     for (const path of previous.rendered.keys()) {
       const uri = renderedUri(chartFileUri(chart, path));
       this.project.removeFile(uri);

@@ -24,6 +24,11 @@ export interface RenderedChart {
   readonly values: readonly ValuesFile[];
   /** Each subchart's own `values.yaml`, by the subchart's folder in the chart (`charts/postgres`). */
   readonly subchartValues?: ReadonlyMap<string, ValuesFile>;
+  /**
+   * Files of the chart that are never applied as they are (under `files/`, `tests/`, `ci/`: data the templates read,
+   * helm-unittest suites, values for CI), by path in the chart: once the chart renders, they report nothing.
+   */
+  readonly auxiliary?: readonly string[];
 }
 
 /**
