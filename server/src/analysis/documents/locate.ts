@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { LineIndex, type Position, type Range } from '../text';
 
 export type PathSegment = string | number;
@@ -45,14 +45,15 @@ function wordRange(text: string, offset: number, lines: LineIndex): { range: Ran
 }
 
 /**
- * Locates `position` in a document's text: on a value (with the key path leading to it), on a key, or nowhere.
+ * Locates `position` in a document's text: on a value (with the key path leading to it), on a key, or nowhere. `tree`:
+ * the document's parse when one is at hand (`yamlTreeOf`), else it is parsed here.
  * Half-typed documents are the norm here, so a key with no value yet (`mode: `) still yields its path.
  */
-export function locate(text: string, position: Position): Spot {
+export function locate(text: string, position: Position, tree?: Document): Spot {
   const lines = new LineIndex(text);
   const offset = lines.offsetAt(position);
   // No pretty errors (unused here): each copies and scans its whole line, 5 s for the 66 000 errors of a 100 KB line.
-  const doc = parseDocument(text, { lineCounter: new LineCounter(), keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  const doc = tree ?? parseDocument(text, { lineCounter: new LineCounter(), keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
   const entries: Entry[] = [];
   collect(doc.contents, [], lines, entries);
 

@@ -69,6 +69,18 @@ function parseTemplate(text: string, lines: LineIndex, template: Range): ParsedD
   return { text, lineCount: lines.lineCount, resource, syntaxErrors: [], schemaErrors: [], template };
 }
 
+/**
+ * The `yaml` tree of the last large document parsed (the assists locate the cursor in it instead of parsing the
+ * document again on every keystroke). One, so that indexed files keep no trees; small documents parse in no time.
+ */
+const trees: { readonly doc: ParsedDocument; readonly tree: Document }[] = [];
+const KEEP_TREE_ABOVE_CHARS = 20_000;
+const KEEP_TREES = 1;
+
+export function yamlTreeOf(doc: ParsedDocument): Document | undefined {
+  return trees.find((t) => t.doc === doc)?.tree;
+}
+
 function parseYaml(text: string, uniqueKeys: boolean): Document {
   return parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys, keepSourceTokens: false });
 }
@@ -94,13 +106,18 @@ function parseWith(text: string, lines: LineIndex): ParsedDocument {
   // A tab in the indentation moves every key under it; what the parser says about columns after it, and what the
   // schema says about the moved keys, only repeat the tab.
   const tabbed = syntaxErrors.some((e) => isTabIndentation(e.message));
-  return {
+  const parsed: ParsedDocument = {
     text,
     lineCount: lines.lineCount,
     resource,
     syntaxErrors: tabbed ? syntaxErrors.filter((e) => isTabIndentation(e.message) || !/same column|indent/i.test(e.message)) : syntaxErrors,
     schemaErrors: tabbed ? [] : checkSchema(doc, resource, lines),
   };
+  if (text.length > KEEP_TREE_ABOVE_CHARS) {
+    trees.unshift({ doc: parsed, tree: doc });
+    trees.length = Math.min(trees.length, KEEP_TREES);
+  }
+  return parsed;
 }
 
 /**

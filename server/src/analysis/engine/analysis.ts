@@ -4,6 +4,7 @@ import { hoverFacts, type HoverFacts } from '../assist/hovers';
 import { definitionsAt, highlightsAt, referencesAt, type NavHighlight, type NavLocation } from '../assist/navigation';
 import { applyConfig, EMPTY_CONFIG, isIgnored, type ProjectConfig } from '../config/projectConfig';
 import { locate } from '../documents/locate';
+import { yamlTreeOf } from '../documents/parsedDocument';
 import type { RelativeFix } from '../edits';
 import type { Finding, Fix } from '../findings';
 import type { AnalysisOptions } from '../options';
@@ -142,7 +143,7 @@ export class Analysis {
     if (!placed) return undefined;
     let spot: ReturnType<typeof locate>;
     try {
-      spot = locate(placed.doc.text, { line: position.line - placed.startLine, character: Math.max(0, position.character) });
+      spot = locate(placed.doc.text, { line: position.line - placed.startLine, character: Math.max(0, position.character) }, yamlTreeOf(placed.doc));
     } catch {
       // Too deep for the parser's recursion: no workspace-aware suggestions here.
       spot = { kind: 'none' };
