@@ -83,13 +83,22 @@ export function placeInSources(built: BuiltDocument, range: Range, sources: read
   return { uri: own.uri, range: { start: { line: own.startLine + line, character: 0 }, end: { line: own.startLine + line, character: 4 } } };
 }
 
+/** Recent documents as data, by text: a build's findings read the same few files again and again. */
+const trees = new Map<string, unknown>();
+const KEEP_TREES = 256;
+
 /** A document as plain data (undefined when it does not parse). */
 function treeOf(text: string): unknown {
+  if (trees.has(text)) return trees.get(text);
+  let tree: unknown;
   try {
-    return parseDocument(text, { uniqueKeys: false, prettyErrors: false }).toJS() as unknown;
+    tree = parseDocument(text, { uniqueKeys: false, prettyErrors: false }).toJS() as unknown;
   } catch {
-    return undefined;
+    tree = undefined;
   }
+  if (trees.size >= KEEP_TREES) trees.delete(trees.keys().next().value ?? '');
+  trees.set(text, tree);
+  return tree;
 }
 
 /**
