@@ -234,4 +234,15 @@ describe('istio-egress check --helm: charts checked as they render', () => {
     );
     assert.match(String(errors[0]?.message), /from values: partner-db\.tlsMode = ISTIO_MUTUAL in values\.yaml/);
   });
+
+  it('puts "does not render valid YAML" on the template line that broke it, a warning when an empty value did', async () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: remote-{{ .Values.clusterName }}\nstringData:\n  {{ .Values.clusterName }}: |\n    server: https://example.invalid\n';
+    const dir = chart({ 'values.yaml': `${VALUES}clusterName: ""\n`, 'templates/secret.yaml': secret });
+    const result = await cli(['check', '--format', 'json', '--helm', helm, 'payments-egress'], dir);
+    const problem = (JSON.parse(result.stdout) as JsonFinding[]).find((f) => f.code === 'EGR008');
+    assert.equal(problem?.file, path.join('payments-egress', 'templates', 'secret.yaml'));
+    assert.equal(problem?.range.start.line, 5, 'the `{{ .Values.clusterName }}: |` line');
+    assert.equal(problem?.severity, 'warning');
+    assert.match(String(problem?.message), /does not render valid YAML.*clusterName is empty in the chart's own values/);
+  });
 });

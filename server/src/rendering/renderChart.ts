@@ -4,12 +4,13 @@
  * `--helm` and the language server.
  */
 import * as path from 'node:path';
+import { parseDocument } from 'yaml';
 import { pathToFileURL } from 'node:url';
 import type { ProjectConfig } from '../analysis/config/projectConfig';
 import { chartFileUri, type ChartProblem, type ChartState } from '../analysis/render/chartFindings';
 import { helmProblem, lineRange } from '../analysis/render/helmErrors';
-import { renderedBySource } from '../analysis/render/helmOutput';
-import type { ValuesFile } from '../analysis/render/valueOrigin';
+import { renderedBySource, templateLine } from '../analysis/render/helmOutput';
+import { valueOrigins, valuePathsIn, type ValuesFile } from '../analysis/render/valueOrigin';
 import { chartName, defaultRelease, readAuxiliary, readIfExists, readSubchartValues, readTemplates } from './chartFiles';
 import { helmTemplate } from './helmRunner';
 
@@ -96,7 +97,8 @@ export async function renderChart(request: ChartRequest): Promise<ChartOutcome> 
   const templates = await readTemplates(dir);
   if (!result.ok) {
     // Dependencies not downloaded are the usual state of a chart in a repository: a note, not an unchecked run.
-    return outcome({ status: 'failed', chart, problems: [await blame(result.stderr, dir, chart, templates, request.valuesFiles)] });
+    const problem = await blame(result.stderr, dir, chart, templates, request.valuesFiles);
+    return outcome({ status: 'failed', chart, problems: [await onRenderedLine(problem, result.stderr, templates, args, request)] });
   }
   const rendered = renderedBySource(result.stdout);
   const values: ValuesFile[] = [];
@@ -109,6 +111,44 @@ export async function renderChart(request: ChartRequest): Promise<ChartOutcome> 
   const documents = [...rendered.values()].reduce((n, text) => n + text.split(/^---$/m).length, 0);
   const auxiliary = await readAuxiliary(dir);
   return outcome({ status: 'rendered', chart, rendered, templates, namespace, values, subchartValues, auxiliary }, documents);
+}
+
+/**
+ * A template that rendered something that is not YAML: helm names a line of the rendered document, which it prints
+ * only with `--debug`. Render once more that way and put the finding on the template line that produced the line
+ * after the one named (the YAML parser names the line before the one it could not read); else leave it where it is.
+ */
+async function onRenderedLine(problem: ChartProblem, stderr: string, templates: ReadonlyMap<string, string>, args: readonly string[], request: ChartRequest): Promise<ChartProblem> {
+  const named = /YAML parse error on [^/\s]+\/(\S+): .*?\bline (\d+):/.exec(stderr);
+  const file = named?.[1];
+  const template = file === undefined ? undefined : templates.get(file);
+  if (!named || file === undefined || template === undefined) return problem;
+  const debug = await helmTemplate(request.helmPath, [...args, '--debug'], request.signal);
+  const rendered = renderedBySource(debug.stdout).get(file);
+  // The document of the template that is not YAML, from its `# Source:` line (helm counts from the line after it).
+  // Our parser reads some text helm's refuses (`: |`, an empty key): a template of one document is that document.
+  const docs = rendered?.split(/\n---\n/) ?? [];
+  const broken = docs.find((doc) => parseDocument(doc).errors.length > 0) ?? (docs.length === 1 ? docs[0] : undefined);
+  if (broken === undefined) return problem;
+  const line = Math.min(Number(named[2]) + 1, broken.split(/\r?\n/).length - 1);
+  const at = templateLine(broken, template, line);
+  const located = { ...problem, range: lineRange(template, at) };
+  // A value the chart's own values leave empty broke the YAML: it may render with the values it is deployed with.
+  const paths = valuePathsIn(template.split(/\r?\n/)[at] ?? '');
+  if (request.valuesFiles.length > 0 || paths.length === 0) return located;
+  const values = (await readIfExists(path.join(request.dir, 'values.yaml'))) ?? '';
+  const origins = valueOrigins(paths, [{ uri: 'values.yaml', text: values }]);
+  const empty = paths.some((p) => {
+    const origin = origins.find((o) => o.path === p);
+    return !origin || /^(?:""|''|null|~)?$/.test(origin.value === 'null' ? '' : origin.value);
+  });
+  return empty
+    ? {
+        ...located,
+        severity: 'warning',
+        message: `${located.message}, where ${paths.join(', ')} is empty in the chart's own values. If the chart is deployed with other values, name their files in .istio-egress.yaml (charts: [{path, values}]) so that it renders as deployed.`,
+      }
+    : located;
 }
 
 /**
