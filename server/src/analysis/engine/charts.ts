@@ -1,6 +1,7 @@
 import type { Finding } from '../findings';
 import { notRendered } from '../rules/notRendered';
 import { chartFileUri, inValuesFiles, valuesFor, isRenderedUri, ontoTemplates, renderedUri, type ChartState, type RenderedTemplate } from '../render/chartFindings';
+import { onlyReadKinds } from '../render/readKinds';
 import type { Project } from './project';
 
 /**
@@ -41,7 +42,7 @@ export class ChartOutputs {
       const packaged = !state.templates.has(path);
       const templateUri = packaged ? chartFileUri(chart, 'Chart.yaml') : chartFileUri(chart, path);
       const uri = renderedUri(chartFileUri(chart, path));
-      this.project.setFile(uri, text, state.namespace);
+      this.project.setFile(uri, onlyReadKinds(text), state.namespace);
       const values = valuesFor(state, path);
       this.sources.set(uri, { templateUri, template: state.templates.get(path) ?? '', rendered: text, values, chart, ...(packaged ? { packaged: path } : {}) });
       this.outputOf.set(templateUri, [...(this.outputOf.get(templateUri) ?? []), uri]);

@@ -4,6 +4,7 @@ import { notRendered } from '../rules/notRendered';
 import { builtUri, isBuiltUri, placeInSources, type OverlayState, type SourceDocument } from '../render/overlayFindings';
 import { shiftRange, type Range } from '../text';
 import { documentAtLine } from '../workspace/fileModel';
+import { onlyReadKinds } from '../render/readKinds';
 import type { Project } from './project';
 
 interface Built {
@@ -47,7 +48,7 @@ export class BuiltOverlays {
       return;
     }
     const uri = builtUri(kustomization);
-    this.project.setFile(uri, state.output);
+    this.project.setFile(uri, onlyReadKinds(state.output));
     const { resources, patches } = this.project.buildSources(kustomization);
     for (const resource of resources) this.project.setSuperseded(resource, uri, true);
     const folder = kustomization.slice(0, kustomization.lastIndexOf('/'));
