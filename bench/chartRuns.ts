@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ensureHelm } from '../test/harness/kubectl';
 import { LspTestClient } from '../test/support/lspClient';
+import { toolEnv } from '../test/support/toolEnv';
 import type { Options } from './options';
 import { OUT } from './paths';
 import { track } from './processes';
@@ -85,7 +86,7 @@ function writeChart(): { folder: string; chart: string } {
 export async function measureChartSave(build: Build, options: Options, log: (line: string) => void): Promise<ChartRuns> {
   const helm = await ensureHelm();
   const home = mkdtempSync(path.join(tmpdir(), 'istio-egress-bench-helm-'));
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_DATA_HOME: path.join(home, 'data') };
+  const env = toolEnv(home);
   const { folder, chart } = writeChart();
   log(`input: ${path.relative(process.cwd(), chart)} — a chart of ${CHART_TEMPLATES} templates (each a ServiceEntry and a DestinationRule, an include, a range)`);
   const helmAlone: number[] = [];

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ensureHelm } from '../harness/kubectl';
+import { toolEnv } from '../support/toolEnv';
 import { DIST } from '../support/paths';
 import { run } from '../support/run';
 import { allExpansions, chartValuesText, expand, isChartVariant, isRecord, loadSnippets, plainCounterpart, type Snippet } from '../support/snippets';
@@ -61,14 +62,7 @@ function describeFinding(f: JsonFinding): string {
 describe('Helm chart snippets (egress-chart-…) render with the pinned helm to configuration the CLI accepts', () => {
   let helm: string;
   let home: string;
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, 'config'),
-    XDG_CACHE_HOME: path.join(home, 'cache'),
-    XDG_DATA_HOME: path.join(home, 'data'),
-    HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml'),
-  });
+  const env = (): NodeJS.ProcessEnv => toolEnv(home);
   const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(DIST, 'cli.js'), ...args], { cwd, env: env() });
 
   /** A temp folder holding the chart `demo` (Chart.yaml, values.yaml, the template); returns the folder. */

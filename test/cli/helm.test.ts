@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureHelm } from '../harness/kubectl';
+import { toolEnv } from '../support/toolEnv';
 import { DIST } from '../support/paths';
 import { run } from '../support/run';
 
@@ -60,14 +61,7 @@ interface JsonFinding {
 describe('istio-egress check --helm: charts checked as they render', () => {
   let helm: string;
   let home: string;
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, 'config'),
-    XDG_CACHE_HOME: path.join(home, 'cache'),
-    XDG_DATA_HOME: path.join(home, 'data'),
-    HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml'),
-  });
+  const env = (): NodeJS.ProcessEnv => toolEnv(home);
   const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(DIST, 'cli.js'), ...args], { cwd, env: env() });
 
   function chart(extra: Record<string, string> = {}): string {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureKubectl } from '../harness/kubectl';
+import { toolEnv } from '../support/toolEnv';
 import { DIST } from '../support/paths';
 import { run } from '../support/run';
 
@@ -28,8 +29,7 @@ interface JsonFinding {
 describe('istio-egress check: overlay folders checked as they build', () => {
   let kubectl: string;
   let home: string;
-  const cli = (args: string[], cwd: string) =>
-    run(process.execPath, [path.join(DIST, 'cli.js'), ...args], { cwd, env: { ...process.env, HOME: home, KUBECONFIG: path.join(home, 'no-kubeconfig') } });
+  const cli = (args: string[], cwd: string) => run(process.execPath, [path.join(DIST, 'cli.js'), ...args], { cwd, env: toolEnv(home) });
 
   /** A base with a selector-less Service, its Endpoints and a DISABLE rule, and a prod overlay over it. */
   function tree(overlay: string, extra: Record<string, string> = {}): string {

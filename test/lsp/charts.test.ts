@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../server/src/shared/protocol';
 import { ensureHelm } from '../harness/kubectl';
+import { toolEnv } from '../support/toolEnv';
 import { LspTestClient } from '../support/lspClient';
 
 const CHART = 'apiVersion: v2\nname: payments-egress\nversion: 0.1.0\n';
@@ -47,14 +48,7 @@ describe('the language server renders Helm charts', () => {
   let helm: string;
   let home: string;
   const servers: LspTestClient[] = [];
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, 'config'),
-    XDG_CACHE_HOME: path.join(home, 'cache'),
-    XDG_DATA_HOME: path.join(home, 'data'),
-    HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml'),
-  });
+  const env = (): NodeJS.ProcessEnv => toolEnv(home);
 
   /** A workspace folder with the chart in `chart/`; returns the folder and a uri maker. */
   function workspace(files: Record<string, string> = {}): { dir: string; uri: (name: string) => string; write: (name: string, text: string) => void } {

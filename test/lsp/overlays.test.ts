@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ensureKubectl } from '../harness/kubectl';
+import { toolEnv } from '../support/toolEnv';
 import { LspTestClient } from '../support/lspClient';
 
 const PATCH = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: my-wikipedia\nspec:\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n';
@@ -40,7 +41,7 @@ describe('the language server builds the overlays the project file names', () =>
   }
 
   async function start(dir: string, trusted?: boolean): Promise<LspTestClient> {
-    const client = new LspTestClient({ env: { ...process.env, HOME: home, KUBECONFIG: path.join(home, 'no-kubeconfig') } });
+    const client = new LspTestClient({ env: toolEnv(home) });
     servers.push(client);
     const settings = { kubectlPath: kubectl, helm: { render: false } };
     client.settings = settings;

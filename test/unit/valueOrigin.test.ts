@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { originNote, valueOrigins, valuePathsIn, type ValueOrigin, type ValuesFile } from '../../server/src/analysis/render/valueOrigin';
+import { valueOrigins, valuePathsIn, type ValueOrigin, type ValuesFile } from '../../server/src/analysis/render/valueOrigin';
 import { range } from '../../server/src/analysis/text';
 
 const CHART_VALUES: ValuesFile = {
@@ -149,32 +149,6 @@ describe('valueOrigins', () => {
     assert.deepEqual(
       valueOrigins(paths, [CHART_VALUES, PROD_VALUES]).map((o) => `${o.path}@${fileName(o.uri)}`),
       ['partner.host@prod.yaml'],
-    );
-  });
-});
-
-describe('originNote', () => {
-  const at = range(0, 0, 0, 1);
-
-  it('is empty when no value produced the finding', () => {
-    assert.equal(originNote([], fileName), '');
-  });
-
-  it('names the value and the file, quoting a plain string', () => {
-    const origin: ValueOrigin = { path: 'partner.host', uri: CHART_VALUES.uri, range: at, value: 'api.partner.example' };
-    assert.equal(originNote([origin], fileName), ' (from values: partner.host = "api.partner.example" in values.yaml)');
-  });
-
-  it('joins several values, showing numbers, booleans, quoted strings and collections as written', () => {
-    const origins: ValueOrigin[] = [
-      { path: 'partner.host', uri: PROD_VALUES.uri, range: at, value: '"api.prod.example"' },
-      { path: 'partner.port', uri: CHART_VALUES.uri, range: at, value: '443' },
-      { path: 'partner.enabled', uri: CHART_VALUES.uri, range: at, value: 'true' },
-      { path: 'partner.tls', uri: CHART_VALUES.uri, range: at, value: '{…}' },
-    ];
-    assert.equal(
-      originNote(origins, fileName),
-      ' (from values: partner.host = "api.prod.example" in prod.yaml, partner.port = 443 in values.yaml, partner.enabled = true in values.yaml, partner.tls = {…} in values.yaml)',
     );
   });
 });

@@ -10,7 +10,7 @@ import type { ProjectConfig } from '../analysis/config/projectConfig';
 import { chartFileUri, type ChartProblem, type ChartState } from '../analysis/render/chartFindings';
 import { helmProblem, lineRange } from '../analysis/render/helmErrors';
 import { renderedBySource, templateLine } from '../analysis/render/helmOutput';
-import { valueOrigins, valuePathsIn, type ValuesFile } from '../analysis/render/valueOrigin';
+import { isEmptyValue, valueOrigins, valuePathsIn, type ValuesFile } from '../analysis/render/valueOrigin';
 import { chartName, defaultRelease, readAuxiliary, readIfExists, readSubchartValues, readTemplates } from './chartFiles';
 import { helmTemplate } from './helmRunner';
 
@@ -140,7 +140,7 @@ async function onRenderedLine(problem: ChartProblem, stderr: string, templates: 
   const origins = valueOrigins(paths, [{ uri: 'values.yaml', text: values }]);
   const empty = paths.some((p) => {
     const origin = origins.find((o) => o.path === p);
-    return !origin || /^(?:""|''|null|~)?$/.test(origin.value === 'null' ? '' : origin.value);
+    return !origin || isEmptyValue(origin.value);
   });
   return empty
     ? {

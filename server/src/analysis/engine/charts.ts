@@ -1,6 +1,6 @@
 import type { Finding } from '../findings';
 import { notRendered } from '../rules/notRendered';
-import { chartFileUri, inValuesFiles, valuesFor, isRenderedUri, ontoTemplates, renderedUri, type ChartState, type RenderedTemplate } from '../render/chartFindings';
+import { chartFileUri, inValuesFiles, placeInTemplate, valuesFor, isRenderedUri, ontoTemplates, renderedUri, type ChartState, type RenderedTemplate } from '../render/chartFindings';
 import { onlyReadKinds } from '../render/readKinds';
 import type { Project } from './project';
 
@@ -101,7 +101,6 @@ export class ChartOutputs {
     if (!isRenderedUri(location.uri)) return location;
     const source = this.sources.get(location.uri);
     if (!source) return undefined;
-    const moved = ontoTemplates({ code: '', severity: 'hint', message: '', uri: location.uri, range: location.range, related: [] }, () => source);
-    return { ...location, uri: moved.uri, range: moved.range };
+    return { ...location, uri: source.templateUri, range: placeInTemplate(source, location.range).range };
   }
 }

@@ -4,10 +4,10 @@
  * helm is the adapters').
  */
 import type { Finding, RelatedInfo, Severity } from '../findings';
-import type { Range } from '../text';
+import { LineIndex, type Range } from '../text';
 import { templateLine } from './helmOutput';
 import { unrenderedLines, valuesTruth } from './renderedBlocks';
-import { valueOrigins, valuePathsIn, type ValueOrigin, type ValuesFile } from './valueOrigin';
+import { isEmptyValue, valueOrigins, valuePathsIn, type ValueOrigin, type ValuesFile } from './valueOrigin';
 
 /** A chart that rendered. */
 export interface RenderedChart {
@@ -158,7 +158,8 @@ function unrenderedOf(source: RenderedTemplate): ReadonlySet<number> {
         const [origin] = originsOf([path], source.values);
         if (!origin || !(origin.path === path || origin.path.endsWith(`.${path}`))) return undefined;
         const file = source.values.find((v) => v.file.uri === origin.uri)?.file.text ?? '';
-        const written = sliceOf(file, origin.range);
+        const lines = new LineIndex(file);
+        const written = file.slice(lines.offsetAt(origin.range.start), lines.offsetAt(origin.range.end));
         return written.slice(written.indexOf(':') + 1);
       }),
     );
@@ -167,24 +168,12 @@ function unrenderedOf(source: RenderedTemplate): ReadonlySet<number> {
   return lines;
 }
 
-/** The text of a range of `text`. */
-function sliceOf(text: string, range: Range): string {
-  const lines = text.split(/\r?\n/);
-  if (range.start.line === range.end.line) return (lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
-  return [
-    (lines[range.start.line] ?? '').slice(range.start.character),
-    ...lines.slice(range.start.line + 1, range.end.line),
-    (lines[range.end.line] ?? '').slice(0, range.end.character),
-  ].join('\n');
-}
-
 /** Whether the rendered line shows the value: its text (unquoted) in the line, or a whole list or map. */
 function rendersAs(origin: ValueOrigin, renderedLine: string): boolean {
   if (origin.value === '[…]' || origin.value === '{…}') return true;
-  const plain = origin.value.replace(/^(["'])(.*)\1$/, '$2').replace(/…$/, '');
   // An empty value renders as nothing after its key (or as quotes, or `null`).
-  if (plain === '' || origin.value === 'null') return /:\s*(?:""|''|null|~)?$/.test(renderedLine) || renderedLine.includes(plain);
-  return renderedLine.includes(plain);
+  if (isEmptyValue(origin.value)) return /:\s*(?:""|''|null|~)?$/.test(renderedLine);
+  return renderedLine.includes(origin.value.replace(/^(["'])(.*)\1$/, '$2').replace(/…$/, ''));
 }
 
 /**

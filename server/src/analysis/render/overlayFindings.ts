@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { locate, type PathSegment } from '../documents/locate';
-import { LineIndex, type Position, type Range } from '../text';
+import { LineIndex, shiftRange, type Position, type Range } from '../text';
 import type { ChartProblem } from './chartFindings';
 
 /** An overlay that built. */
@@ -73,10 +73,10 @@ export function placeInSources(built: BuiltDocument, range: Range, sources: read
     for (const patch of sources.filter((s) => s.patch).reverse()) {
       const found =
         patch.kind === '' ? operationRange(patch.text, path, builtTree) : patch.kind === built.kind && patch.name === own.name ? fieldRange(patch.text, path, builtTree) : undefined;
-      if (found) return { uri: patch.uri, range: shift(found, patch.startLine) };
+      if (found) return { uri: patch.uri, range: shiftRange(found, patch.startLine) };
     }
     const inOwn = fieldRange(own.text, path, builtTree);
-    if (inOwn) return { uri: own.uri, range: shift(inOwn, own.startLine) };
+    if (inOwn) return { uri: own.uri, range: shiftRange(inOwn, own.startLine) };
   }
   const kindLine = /^kind:/m.exec(own.text);
   const line = kindLine ? own.text.slice(0, kindLine.index).split('\n').length - 1 : 0;
@@ -234,8 +234,4 @@ export function rangeOfPath(text: string, path: readonly PathSegment[]): Range |
   // A list item that is a map: its first line names it.
   const lineEnd = text.indexOf('\n', keyStart);
   return lines.rangeOf(keyStart, lineEnd === -1 ? text.length : lineEnd);
-}
-
-function shift(range: Range, lines: number): Range {
-  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
 }

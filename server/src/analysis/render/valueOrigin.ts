@@ -170,6 +170,17 @@ export function valueOrigins(paths: readonly string[], files: readonly ValuesFil
  * nothing. Merge keys (`<<: *base`) are on because helm's YAML reader honours them.
  */
 function readValuesFile(file: ValuesFile): ReadValuesFile | undefined {
+  // Asked for every finding, every template line tried and every block condition: read each file once.
+  if (readFiles.has(file)) return readFiles.get(file);
+  const read = readFresh(file);
+  readFiles.set(file, read);
+  return read;
+}
+
+/** Each values file as read, while the object lives (a rendering's `ValuesFile`s stay the same objects). */
+const readFiles = new WeakMap<ValuesFile, ReadValuesFile | undefined>();
+
+function readFresh(file: ValuesFile): ReadValuesFile | undefined {
   // No pretty errors: each copies and scans its whole line, which only costs time here.
   const docs = parseAllDocuments(file.text, { merge: true, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
   const doc = docs.length > 0 ? docs[0] : undefined;
@@ -302,25 +313,7 @@ function shortened(text: string): string {
   return `${kept}…`;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Naming the values in a message
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Values shown as written in a note: quoted strings, collections (`{…}`), block scalars (`|`, `>`). */
-const SHOWN_AS_WRITTEN = /^["'{[|>]/;
-
-/** Plain scalars YAML reads as null, a boolean or a number (the core schema): shown bare, while plain strings get quotes. */
-const PLAIN_NON_STRING =
-  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|0o[0-7]+|0x[\da-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-
-/** The message suffix naming the values that produced a finding: ` (from values: partner.host = "api.partner.example" in values.yaml)`; '' when none. */
-export function originNote(origins: readonly ValueOrigin[], fileLabel: (uri: string) => string): string {
-  if (origins.length === 0) return '';
-  const named = origins.map((o) => `${o.path} = ${shownValue(o.value)} in ${fileLabel(o.uri)}`);
-  return ` (from values: ${named.join(', ')})`;
-}
-
-/** A plain string in quotes, so `host = "api.partner.example"` reads as a string and `port = 443` as a number. */
-function shownValue(value: string): string {
-  return SHOWN_AS_WRITTEN.test(value) || PLAIN_NON_STRING.test(value) ? value : `"${value}"`;
+/** Whether a value as written (`ValueOrigin.value`) is empty: nothing, `""`, `''`, `null` or `~`. */
+export function isEmptyValue(value: string): boolean {
+  return /^(?:""|''|null|~)?$/.test(value.trim());
 }
