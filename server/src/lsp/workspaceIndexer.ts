@@ -3,15 +3,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver/node';
 import { isKustomizationFile } from '../analysis/kustomize/kustomization';
 import type { Analysis } from '../analysis/engine/analysis';
+import { mayHoldReadKind } from '../analysis/model/readKinds';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
 import { describe } from './runner';
 
 /** Files larger than this are left to the generic YAML features and never indexed. */
 export const MAX_INDEXED_FILE_BYTES = 5 * 1024 * 1024;
-
-/** A file is worth indexing only if it declares a kind the rules look at; the test is a cheap scan. */
-const RELEVANT_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|DestinationRule|ServiceEntry|VirtualService)["']?[ \t]*(?:#.*)?\r?$/m;
 
 /** How long one indexing slice may run before yielding to requests waiting in the event loop. */
 const SLICE_MS = 15;
@@ -78,7 +76,7 @@ export class WorkspaceIndexer {
       // The editor may have opened the file while it was being read.
       if (this.open.documents.get(uri)) return false;
       // Kustomizations change the namespace and selectors of the resources they build (analysis/kustomize).
-      if (!RELEVANT_KIND.test(text) && !isKustomizationFile(uri)) return this.forget(uri);
+      if (!mayHoldReadKind(text) && !isKustomizationFile(uri)) return this.forget(uri);
       // A large file is parsed in slices, yielding to requests between them; opened meanwhile, the open document takes
       // over (its staged analysis reuses every parse made here).
       if (!(await this.parseInSlices(uri, text))) return false;

@@ -1,4 +1,4 @@
-import type { YAMLMap } from 'yaml';
+import { isMap, isScalar, type YAMLMap } from 'yaml';
 import type {
   DeprecatedConsecutiveErrors,
   DestinationRuleResource,
@@ -6,10 +6,17 @@ import type {
   EndpointSubset,
   EndpointSliceResource,
   EndpointsResource,
+  GatewayResource,
+  GatewayServer,
+  GatewayWorkloadResource,
   Located,
+  PeerAuthenticationResource,
+  SidecarResource,
   PortTrafficPolicy,
   Resource,
+  Route,
   RouteDestination,
+  RouteMatch,
   ServiceEntryPort,
   ServiceEntryResource,
   ServicePort,
@@ -22,6 +29,7 @@ import type { Range } from '../text';
 import type { YamlReader } from './yamlReader';
 
 const ISTIO_NETWORKING = /^networking\.istio\.io\/v[0-9a-z]+$/;
+const ISTIO_SECURITY = /^security\.istio\.io\/v[0-9a-z]+$/;
 const DISCOVERY = /^discovery\.k8s\.io\/v1(beta1)?$/;
 /** The label that ties an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -48,6 +56,10 @@ export function readResource(y: YamlReader): Resource | undefined {
   if (kind.value === 'DestinationRule' && istio) return readDestinationRule(y, spec, base);
   if (kind.value === 'ServiceEntry' && istio) return readServiceEntry(y, spec, base);
   if (kind.value === 'VirtualService' && istio) return readVirtualService(y, spec, base);
+  if (kind.value === 'Gateway' && istio) return readGateway(y, spec, base);
+  if (kind.value === 'Sidecar' && istio) return readSidecar(y, spec, base);
+  if (kind.value === 'PeerAuthentication' && (apiVersion === undefined || ISTIO_SECURITY.test(apiVersion))) return readPeerAuthentication(y, spec, base);
+  if (WORKLOAD_KINDS.has(kind.value)) return readGatewayWorkload(y, root, kind.value, base) ?? { kindName: 'Other', ...base };
   return { kindName: 'Other', ...base };
 }
 
@@ -172,6 +184,7 @@ function readDestinationRule(y: YamlReader, spec: YAMLMap | undefined, base: Bas
     ...optional('trafficPolicy', readTrafficPolicy(y, y.map(spec, 'trafficPolicy'))),
     subsets: items(y, spec, 'subsets').map(({ map }) => ({
       ...optional('name', y.str(map, 'name')),
+      ...optional('labels', nonEmpty(y.labels(map, 'labels'))),
       ...optional('trafficPolicy', readTrafficPolicy(y, y.map(map, 'trafficPolicy'))),
     })),
     exportTo: y.strings(spec, 'exportTo'),
@@ -192,7 +205,12 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
     ...base,
     hosts: y.strings(spec, 'hosts'),
     addresses: y.strings(spec, 'addresses'),
-    endpoints: items(y, spec, 'endpoints').map(({ map, range }) => ({ range, ...optional('address', y.str(map, 'address')), ...optional('network', y.str(map, 'network')) })),
+    endpoints: items(y, spec, 'endpoints').map(({ map, range }) => ({
+      range,
+      ...optional('address', y.str(map, 'address')),
+      ...optional('network', y.str(map, 'network')),
+      ...optional('labels', nonEmpty(y.labels(map, 'labels'))),
+    })),
     ...optional('endpointsKey', y.setKey(spec, 'endpoints')),
     ...optional('workloadSelectorKey', y.setKey(spec, 'workloadSelector')),
     ports,
@@ -203,26 +221,30 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
 }
 
 function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base): VirtualServiceResource {
-  const destinations: RouteDestination[] = [];
+  const routes: Route[] = [];
   const delayPercents: Located<number>[] = [];
-  const add = (destination: YAMLMap | undefined): void => {
-    if (!destination) return;
-    destinations.push({
-      ...optional('range', y.rangeOf(destination)),
-      ...optional('host', y.str(destination, 'host')),
-      ...optional('port', y.int(y.map(destination, 'port'), 'number')),
-      ...optional('subset', y.str(destination, 'subset')),
-    });
-  };
-  for (const section of ['http', 'tls', 'tcp']) {
+  const destinationOf = (destination: YAMLMap | undefined): RouteDestination[] =>
+    destination
+      ? [
+          {
+            ...optional('range', y.rangeOf(destination)),
+            ...optional('host', y.str(destination, 'host')),
+            ...optional('port', y.int(y.map(destination, 'port'), 'number')),
+            ...optional('subset', y.str(destination, 'subset')),
+          },
+        ]
+      : [];
+  for (const section of ['http', 'tls', 'tcp'] as const) {
     for (const { map: route } of items(y, spec, section)) {
-      for (const { map: weighted } of items(y, route, 'route')) add(y.map(weighted, 'destination'));
+      const destinations = items(y, route, 'route').flatMap(({ map: weighted }) => destinationOf(y.map(weighted, 'destination')));
       // An http route's mirror is a destination too (its subset must exist like any other), and so is each of its
       // `mirrors` (Istio 1.22+: several mirrors, each with its own destination).
       if (section === 'http') {
-        add(y.map(route, 'mirror'));
-        for (const { map: mirror } of items(y, route, 'mirrors')) add(y.map(mirror, 'destination'));
+        destinations.push(...destinationOf(y.map(route, 'mirror')));
+        for (const { map: mirror } of items(y, route, 'mirrors')) destinations.push(...destinationOf(y.map(mirror, 'destination')));
       }
+      const matches = items(y, route, 'match').map(({ map }): RouteMatch => ({ gateways: y.strings(map, 'gateways'), ...optional('port', y.int(map, 'port')) }));
+      routes.push({ section, matches, destinations });
       const percent = section === 'http' ? y.int(y.map(y.map(route, 'fault'), 'delay'), 'percent') : undefined;
       if (percent) delayPercents.push(percent);
     }
@@ -232,10 +254,75 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
     ...base,
     hosts: y.strings(spec, 'hosts'),
     gateways: y.strings(spec, 'gateways'),
-    destinations,
+    destinations: routes.flatMap((r) => r.destinations),
+    routes,
     exportTo: y.strings(spec, 'exportTo'),
     delayPercents,
   };
+}
+
+function readGateway(y: YamlReader, spec: YAMLMap | undefined, base: Base): GatewayResource {
+  const servers = items(y, spec, 'servers').map(({ map, range }): GatewayServer => {
+    const port = y.map(map, 'port');
+    return {
+      range,
+      hosts: y.strings(map, 'hosts'),
+      ...optional('port', y.int(port, 'number')),
+      ...optional('portName', y.str(port, 'name')),
+      ...optional('protocol', y.str(port, 'protocol')),
+      ...optional('tlsMode', y.str(y.map(map, 'tls'), 'mode')),
+      ...optional('tlsKey', y.setKey(map, 'tls')),
+    };
+  });
+  return { kindName: 'Gateway', ...base, servers, ...optional('selector', nonEmpty(y.labels(spec, 'selector'))) };
+}
+
+function readSidecar(y: YamlReader, spec: YAMLMap | undefined, base: Base): SidecarResource {
+  const outbound = y.map(spec, 'outboundTrafficPolicy');
+  return {
+    kindName: 'Sidecar',
+    ...base,
+    egressHosts: items(y, spec, 'egress').flatMap(({ map }) => y.strings(map, 'hosts')),
+    ...optional('workloadSelector', nonEmpty(y.labels(y.map(spec, 'workloadSelector'), 'labels'))),
+    ...optional('outboundMode', y.str(outbound, 'mode')),
+    ...optional('egressProxyKey', y.setKey(outbound, 'egressProxy')),
+  };
+}
+
+function readPeerAuthentication(y: YamlReader, spec: YAMLMap | undefined, base: Base): PeerAuthenticationResource {
+  const portLevel = y.map(spec, 'portLevelMtls');
+  const portLevelMtls: PeerAuthenticationResource['portLevelMtls'][number][] = [];
+  // Keyed by port number: `portLevelMtls: {8080: {mode: DISABLE}}`.
+  for (const pair of portLevel?.items ?? []) {
+    const range = isScalar(pair.key) ? y.rangeOf(pair.key) : undefined;
+    const number = isScalar(pair.key) ? Number(pair.key.value) : NaN;
+    if (!range || !Number.isInteger(number)) continue;
+    portLevelMtls.push({ port: { value: number, range }, ...optional('mode', y.str(isMap(pair.value) ? pair.value : undefined, 'mode')) });
+  }
+  return {
+    kindName: 'PeerAuthentication',
+    ...base,
+    portLevelMtls,
+    ...optional('selector', nonEmpty(y.labels(y.map(spec, 'selector'), 'matchLabels'))),
+    ...optional('mtlsMode', y.str(y.map(spec, 'mtls'), 'mode')),
+  };
+}
+
+/** The workload kinds whose pods may run a gateway proxy. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod']);
+
+/** Istio's injection template for gateways (`inject.istio.io/templates: gateway`), or its proxy image. */
+const GATEWAY_TEMPLATE = /(^|,)\s*gateway\s*(,|$)/;
+const PROXY_IMAGE = /(^|\/)proxyv2(:|@|$)/;
+
+/** A workload read only when its pods run a gateway proxy; undefined for any other. */
+function readGatewayWorkload(y: YamlReader, root: YAMLMap, kind: string, base: Base): GatewayWorkloadResource | undefined {
+  const pod = kind === 'Pod' ? root : y.map(y.map(root, 'spec'), 'template');
+  const metadata = y.map(pod, 'metadata');
+  const template = y.str(y.map(metadata, 'annotations'), 'inject.istio.io/templates')?.value ?? '';
+  const images = items(y, y.map(pod, 'spec'), 'containers').map(({ map }) => y.str(map, 'image')?.value ?? '');
+  if (!GATEWAY_TEMPLATE.test(template) && !images.some((image) => PROXY_IMAGE.test(image))) return undefined;
+  return { kindName: 'GatewayWorkload', ...base, ...optional('podLabels', y.labels(metadata, 'labels')) };
 }
 
 function nonEmpty<T extends { value: Readonly<Record<string, string>> }>(labels: T | undefined): T | undefined {

@@ -12,7 +12,7 @@ export interface Located<T> {
   readonly keyRange?: Range;
 }
 
-export type KnownKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'DestinationRule' | 'ServiceEntry' | 'VirtualService';
+export type KnownKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'DestinationRule' | 'ServiceEntry' | 'VirtualService' | 'Gateway';
 
 interface ResourceBase {
   readonly apiVersion?: Located<string>;
@@ -82,12 +82,29 @@ export interface RouteDestination {
   readonly range?: Range;
 }
 
+/** One `match` entry of a route: the gateways and the port it is limited to. */
+export interface RouteMatch {
+  /** Empty: the VirtualService's own `gateways` apply. */
+  readonly gateways: readonly Located<string>[];
+  readonly port?: Located<number>;
+}
+
+/** An http, tls or tcp route: its matches (empty: it matches everything) and where it sends traffic. */
+export interface Route {
+  readonly section: 'http' | 'tls' | 'tcp';
+  readonly matches: readonly RouteMatch[];
+  /** Its `route` destinations and, for http, its mirrors. */
+  readonly destinations: readonly RouteDestination[];
+}
+
 export interface VirtualServiceResource extends ResourceBase {
   readonly kindName: 'VirtualService';
   readonly hosts: readonly Located<string>[];
   /** `spec.gateways`: `mesh` (the sidecars, also when empty) and Gateways the routes bind to. */
   readonly gateways: readonly Located<string>[];
   readonly destinations: readonly RouteDestination[];
+  /** The same destinations, by the route that holds them (with its matches). */
+  readonly routes: readonly Route[];
   readonly exportTo: readonly Located<string>[];
   /** `http[].fault.delay.percent`, deprecated in favour of `percentage.value`. */
   readonly delayPercents: readonly Located<number>[];
@@ -127,6 +144,8 @@ export interface TrafficPolicy {
 
 export interface Subset {
   readonly name?: Located<string>;
+  /** The endpoint labels the subset selects; undefined when it names none (every endpoint). */
+  readonly labels?: Located<Readonly<Record<string, string>>>;
   readonly trafficPolicy?: TrafficPolicy;
 }
 
@@ -151,6 +170,7 @@ export interface ServiceEntryEndpoint {
   readonly address?: Located<string>;
   /** The network of an endpoint reached through that network's gateway (multi-network meshes): it needs no address. */
   readonly network?: Located<string>;
+  readonly labels?: Located<Readonly<Record<string, string>>>;
   readonly range: Range;
 }
 
@@ -168,12 +188,78 @@ export interface ServiceEntryResource extends ResourceBase {
   readonly exportTo: readonly Located<string>[];
 }
 
+/** A server of a Gateway: the port the gateway proxy listens on, the hosts it takes there and its TLS. */
+export interface GatewayServer {
+  readonly port?: Located<number>;
+  readonly portName?: Located<string>;
+  readonly protocol?: Located<string>;
+  readonly hosts: readonly Located<string>[];
+  /** `tls.mode` (SIMPLE, PASSTHROUGH, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL); absent: no TLS. */
+  readonly tlsMode?: Located<string>;
+  /** Range of the server's `tls` key, when set. */
+  readonly tlsKey?: Range;
+  readonly range: Range;
+}
+
+/** An Istio Gateway: which gateway proxies (by pod labels) listen how. */
+export interface GatewayResource extends ResourceBase {
+  readonly kindName: 'Gateway';
+  /** Pod labels of the gateway proxies it configures; undefined when it has none (it then applies to none). */
+  readonly selector?: Located<Readonly<Record<string, string>>>;
+  readonly servers: readonly GatewayServer[];
+}
+
+/**
+ * A workload that runs a gateway proxy (Deployment, StatefulSet, DaemonSet or Pod): recognised by Istio's gateway
+ * injection template or the proxy image. Other workloads are not read.
+ */
+export interface GatewayWorkloadResource extends ResourceBase {
+  readonly kindName: 'GatewayWorkload';
+  /** The labels its pods carry. */
+  readonly podLabels?: Located<Readonly<Record<string, string>>>;
+}
+
+/** A PeerAuthentication (security.istio.io): the mutual TLS the selected workloads accept. */
+export interface PeerAuthenticationResource extends ResourceBase {
+  readonly kindName: 'PeerAuthentication';
+  /** `selector.matchLabels`; undefined: every workload of its namespace (of the mesh, in the root namespace). */
+  readonly selector?: Located<Readonly<Record<string, string>>>;
+  /** `mtls.mode`: STRICT, PERMISSIVE, DISABLE or UNSET. */
+  readonly mtlsMode?: Located<string>;
+  /** `portLevelMtls`: the mode per workload port number. */
+  readonly portLevelMtls: readonly { readonly port: Located<number>; readonly mode?: Located<string> }[];
+}
+
+/** A Sidecar (networking.istio.io): what the selected workloads' proxies import and how they treat other traffic. */
+export interface SidecarResource extends ResourceBase {
+  readonly kindName: 'Sidecar';
+  /** `workloadSelector.labels`; undefined: every workload of its namespace without a Sidecar of its own. */
+  readonly workloadSelector?: Located<Readonly<Record<string, string>>>;
+  /** Every `egress[].hosts` entry (`namespace/dnsName`). */
+  readonly egressHosts: readonly Located<string>[];
+  /** `outboundTrafficPolicy.mode`: ALLOW_ANY or REGISTRY_ONLY. */
+  readonly outboundMode?: Located<string>;
+  /** Key range of `outboundTrafficPolicy.egressProxy`, deprecated, when set. */
+  readonly egressProxyKey?: Range;
+}
+
 /** Any other kind: kept so that symbols and counts see it, never checked by egress rules. */
 export interface OtherResource extends ResourceBase {
   readonly kindName: 'Other';
 }
 
-export type Resource = ServiceResource | EndpointsResource | EndpointSliceResource | DestinationRuleResource | ServiceEntryResource | VirtualServiceResource | OtherResource;
+export type Resource =
+  | ServiceResource
+  | EndpointsResource
+  | EndpointSliceResource
+  | DestinationRuleResource
+  | ServiceEntryResource
+  | VirtualServiceResource
+  | GatewayResource
+  | GatewayWorkloadResource
+  | PeerAuthenticationResource
+  | SidecarResource
+  | OtherResource;
 
 export const DEFAULT_NAMESPACE = 'default';
 

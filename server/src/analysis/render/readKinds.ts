@@ -1,11 +1,12 @@
+import { mayHoldReadKind } from '../model/readKinds';
+
 /**
  * Rendered output keeps only the documents the rules read (pure). A chart or overlay renders Deployments, CRDs and
  * ConfigMaps too — an Istio install renders megabytes of them — and none of them is looked at, as the workspace indexer
- * leaves files of such kinds alone. Each other document becomes blank lines, so every line keeps its number (findings
+ * leaves files of such kinds alone (`model/readKinds.ts`). Each other document becomes blank lines, so every line keeps its number (findings
  * are placed back by line).
  */
 
-const READ_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|EndpointSlice|DestinationRule|ServiceEntry|VirtualService)["']?[ \t]*(?:#.*)?$/m;
 const SEPARATOR = /^(?:---|\.\.\.)\s*(?:#.*)?$/;
 
 export function onlyReadKinds(text: string): string {
@@ -13,7 +14,7 @@ export function onlyReadKinds(text: string): string {
   const out: string[] = [];
   let doc: string[] = [];
   const flush = (): void => {
-    const keep = READ_KIND.test(doc.join('\n'));
+    const keep = mayHoldReadKind(doc.join('\n'));
     for (const line of doc) out.push(keep || line.startsWith('# Source:') ? line : '');
     doc = [];
   };

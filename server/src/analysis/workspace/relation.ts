@@ -22,6 +22,8 @@ export const serviceName = (name: string): string => `sn ${name}`;
 /** A name in any namespace: a resource written without a namespace lands wherever it is applied. */
 export const anyNamespace = (name: string): string => `n ${name}`;
 export const hostKey = (host: string): string => `h ${host}`;
+/** The resources of one kind in a namespace (PeerAuthentications, Sidecars: they apply namespace by namespace). */
+export const namespaceKey = (kind: string, namespace: string): string => `ns ${kind} ${namespace}`;
 /** The identity of an object of another kind (same kind, namespace and name: versions of one object). */
 export const objectKey = (kind: string, namespace: string, name: string): string => `o ${kind} ${namespace}/${name}`;
 

@@ -5,14 +5,19 @@ import {
   type DestinationRuleResource,
   type EndpointSliceResource,
   type EndpointsResource,
+  type GatewayResource,
+  type GatewayWorkloadResource,
+  type PeerAuthenticationResource,
   type Resource,
   type ServiceEntryResource,
   type ServiceResource,
+  type SidecarResource,
   type VirtualServiceResource,
 } from '../model/resources';
+import { GATEWAY_PROXIES, mayServeGateway, selectorKeys } from './gatewayKeys';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
-import { anyNamespace, hostKey, objectKey, serviceId, serviceName, type Ask, type KeySink } from './relation';
+import { anyNamespace, hostKey, namespaceKey, objectKey, serviceId, serviceName, type Ask, type KeySink } from './relation';
 import { ReadCheck, type CheckedRule } from './readCheck';
 import { nearest } from './together';
 
@@ -32,6 +37,21 @@ export function storedUnder(resource: Resource, clusterDomain: string, sink: Key
       sink.key(serviceName(resource.name.value));
       // Written without a namespace: applied with `-n`, it may land in the namespace a host names.
       if (!resource.namespace?.value) sink.key(anyNamespace(resource.name.value));
+      // A Service that may be a gateway's, by the labels it selects (the Gateways that select the same pods ask them).
+      if (resource.selector && mayServeGateway(resource.selector.value)) selectorKeys(resource.selector.value, sink);
+      return;
+    case 'Gateway':
+      if (resource.name) sink.key(objectKey('Gateway', namespace, resource.name.value));
+      sink.key(GATEWAY_PROXIES);
+      return;
+    case 'GatewayWorkload':
+      sink.key(GATEWAY_PROXIES);
+      if (resource.podLabels) selectorKeys(resource.podLabels.value, sink);
+      return;
+    case 'PeerAuthentication':
+    case 'Sidecar':
+      // Found by namespace: a PeerAuthentication applies to workloads of its namespace, a Sidecar to its namespace's.
+      sink.key(namespaceKey(resource.kindName, namespace));
       return;
     case 'Endpoints':
       if (resource.name) sink.key(serviceId(namespace, resource.name.value));
@@ -104,6 +124,9 @@ export class WorkspaceIndex {
   readonly destinationRules: PlacedResource<DestinationRuleResource>[] = [];
   readonly serviceEntries: PlacedResource<ServiceEntryResource>[] = [];
   readonly virtualServices: PlacedResource<VirtualServiceResource>[] = [];
+  readonly gateways: PlacedResource<GatewayResource>[] = [];
+  readonly peerAuthentications: PlacedResource<PeerAuthenticationResource>[] = [];
+  readonly sidecars: PlacedResource<SidecarResource>[] = [];
   readonly clusterDomain: string;
   /** By kind and key. */
   private readonly byKey = new Map<string, PlacedResource[]>();
@@ -160,7 +183,17 @@ export class WorkspaceIndex {
       case 'VirtualService':
         this.virtualServices.push(placed as OfKind<'VirtualService'>);
         break;
+      case 'Gateway':
+        this.gateways.push(placed as OfKind<'Gateway'>);
+        break;
+      case 'PeerAuthentication':
+        this.peerAuthentications.push(placed as OfKind<'PeerAuthentication'>);
+        break;
+      case 'Sidecar':
+        this.sidecars.push(placed as OfKind<'Sidecar'>);
+        break;
       case 'EndpointSlice':
+      case 'GatewayWorkload':
         break;
     }
   }
@@ -329,6 +362,50 @@ export class WorkspaceIndex {
     const key = hostKey(host);
     this.check?.read(ask, key, `VirtualServices for '${host}'`);
     return this.found('VirtualService', key);
+  }
+
+  /** The Gateway `name` in `namespace`; among versions of it, the one nearest `near`. */
+  gateway(namespace: string, name: string, ask?: Ask, near?: PlacedResource): PlacedResource<GatewayResource> | undefined {
+    const key = objectKey('Gateway', namespace, name);
+    this.check?.read(ask, key, `Gateway ${namespace}/${name}`);
+    return pick(this.found('Gateway', key), near);
+  }
+
+  /** The PeerAuthentications of a namespace, in workspace order. */
+  peerAuthenticationsIn(namespace: string, ask?: Ask): readonly PlacedResource<PeerAuthenticationResource>[] {
+    const key = namespaceKey('PeerAuthentication', namespace);
+    this.check?.read(ask, key, `PeerAuthentications in ${namespace}`);
+    return this.found('PeerAuthentication', key);
+  }
+
+  /** The Sidecars of a namespace, in workspace order. */
+  sidecarsIn(namespace: string, ask?: Ask): readonly PlacedResource<SidecarResource>[] {
+    const key = namespaceKey('Sidecar', namespace);
+    this.check?.read(ask, key, `Sidecars in ${namespace}`);
+    return this.found('Sidecar', key);
+  }
+
+  /** Every workload of the files that runs a gateway proxy, in workspace order. */
+  gatewayWorkloads(ask?: Ask): readonly PlacedResource<GatewayWorkloadResource>[] {
+    this.check?.read(ask, GATEWAY_PROXIES, 'the gateway workloads');
+    return this.found('GatewayWorkload', GATEWAY_PROXIES);
+  }
+
+  /**
+   * The Services that may serve a gateway's pods and select at least one of these labels (those `mayServeGateway`
+   * accepts), in workspace order; the caller checks the rest of the selector.
+   */
+  servicesSelectingAny(labels: Readonly<Record<string, string>>, ask?: Ask): PlacedResource<ServiceResource>[] {
+    const found: PlacedResource<ServiceResource>[] = [];
+    selectorKeys(labels, {
+      key: (key) => {
+        this.check?.read(ask, key, `Services selecting ${key.slice(4)}`);
+        found.push(...this.found('Service', key));
+      },
+      host: () => undefined,
+      wildcard: () => undefined,
+    });
+    return this.inOrder(found);
   }
 
   /**
