@@ -12,7 +12,8 @@ export interface Partition {
 /**
  * Splits the workspace's indexed resources (in workspace order, `keys[i]` being the keys of resource i, ids below
  * `keyCount`) into components
- * closed under every lookup the workspace rules make: resources are joined when they share a key (`resourceKeys.ts`),
+ * closed under every lookup the workspace rules make: resources are joined when they share a key that a resource is
+ * stored under (`resourceKeys.ts`),
  * when a wildcard host of one matches a host of the other, and, for a component holding a wildcard DestinationRule,
  * with every DestinationRule of its namespaces (the guard-rule quick fix picks a name no rule of the namespace uses).
  * Running the rules on each component's own index therefore finds exactly what one run over the whole workspace finds
@@ -26,11 +27,18 @@ export function partition(resources: readonly PlacedResource[], keys: readonly R
   return group(resources, sets);
 }
 
+/**
+ * Joins the resources that share a key some resource is stored under. A key only read (a namespace's
+ * PeerAuthentications where there are none) finds nothing, whoever reads it: its readers stay apart.
+ */
 function joinByKeys(keys: readonly ResourceKeys[], keyCount: number, sets: DisjointSets): void {
-  /** The first resource holding each key id, or -1. */
+  const held = new Uint8Array(keyCount);
+  for (const k of keys) for (const id of k.stored) held[id] = 1;
+  /** The first resource holding or reading each key id, or -1. */
   const owner = new Int32Array(keyCount).fill(-1);
   keys.forEach((k, i) => {
     for (const id of k.exact) {
+      if (!held[id]) continue;
       const first = owner[id];
       if (first === -1) owner[id] = i;
       else sets.union(i, first);

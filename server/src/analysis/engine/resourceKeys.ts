@@ -10,8 +10,10 @@ import { storedUnder } from '../workspace/workspaceIndex';
  * chain of resources, never read each other.
  */
 export interface ResourceKeys {
-  /** Exact keys (`relation.ts`), as ids (`KeyRegistry.id`). */
+  /** Exact keys (`relation.ts`), as ids (`KeyRegistry.id`): those it is stored under and those it reads. */
   readonly exact: readonly number[];
+  /** The ids among `exact` that it is stored under (`storedUnder`): what a read of the key finds. */
+  readonly stored: readonly number[];
   /** Hosts it reads, which a wildcard host elsewhere may match. */
   readonly hosts: readonly string[];
   /** Its wildcard hosts, as the suffix a matching host ends with (`.example.com`; '' matches every host). */
@@ -75,8 +77,14 @@ export class KeyRegistry {
     const exact: number[] = [];
     const hosts: string[] = [];
     const wildcardSuffixes: string[] = [];
+    let storing = true;
+    const stored: number[] = [];
     const sink = {
-      key: (key: string) => exact.push(this.id(key)),
+      key: (key: string) => {
+        const id = this.id(key);
+        exact.push(id);
+        if (storing) stored.push(id);
+      },
       host: (host: string) => {
         exact.push(this.id(hostKey(host)));
         hosts.push(host);
@@ -84,10 +92,11 @@ export class KeyRegistry {
       wildcard: (suffix: string) => wildcardSuffixes.push(suffix),
     };
     storedUnder(resource, clusterDomain, sink);
+    storing = false;
     for (const relation of this.relations) relation.asks(resource, clusterDomain, sink);
     const isDestinationRule = resource.kindName === 'DestinationRule';
     const wildcardRule = isDestinationRule && resource.host !== undefined && expandHost(resource.host.value, namespaceOf(resource), clusterDomain).startsWith('*');
-    return { exact, hosts, wildcardSuffixes, namespace: namespaceOf(resource), wildcardRule, isDestinationRule };
+    return { exact, stored, hosts, wildcardSuffixes, namespace: namespaceOf(resource), wildcardRule, isDestinationRule };
   }
 }
 
