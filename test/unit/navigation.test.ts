@@ -128,10 +128,46 @@ spec:
         host: en.wikipedia.org #vs-en-wikipedia
 `;
 
+const GATEWAYS = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: egress-gw #gw-egress
+  namespace: egress
+spec:
+  selector: {istio: egressgateway}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: egress-gw #gw-default
+spec:
+  selector: {istio: egressgateway}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: through-gateway
+  namespace: egress
+spec:
+  hosts: [httpbin.org]
+  gateways:
+  - egress-gw #vs-gw-short
+  - default/egress-gw #vs-gw-default
+  - mesh #vs-mesh
+  http:
+  - match:
+    - gateways:
+      - egress-gw #vs-match-gw
+    route:
+    - destination:
+        host: httpbin.org #vs-gw-httpbin
+`;
+
 const FILES: Readonly<Record<string, string>> = {
   'file:///ws/services.yaml': SERVICES,
   'file:///ws/rules.yaml': RULES,
   'file:///ws/entries.yaml': ENTRIES,
+  'file:///ws/gateways.yaml': GATEWAYS,
 };
 
 function project(): Project {
@@ -205,6 +241,13 @@ describe('navigation: go to definition', () => {
     assert.deepEqual(definitions('dr-wildcard'), ['svc-egress', 'svc-httpbin']);
   });
 
+  it("leads from a route's gateway names to the Gateway, short names in the route's namespace; mesh is no Gateway", () => {
+    assert.deepEqual(definitions('vs-gw-short'), ['gw-egress']);
+    assert.deepEqual(definitions('vs-match-gw'), ['gw-egress']);
+    assert.deepEqual(definitions('vs-gw-default'), ['gw-default']);
+    assert.deepEqual(definitions('vs-mesh'), []);
+  });
+
   it('finds nothing for unknown hosts and for places that are no name', () => {
     assert.deepEqual(definitions('dr-unknown'), []);
     assert.deepEqual(definitionsAt(project(), 'file:///ws/rules.yaml', { line: 1, character: 3 }), []);
@@ -229,15 +272,22 @@ describe('navigation: find references', () => {
     assert.deepEqual(references('svc-default', true), ['dr-default', 'svc-default']);
   });
 
-  it('lists the rules and ExternalName Services on a ServiceEntry host', () => {
-    assert.deepEqual(references('se-httpbin', false), ['dr-httpbin', 'external-name']);
-    assert.deepEqual(references('se-httpbin', true), ['se-httpbin', 'dr-httpbin', 'external-name']);
+  it('lists the rules, routes and ExternalName Services on a ServiceEntry host', () => {
+    assert.deepEqual(references('se-httpbin', false), ['vs-gw-httpbin', 'dr-httpbin', 'external-name']);
+    assert.deepEqual(references('se-httpbin', true), ['se-httpbin', 'vs-gw-httpbin', 'dr-httpbin', 'external-name']);
   });
 
   it('lists Endpoints ports of a Service port name, not those of another Service', () => {
     assert.deepEqual(references('svc-port-tls', true), ['svc-port-tls', 'ep-port-tls']);
     assert.deepEqual(references('svc-port-http', false), []);
     assert.deepEqual(references('svc-default-port-tls', false), []);
+  });
+});
+
+describe('navigation: references of a Gateway', () => {
+  it('lists the routes bound to it, in every spelling, without the namesake in another namespace', () => {
+    assert.deepEqual(references('gw-egress', false), ['vs-gw-short', 'vs-match-gw']);
+    assert.deepEqual(references('gw-default', true), ['gw-default', 'vs-gw-default']);
   });
 });
 

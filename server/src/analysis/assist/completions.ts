@@ -1,6 +1,6 @@
 import { pathIs } from '../documents/locate';
 import { serviceFqdn } from '../model/hosts';
-import { namespaceOf, type DestinationRuleResource } from '../model/resources';
+import { namespaceOf, type DestinationRuleResource, type VirtualServiceResource } from '../model/resources';
 import { rangeContains, type Range } from '../text';
 import { destinationOf, destinationOfHost, isExternalService, isMeshExternalEntry } from '../workspace/destinations';
 import { recommendedMode } from '../workspace/recommendedMode';
@@ -137,6 +137,20 @@ function portOf(ctx: AssistContext, path: readonly (string | number)[]): number 
 }
 
 /** Completions this project knows better than the schema: workspace names, ports, TLS modes, kind headers. */
+/** `mesh` and the Gateways of the workspace: by short name in the route's namespace, else as `namespace/name`. */
+function gatewaySuggestions(ctx: AssistContext, range: Range, route: VirtualServiceResource): Suggestion[] {
+  const namespace = namespaceOf(route);
+  const seen = new Set<string>();
+  const gateways = ctx.index.gateways.flatMap((g) => {
+    const name = g.resource.name?.value;
+    const written = name && (namespaceOf(g.resource) === namespace ? name : `${namespaceOf(g.resource)}/${name}`);
+    if (!written || seen.has(written)) return [];
+    seen.add(written);
+    return [{ label: written, insertText: written, range, kind: 'reference' as const, sortText: `1${written}`, detail: `Gateway (${whereResource(g)})` }];
+  });
+  return [{ label: 'mesh', insertText: 'mesh', range, kind: 'value' as const, sortText: '0', detail: 'the sidecars of the mesh' }, ...gateways];
+}
+
 export function completions(ctx: AssistContext): Suggestion[] {
   const { spot } = ctx;
   const resource = ctx.placed.doc.resource;
@@ -151,6 +165,8 @@ export function completions(ctx: AssistContext): Suggestion[] {
         detail: 'apiVersion and kind',
       }));
     }
+    // An item of a list of names reads as a key until it holds a colon.
+    if (resource?.kindName === 'VirtualService' && spot.parentPath[spot.parentPath.length - 1] === 'gateways') return gatewaySuggestions(ctx, spot.range, resource);
     return [];
   }
   if (spot.kind !== 'value' || !resource) return [];
@@ -219,6 +235,7 @@ export function completions(ctx: AssistContext): Suggestion[] {
       detail: `port ${p.name ?? '(unnamed)'} of ${target.host}`,
     }));
   }
+  if (resource.kindName === 'VirtualService' && path.length >= 2 && path[path.length - 2] === 'gateways') return gatewaySuggestions(ctx, range, resource);
   if (resource.kindName === 'Endpoints') {
     const namespace = namespaceOf(resource);
     if (pathIs(path, ['metadata', 'name'])) {

@@ -76,11 +76,12 @@ function occurrencesIn(placed: PlacedDocument, index: WorkspaceIndex, project: P
   return at ? occurrencesOf(at, index, project.options) : [];
 }
 
-/** Services and ServiceEntries declare names, DestinationRules their subsets. */
+/** Services and ServiceEntries declare names, DestinationRules their subsets, Gateways their own names. */
 function* declaringResources(index: WorkspaceIndex): Generator<PlacedResource> {
   for (const list of index.services.values()) yield* list;
   yield* index.serviceEntries;
   yield* index.destinationRules;
+  yield* index.gateways;
 }
 
 /** `*.suffix` hosts; the bare `*` covers everything and so points at nothing in particular. */

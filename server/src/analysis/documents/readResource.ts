@@ -192,6 +192,15 @@ function readDestinationRule(y: YamlReader, spec: YAMLMap | undefined, base: Bas
   };
 }
 
+/** A ServiceEntry endpoint's `ports` map (port name to number), the numbers with their ranges. */
+function endpointPorts(y: YamlReader, ports: YAMLMap | undefined): { name: string; port: Located<number> }[] {
+  return (ports?.items ?? []).flatMap((item) => {
+    const name = isScalar(item.key) ? String(item.key.value) : undefined;
+    const port = name === undefined ? undefined : y.int(ports, name);
+    return name !== undefined && port ? [{ name, port }] : [];
+  });
+}
+
 function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base): ServiceEntryResource {
   const ports: ServiceEntryPort[] = items(y, spec, 'ports').map(({ map, range }) => ({
     range,
@@ -210,6 +219,7 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
       ...optional('address', y.str(map, 'address')),
       ...optional('network', y.str(map, 'network')),
       ...optional('labels', nonEmpty(y.labels(map, 'labels'))),
+      ports: endpointPorts(y, y.map(map, 'ports')),
     })),
     ...optional('endpointsKey', y.setKey(spec, 'endpoints')),
     ...optional('workloadSelectorKey', y.setKey(spec, 'workloadSelector')),
@@ -314,15 +324,22 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod']
 /** Istio's injection template for gateways (`inject.istio.io/templates: gateway`), or its proxy image. */
 const GATEWAY_TEMPLATE = /(^|,)\s*gateway\s*(,|$)/;
 const PROXY_IMAGE = /(^|\/)proxyv2(:|@|$)/;
+/** The container a gateway proxy runs (written out only for gateways: sidecars are injected later). */
+const PROXY_CONTAINER = 'istio-proxy';
+/** Labels of the gateways Istio deploys itself for Kubernetes Gateway API resources (waypoints among them). */
+const MANAGED_GATEWAY_LABELS = ['gateway.istio.io/managed', 'gateway.networking.k8s.io/gateway-name'];
 
-/** A workload read only when its pods run a gateway proxy; undefined for any other. */
+/** A workload read only when its pods run a gateway proxy that the files deploy; undefined for any other. */
 function readGatewayWorkload(y: YamlReader, root: YAMLMap, kind: string, base: Base): GatewayWorkloadResource | undefined {
   const pod = kind === 'Pod' ? root : y.map(y.map(root, 'spec'), 'template');
   const metadata = y.map(pod, 'metadata');
+  const podLabels = y.labels(metadata, 'labels');
+  const ownLabels = y.labels(y.map(root, 'metadata'), 'labels');
+  if (MANAGED_GATEWAY_LABELS.some((label) => podLabels?.value[label] !== undefined || ownLabels?.value[label] !== undefined)) return undefined;
   const template = y.str(y.map(metadata, 'annotations'), 'inject.istio.io/templates')?.value ?? '';
-  const images = items(y, y.map(pod, 'spec'), 'containers').map(({ map }) => y.str(map, 'image')?.value ?? '');
-  if (!GATEWAY_TEMPLATE.test(template) && !images.some((image) => PROXY_IMAGE.test(image))) return undefined;
-  return { kindName: 'GatewayWorkload', ...base, ...optional('podLabels', y.labels(metadata, 'labels')) };
+  const containers = items(y, y.map(pod, 'spec'), 'containers').map(({ map }) => ({ name: y.str(map, 'name')?.value, image: y.str(map, 'image')?.value ?? '' }));
+  if (!GATEWAY_TEMPLATE.test(template) && !containers.some((c) => c.name === PROXY_CONTAINER || PROXY_IMAGE.test(c.image))) return undefined;
+  return { kindName: 'GatewayWorkload', ...base, ...optional('podLabels', podLabels) };
 }
 
 function nonEmpty<T extends { value: Readonly<Record<string, string>> }>(labels: T | undefined): T | undefined {

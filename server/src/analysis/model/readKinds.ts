@@ -6,8 +6,8 @@
 
 const READ_KIND = /^kind:[ \t]*["']?(?:Service|Endpoints|EndpointSlice|DestinationRule|ServiceEntry|VirtualService|Gateway|Sidecar|PeerAuthentication)["']?[ \t]*(?:#.*)?\r?$/m;
 const WORKLOAD_KIND = /^kind:[ \t]*["']?(?:Deployment|StatefulSet|DaemonSet|Pod)["']?[ \t]*(?:#.*)?\r?$/m;
-/** Istio's gateway injection template, or its proxy image (`readGatewayWorkload` decides; this only pre-selects). */
-const GATEWAY_MARK = /inject\.istio\.io\/templates|proxyv2/;
+/** Istio's gateway injection template, its proxy image or container (`readGatewayWorkload` decides; this pre-selects). */
+const GATEWAY_MARK = /inject\.istio\.io\/templates|proxyv2|istio-proxy/;
 
 /** Whether the text (a file, or one document) may hold a resource the rules read. */
 export function mayHoldReadKind(text: string): boolean {

@@ -171,6 +171,8 @@ export interface ServiceEntryEndpoint {
   /** The network of an endpoint reached through that network's gateway (multi-network meshes): it needs no address. */
   readonly network?: Located<string>;
   readonly labels?: Located<Readonly<Record<string, string>>>;
+  /** `ports`: the port this endpoint listens on, by the entry's port name (it overrides the port's `targetPort`). */
+  readonly ports: readonly { readonly name: string; readonly port: Located<number> }[];
   readonly range: Range;
 }
 

@@ -38,3 +38,21 @@ export function describePlacement(p: TlsPlacement): string {
   if (p.port !== undefined) parts.push(`port ${p.port}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
+
+/**
+ * The TLS settings a DestinationRule gives traffic to `port` of subset `subset`, as Istio merges them
+ * (docs/istio-behaviour.md#egress-gateways): port-level settings for the port replace their policy's own wholesale
+ * (a port entry without `tls` means none, not the policy's), and the subset's policy, so resolved, overrides the
+ * rule's when it sets `tls` or has an entry for the port.
+ */
+export function tlsFor(rule: DestinationRuleResource, port: number, subset: string | undefined): TlsSettings | undefined {
+  const atPort = (policy: TrafficPolicy | undefined): { readonly tls: TlsSettings | undefined; readonly portLevel: boolean } => {
+    const entry = policy?.portLevelSettings.find((p) => p.port?.value === port);
+    return entry ? { tls: entry.tls, portLevel: true } : { tls: policy?.tls, portLevel: false };
+  };
+  const own = atPort(rule.trafficPolicy).tls;
+  const policy = subset === undefined ? undefined : rule.subsets.find((s) => s.name?.value === subset)?.trafficPolicy;
+  if (!policy) return own;
+  const fromSubset = atPort(policy);
+  return fromSubset.portLevel || fromSubset.tls ? fromSubset.tls : own;
+}

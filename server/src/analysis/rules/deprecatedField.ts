@@ -1,5 +1,5 @@
 import type { LocalFinding } from './rule';
-import type { DeprecatedConsecutiveErrors, DestinationRuleResource, TrafficPolicy } from '../model/resources';
+import type { DeprecatedConsecutiveErrors, DestinationRuleResource, SidecarResource, TrafficPolicy } from '../model/resources';
 import { resourceRule } from './resourceRule';
 
 /** Every `trafficPolicy` of a DestinationRule: top level and per subset, each with its port-level settings. */
@@ -20,16 +20,36 @@ function consecutiveErrorsFinding({ field, withGatewayErrors }: DeprecatedConsec
 }
 
 /**
+ * `outboundTrafficPolicy.egressProxy` of a Sidecar: hidden from Istio's reference and reported by `istioctl analyze`
+ * as deprecated, though the proxies still send unknown traffic to it. No fix: the replacement (ServiceEntries, an
+ * egress gateway and its routes) is a set of new resources, not an edit of this one.
+ */
+function egressProxyFinding(sidecar: SidecarResource): LocalFinding | undefined {
+  if (!sidecar.egressProxyKey) return undefined;
+  return {
+    message:
+      "outboundTrafficPolicy.egressProxy is hidden from Istio's reference and istioctl analyze reports it as deprecated (IST0002): the sidecars still send unknown traffic to it, but Istio neither documents nor supports it. Register the external hosts with ServiceEntries and route them through an egress gateway with VirtualServices, or set mode: REGISTRY_ONLY.",
+    range: sidecar.egressProxyKey,
+  };
+}
+
+/**
  * docs/rules/EGR415.md: fields Istio still accepts but has replaced, with what replaces them: `consecutiveErrors` of a
- * DestinationRule's outlier detection and `fault.delay.percent` of a VirtualService route.
+ * DestinationRule's outlier detection, `fault.delay.percent` of a VirtualService route and
+ * `outboundTrafficPolicy.egressProxy` of a Sidecar.
  */
 export const deprecatedField = resourceRule({
   code: 'EGR415',
   name: 'deprecated-field',
   title: 'A field Istio has replaced',
   severity: 'hint',
-  kinds: ['DestinationRule', 'VirtualService'],
+  kinds: ['DestinationRule', 'VirtualService', 'Sidecar'],
   checkResource(resource, _doc, _options, report) {
+    if (resource.kindName === 'Sidecar') {
+      const finding = egressProxyFinding(resource);
+      if (finding) report(finding);
+      return;
+    }
     if (resource.kindName === 'DestinationRule') {
       for (const policy of policies(resource)) {
         for (const deprecated of [policy.consecutiveErrors, ...policy.portLevelSettings.map((p) => p.consecutiveErrors)]) {

@@ -34,6 +34,14 @@ import { routePortUnknown } from './routePort';
 import { deprecatedField } from './deprecatedField';
 import { entryTcpWithoutAddresses } from './entryAddresses';
 import { entryProtocolConflict } from './entryProtocolConflict';
+import { gatewaySelectorUnmatched } from './gatewaySelector';
+import { gatewayPortUnserved } from './gatewayPort';
+import { gatewayTlsMismatch } from './gatewayTls';
+import { gatewayServiceMisnamed } from './gatewayService';
+import { entryHttpToTlsPort } from './entryHttpToTlsPort';
+import { subsetLabelsUnmatched } from './subsetLabels';
+import { unknownAppProtocol } from './unknownAppProtocol';
+import { disableTowardStrict } from './disableTowardStrict';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -75,6 +83,14 @@ export const REGISTERED_RULES: readonly Rule[] = [
   deprecatedField,
   entryTcpWithoutAddresses,
   entryProtocolConflict,
+  gatewaySelectorUnmatched,
+  gatewayPortUnserved,
+  gatewayTlsMismatch,
+  gatewayServiceMisnamed,
+  entryHttpToTlsPort,
+  subsetLabelsUnmatched,
+  unknownAppProtocol,
+  disableTowardStrict,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */

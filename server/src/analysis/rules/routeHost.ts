@@ -5,6 +5,7 @@ import { destinationOfHost } from '../workspace/destinations';
 import { ask, hostKey, serviceName, type Ask, type Relation } from '../workspace/relation';
 import { ROUTE_DESTINATION } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { boundGateways, GATEWAY_SELECTION, misnamedGatewayService, ROUTE_GATEWAYS } from '../workspace/gateways';
 import { hiddenEntryNote } from '../workspace/hiddenEntries';
 import type { WorkspaceRule } from './rule';
 
@@ -51,7 +52,7 @@ export const routeHostUndefined: WorkspaceRule = {
   title: 'A route sends traffic to a host that no Service or ServiceEntry defines',
   severity: 'hint',
   scope: 'workspace',
-  reads: [ROUTE_DESTINATION, ROUTE_HOST_REGISTRY],
+  reads: [ROUTE_DESTINATION, ROUTE_HOST_REGISTRY, ROUTE_GATEWAYS, GATEWAY_SELECTION],
   check(index, options, report) {
     for (const vs of index.virtualServices) {
       const namespace = namespaceOf(vs.resource);
@@ -76,7 +77,8 @@ export const routeHostUndefined: WorkspaceRule = {
           if (namesakes.some((ns) => !ns || holdsPlaceholder(ns))) continue;
           const elsewhere = namesakes.filter((ns): ns is string => ns !== undefined && ns !== service.namespace);
           const [other] = elsewhere;
-          if (other === undefined) continue;
+          // A gateway's Service under another name is EGR421's finding, with the name to use.
+          if (other === undefined || misnamedGatewayService(written.value, vs, boundGateways(vs, index), index, options)) continue;
           report({
             at: vs,
             range: written.range,

@@ -3,6 +3,7 @@ import { namespaceOf, type Located, type Resource } from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import type { Range } from '../text';
 import { destinationOfHost } from './destinations';
+import { gatewayRef } from './gateways';
 import type { PlacedResource } from './placed';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -12,7 +13,9 @@ export type NavTarget =
   | { readonly kind: 'port'; readonly namespace: string; readonly service: string; readonly port: string }
   | { readonly kind: 'host'; readonly host: string }
   /** A DestinationRule subset, by the host its rule is for (expanded, lower case) and its name. */
-  | { readonly kind: 'subset'; readonly host: string; readonly name: string };
+  | { readonly kind: 'subset'; readonly host: string; readonly name: string }
+  /** An Istio Gateway, as a VirtualService binds to it. */
+  | { readonly kind: 'gateway'; readonly namespace: string; readonly name: string };
 
 /** Where a name is declared (a Service's name and port names, a ServiceEntry host) or used (everything else). */
 export type Role = 'declaration' | 'reference';
@@ -37,6 +40,8 @@ export function targetKey(target: NavTarget): string {
       return `host ${target.host}`;
     case 'subset':
       return `subset ${target.host} ${target.name}`;
+    case 'gateway':
+      return `gateway ${serviceKey(target.namespace, target.name)}`;
   }
 }
 
@@ -92,6 +97,10 @@ export function occurrencesOf(at: PlacedResource, index: WorkspaceIndex, options
       }
       break;
     case 'VirtualService':
+      for (const written of [...r.gateways, ...r.routes.flatMap((route) => route.matches.flatMap((m) => m.gateways))]) {
+        const ref = gatewayRef(written.value, namespace);
+        if (ref) add(written, 'reference', { kind: 'gateway', ...ref });
+      }
       for (const destination of r.destinations) {
         if (!destination.host) continue;
         add(destination.host, 'reference', hostTarget(destination.host.value, namespace, index, options));
@@ -101,6 +110,9 @@ export function occurrencesOf(at: PlacedResource, index: WorkspaceIndex, options
       break;
     case 'ServiceEntry':
       for (const host of r.hosts) add(host, 'declaration', { kind: 'host', host: plainHost(host.value) });
+      break;
+    case 'Gateway':
+      add(r.name, 'declaration', { kind: 'gateway', namespace, name: r.name?.value ?? '' });
       break;
     case 'Other':
       break;
@@ -115,4 +127,5 @@ export function* indexedResources(index: WorkspaceIndex): Generator<PlacedResour
   yield* index.destinationRules;
   yield* index.serviceEntries;
   yield* index.virtualServices;
+  yield* index.gateways;
 }

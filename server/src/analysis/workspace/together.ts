@@ -60,3 +60,14 @@ export function nearest<R extends PlacedResource>(from: PlacedResource, candidat
   }
   return best;
 }
+
+/**
+ * The candidates nearest to `from`, all of them when several are equally near: versions of one object in sibling
+ * files of one folder are alternatives, and nothing tells which is applied with `from`.
+ */
+export function nearestVersions<R extends PlacedResource>(from: PlacedResource, candidates: readonly R[]): R[] {
+  if (candidates.length < 2) return [...candidates];
+  const distances = candidates.map((c) => distance(from, c));
+  const best = Math.min(...distances);
+  return candidates.filter((_, i) => distances[i] === best);
+}

@@ -364,11 +364,11 @@ export class WorkspaceIndex {
     return this.found('VirtualService', key);
   }
 
-  /** The Gateway `name` in `namespace`; among versions of it, the one nearest `near`. */
-  gateway(namespace: string, name: string, ask?: Ask, near?: PlacedResource): PlacedResource<GatewayResource> | undefined {
+  /** The versions of the Gateway `name` in `namespace`, in workspace order. */
+  gatewayVersions(namespace: string, name: string, ask?: Ask): readonly PlacedResource<GatewayResource>[] {
     const key = objectKey('Gateway', namespace, name);
     this.check?.read(ask, key, `Gateway ${namespace}/${name}`);
-    return pick(this.found('Gateway', key), near);
+    return this.found('Gateway', key);
   }
 
   /** The PeerAuthentications of a namespace, in workspace order. */

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { DIST, PROJECT_ROOT } from '../support/paths';
+import { run } from '../support/run';
+
+const CLI = path.join(DIST, 'cli.js');
+
+describe('istio-egress check on egress gateway wiring (dist/cli.js as a process)', () => {
+  it('reports the Gateway selector, ports and TLS that do not fit (EGR418, EGR419, EGR420) and exits 0 on warnings', async () => {
+    const result = await run(
+      process.execPath,
+      [CLI, 'check', 'test/fixtures/EGR418/own-gateway-chart', 'test/fixtures/EGR419/wrong-ports.yaml', 'test/fixtures/EGR420/mutual-to-plain-server.yaml'],
+      { cwd: PROJECT_ROOT },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.pop(), 'Checked 4 files, 9 documents: 4 warnings.');
+    assert.deepEqual(
+      lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
+      [
+        'test/fixtures/EGR418/own-gateway-chart/gateway.yaml:9:3 warning EGR418',
+        'test/fixtures/EGR419/wrong-ports.yaml:40:19 warning EGR419',
+        'test/fixtures/EGR419/wrong-ports.yaml:43:13 warning EGR419',
+        'test/fixtures/EGR420/mutual-to-plain-server.yaml:36:17 warning EGR420',
+      ],
+    );
+    assert.match(lines[0] ?? '', /carries istio=istio-partner-egress: Deployment 'partner-egress' \(app=partner-egress, istio=partner-egress\) does not/);
+  });
+});
