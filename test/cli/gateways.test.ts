@@ -27,4 +27,15 @@ describe('istio-egress check on egress gateway wiring (dist/cli.js as a process)
     );
     assert.match(lines[0] ?? '', /carries istio=istio-partner-egress: Deployment 'partner-egress' \(app=partner-egress, istio=partner-egress\) does not/);
   });
+
+  it('reports double TLS on an entry port declared HTTPS only where the applications call it (EGR403)', async () => {
+    const files = ['entry-https-port.yaml', 'entry-gateway-origination.yaml', 'entry-forward-proxy.yaml'].map((f) => `test/fixtures/EGR403/${f}`);
+    const result = await run(process.execPath, [CLI, 'check', '--format', 'json', ...files], { cwd: PROJECT_ROOT });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { file: string; code: string; range: { start: { line: number } } }[];
+    assert.deepEqual(
+      report.map((f) => `${f.file}:${f.range.start.line + 1} ${f.code}`),
+      ['test/fixtures/EGR403/entry-https-port.yaml:24 EGR403'],
+    );
+  });
 });

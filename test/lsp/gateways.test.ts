@@ -70,6 +70,52 @@ const RULE = [
   '',
 ].join('\n');
 
+/** A gateway of one's own on disk: Istio's gateway chart released as 'istio-partner-egress', and its Service. */
+const PARTNER_EGRESS = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata: {name: istio-partner-egress, namespace: egress}',
+  'spec:',
+  '  selector: {matchLabels: {istio: partner-egress}}',
+  '  template:',
+  '    metadata:',
+  '      annotations: {inject.istio.io/templates: gateway}',
+  '      labels: {app: istio-partner-egress, istio: partner-egress}',
+  '    spec:',
+  '      containers: [{name: istio-proxy, image: auto}]',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: istio-partner-egress, namespace: egress}',
+  'spec:',
+  '  selector: {istio: partner-egress}',
+  '  ports: [{name: http, port: 80}]',
+  '',
+].join('\n');
+
+const PARTNER_ROUTES = [
+  'apiVersion: networking.istio.io/v1',
+  'kind: Gateway',
+  'metadata: {name: partner-egress, namespace: egress}',
+  'spec:',
+  '  selector: {istio: istio-partner-egress}',
+  '  servers:',
+  '  - port: {number: 80, name: http, protocol: HTTP}',
+  "    hosts: ['*/api.partner.example']",
+  '---',
+  'apiVersion: networking.istio.io/v1',
+  'kind: VirtualService',
+  'metadata: {name: partner-through-egress, namespace: egress}',
+  'spec:',
+  '  hosts: [api.partner.example]',
+  '  gateways: [partner-egress, mesh]',
+  '  http:',
+  '  - match: [{gateways: [mesh], port: 80}]',
+  '    route:',
+  '    - destination: {host: istio-egressgateway.istio-system.svc.cluster.local, port: {number: 80}}',
+  '',
+].join('\n');
+
 describe('egress gateway wiring through the server (Gateway on disk, route and rule open)', () => {
   let client: LspTestClient;
   let dir: string;
@@ -80,6 +126,7 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     dir = mkdtempSync(path.join(tmpdir(), 'istio-egress-gateways-'));
     gatewayFile = path.join(dir, 'gateway.yaml');
     writeFileSync(gatewayFile, GATEWAY);
+    writeFileSync(path.join(dir, 'partner-egress.yaml'), PARTNER_EGRESS);
     client = new LspTestClient();
     await client.initialize([pathToFileURL(dir).toString()]);
   });
@@ -134,6 +181,29 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     const items = await client.completion(uri, { line: 8, character: 4 });
     const offered = items.filter((i) => i.kind === 18 || i.kind === 12).map((i) => i.label);
     assert.deepEqual(offered, ['mesh', 'default/istio-egressgateway']);
+    await client.close(uri);
+  });
+
+  it("warns on a Gateway selecting the chart release's name (EGR418), then on the mesh route to another gateway's Service (EGR421), and fixes it", async () => {
+    const uri = uriOf('partner-routes.yaml');
+    await client.open(uri, PARTNER_ROUTES);
+    const first = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR418'));
+    const selector = first.diagnostics.find((d) => d.code === 'EGR418');
+    assert.equal(selector?.range.start.line, 4);
+    assert.match(String(selector?.message), /carries istio=istio-partner-egress: Deployment 'istio-partner-egress' \(app=istio-partner-egress, istio=partner-egress\) does not/);
+    // Select the label the chart writes: the Gateway now belongs to the Service on disk, which the route does not use.
+    const version = await client.edit(uri, { start: { line: 4, character: 20 }, end: { line: 4, character: 40 } }, 'partner-egress');
+    const second = await client.waitForDiagnostics(uri, (p) => p.version === version);
+    assert.deepEqual(
+      second.diagnostics.map((d) => d.code),
+      ['EGR421'],
+    );
+    const misnamed = second.diagnostics[0];
+    assert.ok(misnamed);
+    assert.equal(misnamed.range.start.line, 18);
+    const actions = (await client.codeActions(uri, misnamed.range, [misnamed])) ?? [];
+    const fix = actions.find((a) => a.title === "Change the host to 'istio-partner-egress.egress.svc.cluster.local'");
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
     await client.close(uri);
   });
 });

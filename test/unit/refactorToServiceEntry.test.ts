@@ -112,7 +112,8 @@ describe('ExternalName Service → ServiceEntry', () => {
       '    portLevelSettings:\n    - port:\n        number: 443\n      tls:\n        mode: SIMPLE\n        sni: httpbin.org\n        caCertificates: /etc/ca.pem\n';
     const service = HTTPBIN_SERVICE.replace(
       '  - name: http\n    protocol: TCP\n    port: 80\n',
-      '  - name: https\n    port: 443\n  - name: web\n    appProtocol: kubernetes.io/h2c\n    port: 8080\n',
+      // The workload speaks plain HTTP to 443 and the rule originates TLS there (an `https` port would be double TLS, EGR403).
+      '  - name: http-api\n    port: 443\n  - name: web\n    appProtocol: kubernetes.io/h2c\n    port: 8080\n',
     );
     const files = { [SVC]: service, [OTHER]: `# rules\n${rule}` };
     const before = spec(ofKind(resources(files), 'DestinationRule')[0]);
@@ -123,7 +124,7 @@ describe('ExternalName Service → ServiceEntry', () => {
     const all = resources(after);
     const [entry] = ofKind(all, 'ServiceEntry');
     assert.deepEqual(spec(entry).ports, [
-      { number: 443, name: 'https', protocol: 'HTTPS' },
+      { number: 443, name: 'http-api', protocol: 'HTTP' },
       { number: 8080, name: 'web', protocol: 'HTTP2' },
     ]);
     const moved = spec(ofKind(all, 'DestinationRule')[0]);

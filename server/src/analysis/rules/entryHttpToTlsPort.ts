@@ -1,11 +1,10 @@
-import { expandHost } from '../model/hosts';
 import { honoursTargetPort } from '../model/istioReleases';
 import { namespaceOf, type DestinationRuleResource, type Located, type ServiceEntryPort, type ServiceEntryResource } from '../model/resources';
 import { tlsFor } from '../model/tls';
 import type { AnalysisOptions } from '../options';
 import { isMeshExternalEntry } from '../workspace/destinations';
 import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
-import { matchGateways, MESH, routeGateways } from '../workspace/gateways';
+import { meshRoutedAway } from '../workspace/gateways';
 import type { PlacedResource } from '../workspace/placed';
 import { ask, type Ask } from '../workspace/relation';
 import { ENTRY_HOSTS } from '../workspace/relations';
@@ -70,28 +69,6 @@ function verdict(entry: PlacedResource<ServiceEntryResource>, host: Located<stri
     if (!rules.includes(applied.rule)) rules.push(applied.rule);
   }
   return { host, rules };
-}
-
-/**
- * Whether a VirtualService sends the sidecars' traffic for `host` on `port` somewhere else: the first mesh route that
- * takes that port sends it to other hosts or ports only (the egress-gateway recipe sends it to the gateway, which
- * reaches the host on its TLS port). The entry's own port then carries none of it.
- */
-function meshRoutedAway(host: string, port: number, index: WorkspaceIndex, options: AnalysisOptions, via: Ask): boolean {
-  return index.routesForHost(host, via).some((vs) => {
-    const namespace = namespaceOf(vs.resource);
-    const expand = (written: string): string => expandHost(written, namespace, options.clusterDomain).toLowerCase();
-    const first = vs.resource.routes.find(
-      (route) =>
-        routeGateways(vs.resource, route).includes(MESH) &&
-        (route.matches.length === 0 || route.matches.some((m) => matchGateways(vs.resource, m).includes(MESH) && (m.port === undefined || m.port.value === port))),
-    );
-    return (
-      first !== undefined &&
-      first.destinations.length > 0 &&
-      first.destinations.every((d) => (d.host !== undefined && expand(d.host.value) !== host) || (d.port !== undefined && d.port.value !== port))
-    );
-  });
 }
 
 function ruleName(rule: PlacedRule): string {

@@ -4,7 +4,7 @@ import type { AnalysisOptions } from '../options';
 import { destinationOfHost } from './destinations';
 import { GATEWAY_PROXIES, selectorKeys } from './gatewayKeys';
 import type { PlacedResource } from './placed';
-import { ask, objectKey, type Relation } from './relation';
+import { ask, objectKey, type Ask, type Relation } from './relation';
 import { nearestVersions } from './together';
 import { ROUTE_DESTINATION } from './relations';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -221,4 +221,45 @@ export function formatLabels(labels: Labels): string {
   return Object.entries(labels)
     .map(([name, value]) => `${name}=${value}`)
     .join(', ');
+}
+
+/**
+ * Whether a VirtualService sends the sidecars' traffic for `host` on `port` somewhere else: the first mesh route that
+ * takes that port sends it to other hosts or ports only (the egress-gateway recipe sends it to the gateway, which
+ * reaches the host on its TLS port). The entry's own port then carries none of it.
+ */
+export function meshRoutedAway(host: string, port: number, index: WorkspaceIndex, options: AnalysisOptions, via: Ask): boolean {
+  return index.routesForHost(host, via).some((vs) => {
+    const namespace = namespaceOf(vs.resource);
+    const expand = (written: string): string => expandHost(written, namespace, options.clusterDomain).toLowerCase();
+    const first = vs.resource.routes.find(
+      (route) =>
+        routeGateways(vs.resource, route).includes(MESH) &&
+        (route.matches.length === 0 || route.matches.some((m) => matchGateways(vs.resource, m).includes(MESH) && (m.port === undefined || m.port.value === port))),
+    );
+    return (
+      first !== undefined &&
+      first.destinations.length > 0 &&
+      first.destinations.every((d) => (d.host !== undefined && expand(d.host.value) !== host) || (d.port !== undefined && d.port.value !== port))
+    );
+  });
+}
+
+/**
+ * Whether a route sends traffic that was not the application's own to `host` on `port` (or on the port it came in
+ * on): a route bound to a Gateway (the gateway is the client), or a mesh route of a VirtualService for other hosts
+ * (the sidecar redirects traffic meant for them, as forward-proxy tunnels do). A DestinationRule's TLS origination for
+ * the port is then meant for that traffic. Reads `routesTo` through `via`.
+ */
+export function routedTo(host: string, port: number, index: WorkspaceIndex, options: AnalysisOptions, via: Ask): boolean {
+  return index.routesTo(host, via).some((vs) => {
+    const namespace = namespaceOf(vs.resource);
+    const expand = (written: string): string => expandHost(written, namespace, options.clusterDomain).toLowerCase();
+    const forOthers = !vs.resource.hosts.some((h) => expand(h.value) === host);
+    return vs.resource.routes.some(
+      (route) =>
+        (forOthers || routeGateways(vs.resource, route).some((g) => g !== MESH)) &&
+        route.destinations.some((d) => d.host !== undefined && expand(d.host.value) === host && (d.port === undefined || d.port.value === port)),
+    );
+  });
 }

@@ -22,6 +22,8 @@ export const serviceName = (name: string): string => `sn ${name}`;
 /** A name in any namespace: a resource written without a namespace lands wherever it is applied. */
 export const anyNamespace = (name: string): string => `n ${name}`;
 export const hostKey = (host: string): string => `h ${host}`;
+/** The VirtualServices that send traffic to a host (expanded in their namespace, lower case). */
+export const routeTargetKey = (host: string): string => `rt ${host}`;
 /** The resources of one kind in a namespace (PeerAuthentications, Sidecars: they apply namespace by namespace). */
 export const namespaceKey = (kind: string, namespace: string): string => `ns ${kind} ${namespace}`;
 /** The identity of an object of another kind (same kind, namespace and name: versions of one object). */

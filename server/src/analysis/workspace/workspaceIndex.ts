@@ -17,7 +17,7 @@ import {
 import { GATEWAY_PROXIES, mayServeGateway, selectorKeys } from './gatewayKeys';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
-import { anyNamespace, hostKey, namespaceKey, objectKey, serviceId, serviceName, type Ask, type KeySink } from './relation';
+import { anyNamespace, hostKey, namespaceKey, objectKey, routeTargetKey, serviceId, serviceName, type Ask, type KeySink } from './relation';
 import { ReadCheck, type CheckedRule } from './readCheck';
 import { nearest } from './together';
 
@@ -92,6 +92,9 @@ export function storedUnder(resource: Resource, clusterDomain: string, sink: Key
         const expanded = expandHost(host, namespace, clusterDomain).toLowerCase();
         if (expanded !== host) sink.key(hostKey(expanded));
       }
+      // And by the hosts its routes send to, as expanded in its namespace.
+      for (const target of new Set(resource.destinations.flatMap((d) => (d.host?.value ? [expandHost(d.host.value, namespace, clusterDomain).toLowerCase()] : []))))
+        sink.key(routeTargetKey(target));
       return;
     case 'Other':
       return;
@@ -406,6 +409,13 @@ export class WorkspaceIndex {
       wildcard: () => undefined,
     });
     return this.inOrder(found);
+  }
+
+  /** VirtualServices with a route to `host` (expanded in their namespace, lower case). */
+  routesTo(host: string, ask?: Ask): readonly PlacedResource<VirtualServiceResource>[] {
+    const key = routeTargetKey(host);
+    this.check?.read(ask, key, `VirtualServices routing to '${host}'`);
+    return this.found('VirtualService', key);
   }
 
   /**
