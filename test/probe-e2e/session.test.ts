@@ -72,7 +72,7 @@ describe("the editor's probe session (client code without the VS Code API) again
   });
 
   it('turns a failure blamed on the DestinationRule into a probe diagnostic on its mode line, and fills the summary', async () => {
-    const project = new Project({ clusterDomain: 'cluster.local', istioVersion: '1.20', outboundTrafficPolicy: 'ALLOW_ANY' });
+    const project = new Project({ clusterDomain: 'cluster.local', istioVersion: '1.20', outboundTrafficPolicy: 'ALLOW_ANY', addressAutoAllocation: false });
     project.setFile(FILE, TEXT);
     const file = probeFileModel(project.index(), project.options, 'my-httpbin');
     assert.ok(file);

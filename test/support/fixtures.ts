@@ -43,6 +43,7 @@ function optionsOf(texts: readonly string[]): AnalysisOptions {
     clusterDomain: settings.clusterDomain ?? DEFAULT_OPTIONS.clusterDomain,
     istioVersion: settings.istioVersion ?? DEFAULT_OPTIONS.istioVersion,
     outboundTrafficPolicy: (settings.outboundTrafficPolicy as OutboundTrafficPolicy | undefined) ?? DEFAULT_OPTIONS.outboundTrafficPolicy,
+    addressAutoAllocation: settings.addressAutoAllocation === undefined ? DEFAULT_OPTIONS.addressAutoAllocation : settings.addressAutoAllocation === 'true',
   };
 }
 

@@ -90,6 +90,7 @@ describe('readSettings', () => {
       clusterDomain: ' corp.example ',
       istioVersion: '   ',
       outboundTrafficPolicy: 'DENY_ALL',
+      addressAutoAllocation: 'true',
       maxFileSizeMB: '5',
       'probe.context': 'kind-dev',
       'probe.sourceSelectors': ['app=curl', 7],
@@ -101,6 +102,7 @@ describe('readSettings', () => {
     assert.equal(settings.clusterDomain, 'corp.example');
     assert.equal(settings.istioVersion, SETTING_DEFAULTS.istioVersion);
     assert.equal(settings.outboundTrafficPolicy, SETTING_DEFAULTS.outboundTrafficPolicy);
+    assert.equal(settings.addressAutoAllocation, false);
     assert.equal(settings.maxFileSizeMB, SETTING_DEFAULTS.maxFileSizeMB);
     assert.equal(settings['probe.context'], 'kind-dev');
     assert.deepEqual(settings['probe.sourceSelectors'], SETTING_DEFAULTS['probe.sourceSelectors']);
@@ -110,8 +112,9 @@ describe('readSettings', () => {
   });
 
   it('finds dotted keys in the nested section a language server receives', () => {
-    const settings = settingsFromSection({ outboundTrafficPolicy: 'REGISTRY_ONLY', probe: { context: 'kind-dev' }, statusBar: { enabled: false } });
+    const settings = settingsFromSection({ outboundTrafficPolicy: 'REGISTRY_ONLY', addressAutoAllocation: true, probe: { context: 'kind-dev' }, statusBar: { enabled: false } });
     assert.equal(settings.outboundTrafficPolicy, 'REGISTRY_ONLY');
+    assert.equal(settings.addressAutoAllocation, true);
     assert.equal(settings['probe.context'], 'kind-dev');
     assert.equal(settings['statusBar.enabled'], false);
     assert.deepEqual(settingsFromSection('not a section'), SETTING_DEFAULTS);

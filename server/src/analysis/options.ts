@@ -6,6 +6,11 @@ export interface AnalysisOptions {
   /** `major.minor` of the Istio the mesh runs; rules whose truth changed between releases read it. */
   readonly istioVersion: string;
   readonly outboundTrafficPolicy: OutboundTrafficPolicy;
+  /**
+   * The mesh gives ServiceEntries without `addresses` an address of its own (DNS capture with address
+   * auto-allocation), which the files cannot show.
+   */
+  readonly addressAutoAllocation: boolean;
 }
 
 /** The newest Istio release whose behaviour the rules describe. */
@@ -15,6 +20,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   clusterDomain: 'cluster.local',
   istioVersion: NEWEST_ISTIO,
   outboundTrafficPolicy: 'ALLOW_ANY',
+  addressAutoAllocation: false,
 };
 
 /** True when `version` (`1.20`, `1.21.3`) is at least `minimum`. Unparseable versions count as newest. */

@@ -14,6 +14,8 @@ export interface CheckArgs {
   readonly clusterDomain?: string;
   readonly istioVersion?: string;
   readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** `--address-auto-allocation`: the mesh allocates addresses to ServiceEntries without any. */
+  readonly addressAutoAllocation: boolean;
   /** Where the rule pages are published (`<url>EGR402.md`): SARIF links each rule there. */
   readonly docsUrl?: string;
   /**
@@ -61,6 +63,8 @@ Options:
   --cluster-domain DOMAIN           cluster DNS domain (default: cluster.local)
   --istio-version X.Y               Istio version whose behaviour to assume (default: newest)
   --outbound-traffic-policy ALLOW_ANY|REGISTRY_ONLY
+  --address-auto-allocation         the mesh allocates addresses to ServiceEntries without any
+                                    (DNS capture with auto-allocation)
   --list-rules                      print the rule catalogue and exit
   -h, --help                        show this help
   --version                         show the version
@@ -95,6 +99,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const paths: string[] = [];
   let onlyPaths = false;
   let render = true;
+  let addressAutoAllocation = false;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (onlyPaths || arg === '-' || !arg.startsWith('-')) {
@@ -108,6 +113,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (arg === '-h' || arg === '--help') return { command: 'help' };
     if (arg === '--no-render') {
       render = false;
+      continue;
+    }
+    if (arg === '--address-auto-allocation') {
+      addressAutoAllocation = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -149,6 +158,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(values.clusterDomain ? { clusterDomain: values.clusterDomain } : {}),
     ...(values.istioVersion ? { istioVersion: values.istioVersion } : {}),
     ...(policy ? { outboundTrafficPolicy: policy } : {}),
+    addressAutoAllocation,
     ...(values.docsUrl ? { docsUrl: values.docsUrl.replace(/\/?$/, '/') } : {}),
     ...(values.helm ? { helm: values.helm } : {}),
     values: valueFiles,

@@ -57,6 +57,8 @@ function optionsOf(args: CheckArgs, found: FoundConfig): AnalysisOptions {
     clusterDomain: args.clusterDomain ?? fromConfig.clusterDomain,
     istioVersion: args.istioVersion ?? fromConfig.istioVersion,
     outboundTrafficPolicy: args.outboundTrafficPolicy ?? fromConfig.outboundTrafficPolicy,
+    // The flag can only turn it on: without it, the project file decides.
+    addressAutoAllocation: args.addressAutoAllocation || fromConfig.addressAutoAllocation,
   };
 }
 

@@ -33,6 +33,7 @@ export async function runProbeCommand(args: ProbeArgs, io: ProbeIo): Promise<num
     clusterDomain: args.clusterDomain ?? DEFAULT_OPTIONS.clusterDomain,
     istioVersion: args.istioVersion ?? DEFAULT_OPTIONS.istioVersion,
     outboundTrafficPolicy: args.outboundTrafficPolicy ?? DEFAULT_OPTIONS.outboundTrafficPolicy,
+    addressAutoAllocation: DEFAULT_OPTIONS.addressAutoAllocation,
   };
   let file: ProbeFileModel | undefined;
   try {

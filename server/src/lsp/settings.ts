@@ -16,6 +16,7 @@ export function optionsFromSettings(section: unknown): AnalysisOptions {
     clusterDomain: settings.clusterDomain.replace(/^\.+|\.+$/g, '') || SETTING_DEFAULTS.clusterDomain,
     istioVersion: settings.istioVersion,
     outboundTrafficPolicy: settings.outboundTrafficPolicy,
+    addressAutoAllocation: settings.addressAutoAllocation,
   };
 }
 

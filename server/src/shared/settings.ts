@@ -16,6 +16,7 @@ export interface Settings {
   readonly clusterDomain: string;
   readonly istioVersion: string;
   readonly outboundTrafficPolicy: OutboundTrafficPolicy;
+  readonly addressAutoAllocation: boolean;
   readonly maxFileSizeMB: number;
   /** Read by vscode-languageclient itself, which names the trace setting after the client's id (the section). */
   readonly 'trace.server': 'off' | 'messages' | 'verbose';
@@ -42,6 +43,7 @@ export const SETTING_DEFAULTS: Settings = {
   clusterDomain: DEFAULT_OPTIONS.clusterDomain,
   istioVersion: DEFAULT_OPTIONS.istioVersion,
   outboundTrafficPolicy: DEFAULT_OPTIONS.outboundTrafficPolicy,
+  addressAutoAllocation: DEFAULT_OPTIONS.addressAutoAllocation,
   maxFileSizeMB: 5,
   'trace.server': 'off',
   'probe.kubeconfig': '',

@@ -10,6 +10,8 @@ export interface ProjectConfig {
   readonly clusterDomain?: string;
   readonly istioVersion?: string;
   readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+  /** The mesh allocates addresses to ServiceEntries without any (DNS capture with auto-allocation). */
+  readonly addressAutoAllocation?: boolean;
   /** Rule codes never reported. */
   readonly disable: readonly string[];
   /** Severity per rule code, replacing the default. */
@@ -75,7 +77,7 @@ export function parseProjectConfig(text: string): ConfigResult {
     problems.push(`${key} must be a list of strings`);
     return [];
   };
-  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'disable', 'severity', 'ignore', 'charts', 'overlays']);
+  const known = new Set(['clusterDomain', 'istioVersion', 'outboundTrafficPolicy', 'addressAutoAllocation', 'disable', 'severity', 'ignore', 'charts', 'overlays']);
   for (const key of Object.keys(data)) if (!known.has(key)) problems.push(`unknown setting '${key}'`);
 
   const disable = list('disable').map((c) => c.toUpperCase());
@@ -93,6 +95,8 @@ export function parseProjectConfig(text: string): ConfigResult {
   }
   const policy = text_('outboundTrafficPolicy');
   if (policy !== undefined && policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') problems.push('outboundTrafficPolicy must be ALLOW_ANY or REGISTRY_ONLY');
+  const autoAllocation = data.addressAutoAllocation;
+  if (autoAllocation !== undefined && typeof autoAllocation !== 'boolean') problems.push('addressAutoAllocation must be true or false');
   const clusterDomain = text_('clusterDomain');
   const istioVersion = text_('istioVersion');
   if (istioVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(istioVersion)) problems.push(`istioVersion '${istioVersion}' is not a version like 1.24`);
@@ -106,6 +110,7 @@ export function parseProjectConfig(text: string): ConfigResult {
       ...(clusterDomain ? { clusterDomain } : {}),
       ...(istioVersion && /^\d+\.\d+/.test(istioVersion) ? { istioVersion } : {}),
       ...(policy === 'ALLOW_ANY' || policy === 'REGISTRY_ONLY' ? { outboundTrafficPolicy: policy } : {}),
+      ...(typeof autoAllocation === 'boolean' ? { addressAutoAllocation: autoAllocation } : {}),
     },
     problems,
   };
@@ -154,6 +159,7 @@ export function optionsWithConfig(base: AnalysisOptions, config: ProjectConfig):
     clusterDomain: config.clusterDomain ?? base.clusterDomain,
     istioVersion: config.istioVersion ?? base.istioVersion,
     outboundTrafficPolicy: config.outboundTrafficPolicy ?? base.outboundTrafficPolicy,
+    addressAutoAllocation: config.addressAutoAllocation ?? base.addressAutoAllocation,
   };
 }
 

@@ -54,7 +54,7 @@ export function readResource(y: YamlReader): Resource | undefined {
   if (kind.value === 'Endpoints' && core) return readEndpoints(y, root, base);
   if (kind.value === 'EndpointSlice' && DISCOVERY.test(apiVersion ?? '')) return readEndpointSlice(y, metadata, base);
   if (kind.value === 'DestinationRule' && istio) return readDestinationRule(y, spec, base);
-  if (kind.value === 'ServiceEntry' && istio) return readServiceEntry(y, spec, base);
+  if (kind.value === 'ServiceEntry' && istio) return readServiceEntry(y, spec, y.map(root, 'status'), base);
   if (kind.value === 'VirtualService' && istio) return readVirtualService(y, spec, base);
   if (kind.value === 'Gateway' && istio) return readGateway(y, spec, base);
   if (kind.value === 'Sidecar' && istio) return readSidecar(y, spec, base);
@@ -201,7 +201,7 @@ function endpointPorts(y: YamlReader, ports: YAMLMap | undefined): { name: strin
   });
 }
 
-function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base): ServiceEntryResource {
+function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, status: YAMLMap | undefined, base: Base): ServiceEntryResource {
   const ports: ServiceEntryPort[] = items(y, spec, 'ports').map(({ map, range }) => ({
     range,
     ...optional('number', y.int(map, 'number')),
@@ -214,6 +214,8 @@ function readServiceEntry(y: YamlReader, spec: YAMLMap | undefined, base: Base):
     ...base,
     hosts: y.strings(spec, 'hosts'),
     addresses: y.strings(spec, 'addresses'),
+    // What the address auto-allocation controller wrote: `status: {addresses: [{value: 240.240.0.1, host: …}]}`.
+    statusAddresses: items(y, status, 'addresses').flatMap(({ map }) => y.str(map, 'value') ?? []),
     endpoints: items(y, spec, 'endpoints').map(({ map, range }) => ({
       range,
       ...optional('address', y.str(map, 'address')),

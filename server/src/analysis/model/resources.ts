@@ -184,6 +184,11 @@ export interface ServiceEntryResource extends ResourceBase {
   readonly endpointsKey?: Range;
   readonly workloadSelectorKey?: Range;
   readonly addresses: readonly Located<string>[];
+  /**
+   * `status.addresses[].value`: the addresses Istio's auto-allocation controller (PILOT_ENABLE_IP_AUTOALLOCATE, 1.23+)
+   * wrote for an entry without `addresses`, one or two (IPv4, IPv6) per host; present only in a copy of the live object.
+   */
+  readonly statusAddresses: readonly Located<string>[];
   readonly ports: readonly ServiceEntryPort[];
   readonly location?: Located<string>;
   readonly resolution?: Located<string>;

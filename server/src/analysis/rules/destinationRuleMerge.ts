@@ -1,6 +1,6 @@
 import { holdsPlaceholder } from '../documents/templates';
 import { expandHost } from '../model/hosts';
-import { namespaceOf, type DestinationRuleResource, type TrafficPolicy } from '../model/resources';
+import { namespaceOf, type DestinationRuleResource, type Subset, type TrafficPolicy } from '../model/resources';
 import { istioAtLeast } from '../options';
 import type { PlacedResource } from '../workspace/placed';
 import { appliedTogether, nearest, sameObject } from '../workspace/together';
@@ -65,13 +65,37 @@ function conflictOf(rule: PlacedRule, other: PlacedRule, istioVersion: string): 
   if (seenIn !== 'all' && seenIn.length === 0) return undefined;
   const merged = exportKey(rule.resource) === exportKey(other.resource) || !istioAtLeast(istioVersion, APART_BY_EXPORT_SINCE);
   const bothPolicies = rule.resource.trafficPolicy !== undefined && other.resource.trafficPolicy !== undefined;
-  const theirs = new Set(other.resource.subsets.flatMap((s) => (s.name ? [s.name.value] : [])));
-  const sharedSubsets = [...new Set(rule.resource.subsets.flatMap((s) => (s.name && theirs.has(s.name.value) ? [s.name.value] : [])))];
+  // A subset defined the same way in both (same labels, no policy of its own) loses nothing when one is dropped.
+  const theirs = new Map(other.resource.subsets.flatMap((s) => (s.name ? [[s.name.value, s] as const] : [])));
+  const sharedSubsets = [
+    ...new Set(
+      rule.resource.subsets.flatMap((s) => {
+        const twin = s.name ? theirs.get(s.name.value) : undefined;
+        return s.name && twin && !sameSubset(s, twin) ? [s.name.value] : [];
+      }),
+    ),
+  ];
   const conflict = { other, merged, bothPolicies, sharedSubsets, seenIn };
   if (merged) return bothPolicies || sharedSubsets.length > 0 ? conflict : undefined;
   // Apart: whichever is created last hides the other whole, so anything either sets is at stake.
   const sets = (r: DestinationRuleResource): boolean => r.trafficPolicy !== undefined || r.subsets.length > 0;
   return sets(rule.resource) || sets(other.resource) ? conflict : undefined;
+}
+
+/** Two subsets of one name that select the same labels and set no policy: either serves as the other. */
+function sameSubset(a: Subset, b: Subset): boolean {
+  const labels = (s: Subset): string => JSON.stringify(Object.entries(s.labels?.value ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return !a.trafficPolicy && !b.trafficPolicy && labels(a) === labels(b);
+}
+
+/**
+ * Whether two rules stand among alternatives: one of them has another version (same namespace and name) in its file
+ * or folder, so the files hold several variants of the set-up (test inputs, tutorial steps) and nothing shows which
+ * of them are applied together.
+ */
+function amongAlternatives(rule: PlacedRule, other: PlacedRule, all: readonly PlacedRule[]): boolean {
+  const hasVersion = (x: PlacedRule): boolean => all.some((y) => y !== x && sameObject(x.resource, y.resource) && appliedTogether(x, y));
+  return hasVersion(rule) || hasVersion(other);
 }
 
 function exportSummary(rule: DestinationRuleResource): string {
@@ -163,11 +187,13 @@ export const destinationRuleMergeConflict: WorkspaceRule = {
       const first = conflicts[0];
       if (!first) continue;
       const expanded = expandHost(host.value, namespaceOf(rule.resource), options.clusterDomain);
-      const together = conflicts.some((c) => appliedTogether(rule, c.other));
-      const shown = conflicts.find((c) => appliedTogether(rule, c.other)) ?? first;
+      const all = [rule, ...rules];
+      const meets = (c: Conflict): boolean => appliedTogether(rule, c.other) && !amongAlternatives(rule, c.other, all);
+      const together = conflicts.some(meets);
+      const shown = conflicts.find(meets) ?? first;
       const message = together
         ? `${describe(rule, shown, expanded)}. Keep one rule per host, or move the settings into one.`
-        : `If applied together with ${shortPath(shown.other)} (another folder): ${describe(rule, shown, expanded)}.`;
+        : `If applied together with ${shortPath(shown.other)} (${appliedTogether(rule, shown.other) ? 'among several versions of these rules' : 'another folder'}): ${describe(rule, shown, expanded)}.`;
       report({
         at: rule,
         range: host.range,

@@ -1,5 +1,6 @@
 import { boundGateways, distinctGateways, gatewayServiceOf, matchGateways, MESH, qualifiedName, ROUTE_GATEWAYS, routeGateways, serverFor, serverPorts } from '../workspace/gateways';
 import { ROUTE_DESTINATION } from '../workspace/relations';
+import { apartFrom } from '../workspace/together';
 import type { WorkspaceRule } from './rule';
 
 /**
@@ -30,6 +31,7 @@ export const gatewayPortUnserved: WorkspaceRule = {
             report({
               at: vs,
               range: match.port.range,
+              ...apartFrom(vs, gateway),
               message: `Gateway '${qualifiedName(gateway)}' has no server on port ${match.port.value} (it listens on ${ports.join(', ')}): traffic through it never arrives on that port, so this match never applies. Match one of its ports, or add a server for this one.`,
               related: [{ at: gateway, range: gateway.resource.kind.range, message: `Gateway '${qualifiedName(gateway)}'` }],
             });
@@ -54,6 +56,7 @@ export const gatewayPortUnserved: WorkspaceRule = {
             report({
               at: vs,
               range: port.range,
+              ...apartFrom(vs, gateway),
               message: `The gateway proxies of Gateway '${qualifiedName(gateway)}' listen on ${ports.join(', ')}, not on port ${port.value}: mesh traffic sent there through '${written}' finds no listener and fails. Send it to a port a server of the Gateway takes.`,
               related: [{ at: gateway, range: gateway.resource.kind.range, message: `Gateway '${qualifiedName(gateway)}'` }],
             });

@@ -2,6 +2,7 @@ import { serviceFqdn } from '../model/hosts';
 import { namespaceOf } from '../model/resources';
 import { boundGateways, GATEWAY_SELECTION, MESH, misnamedGatewayService, qualifiedName, ROUTE_GATEWAYS, routeGateways } from '../workspace/gateways';
 import { ROUTE_DESTINATION } from '../workspace/relations';
+import { apartFrom, appliedTogether } from '../workspace/together';
 import type { WorkspaceRule } from './rule';
 
 /**
@@ -28,11 +29,14 @@ export const gatewayServiceMisnamed: WorkspaceRule = {
           if (!written?.value) continue;
           const misnamed = misnamedGatewayService(written.value, vs, bound, index, options);
           if (!misnamed) continue;
-          const names = misnamed.services.map((s) => serviceFqdn(s.resource.name?.value ?? '', namespaceOf(s.resource), options.clusterDomain));
+          // Versions of one Service name it once.
+          const names = [...new Set(misnamed.services.map((s) => serviceFqdn(s.resource.name?.value ?? '', namespaceOf(s.resource), options.clusterDomain)))];
           const [only] = names;
           report({
             at: vs,
             range: written.range,
+            // The Gateway and its Service must both sit with the route for the files to show the mistake.
+            ...apartFrom(vs, misnamed.gateway, misnamed.services.find((s) => appliedTogether(vs, s)) ?? misnamed.services[0] ?? misnamed.gateway),
             message: `The files define no Service '${written.value}'; the proxies of Gateway '${qualifiedName(misnamed.gateway)}' are served by ${names.map((n) => `'${n}'`).join(', ')}. Mesh traffic sent here does not reach that gateway: send it to the gateway's Service.`,
             related: misnamed.services.slice(0, 3).map((s) => ({ at: s, range: s.resource.name?.range ?? s.resource.kind.range, message: `the Service of the gateway's proxies` })),
             ...(only !== undefined && names.length === 1

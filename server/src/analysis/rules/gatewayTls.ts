@@ -6,6 +6,7 @@ import { boundGateways, distinctGateways, gatewayServiceOf, MESH, type PlacedGat
 import type { PlacedResource } from '../workspace/placed';
 import { ask, type Relation } from '../workspace/relation';
 import { ROUTE_DESTINATION } from '../workspace/relations';
+import { apartFrom } from '../workspace/together';
 import type { WorkspaceRule } from './rule';
 
 /** The DestinationRules for each route destination's host (expanded in the route's namespace). */
@@ -77,6 +78,7 @@ export const gatewayTlsMismatch: WorkspaceRule = {
             report({
               at: rule,
               range: mode.range,
+              ...apartFrom(vs, gateway),
               message: sends
                 ? `This sends Istio mutual TLS to port ${port} of the egress gateway, but the server of ${name} on that port has no TLS and reads plain text: the gateway cannot read the connection. Give that server \`tls: {mode: ISTIO_MUTUAL}\` (protocol HTTPS or TLS), or stop originating mutual TLS here.`
                 : `The server of ${name} on port ${port} accepts only Istio mutual TLS, but this sends plain text to the gateway: it refuses the connection. Use tls.mode ISTIO_MUTUAL toward the gateway, or drop the server's ISTIO_MUTUAL.`,

@@ -71,3 +71,11 @@ export function nearestVersions<R extends PlacedResource>(from: PlacedResource, 
   const best = Math.min(...distances);
   return candidates.filter((_, i) => distances[i] === best);
 }
+
+/**
+ * A hint instead of the rule's severity when a finding rests on two resources the files do not show applied together
+ * (different folders): `{ severity: 'hint' }` to spread into the finding, else nothing.
+ */
+export function apartFrom(a: PlacedResource, ...others: readonly PlacedResource[]): { readonly severity?: 'hint' } {
+  return others.every((b) => appliedTogether(a, b)) ? {} : { severity: 'hint' };
+}
