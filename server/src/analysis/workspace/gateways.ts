@@ -246,10 +246,11 @@ export function meshRoutedAway(host: string, port: number, index: WorkspaceIndex
 }
 
 /**
- * Whether a route sends traffic that was not the application's own to `host` on `port` (or on the port it came in
- * on): a route bound to a Gateway (the gateway is the client), or a mesh route of a VirtualService for other hosts
- * (the sidecar redirects traffic meant for them, as forward-proxy tunnels do). A DestinationRule's TLS origination for
- * the port is then meant for that traffic. Reads `routesTo` through `via`.
+ * Whether a route sends traffic other than the application's own TLS to `host` on `port` (or on the port it came in
+ * on): an http route (plain HTTP by definition: Istio's older recipe sends port 80 to port 443 of the same host), a
+ * route bound to a Gateway (the gateway is the client), or a mesh route of a VirtualService for other hosts (the
+ * sidecar redirects traffic meant for them, as forward-proxy tunnels do). A DestinationRule's TLS origination for the
+ * port is then meant for that traffic. Reads `routesTo` through `via`.
  */
 export function routedTo(host: string, port: number, index: WorkspaceIndex, options: AnalysisOptions, via: Ask): boolean {
   return index.routesTo(host, via).some((vs) => {
@@ -258,7 +259,7 @@ export function routedTo(host: string, port: number, index: WorkspaceIndex, opti
     const forOthers = !vs.resource.hosts.some((h) => expand(h.value) === host);
     return vs.resource.routes.some(
       (route) =>
-        (forOthers || routeGateways(vs.resource, route).some((g) => g !== MESH)) &&
+        (route.section === 'http' || forOthers || routeGateways(vs.resource, route).some((g) => g !== MESH)) &&
         route.destinations.some((d) => d.host !== undefined && expand(d.host.value) === host && (d.port === undefined || d.port.value === port)),
     );
   });
