@@ -38,4 +38,15 @@ describe('istio-egress check on egress gateway wiring (dist/cli.js as a process)
       ['test/fixtures/EGR403/entry-https-port.yaml:24 EGR403'],
     );
   });
+
+  it('reports a VirtualService whose hosts no server of its Gateway takes (EGR426), read per namespace', async () => {
+    const result = await run(process.execPath, [CLI, 'check', '--format', 'json', 'test/fixtures/EGR426'], { cwd: PROJECT_ROOT });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { file: string; code: string; severity: string; message: string; range: { start: { line: number } } }[];
+    assert.deepEqual(
+      report.map((f) => `${f.file}:${f.range.start.line + 1} ${f.code} ${f.severity}`),
+      ['test/fixtures/EGR426/host-not-served.yaml:23 EGR426 warning', 'test/fixtures/EGR426/other-namespace.yaml:22 EGR426 warning'],
+    );
+    assert.match(report[1]?.message ?? '', /takes none of this VirtualService's hosts \(pay\.partner\.example\) for namespace 'shop'/);
+  });
 });

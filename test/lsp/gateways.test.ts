@@ -206,4 +206,26 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     assert.ok(fix, actions.map((a) => a.title).join(', '));
     await client.close(uri);
   });
+
+  it('warns on a route bound to the Gateway on disk for a host its server does not take (EGR426)', async () => {
+    const uri = uriOf('other-host.yaml');
+    const text = [
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata: {name: bom-through-egress}',
+      'spec:',
+      '  hosts: [www.bom.gov.au]',
+      '  gateways: [istio-egressgateway]',
+      '  http:',
+      '  - route:',
+      '    - destination: {host: www.bom.gov.au}',
+      '',
+    ].join('\n');
+    await client.open(uri, text);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR426'));
+    const finding = published.diagnostics.find((d) => d.code === 'EGR426');
+    assert.equal(finding?.range.start.line, 5);
+    assert.equal(finding?.relatedInformation?.[0]?.location.uri, pathToFileURL(gatewayFile).toString());
+    await client.close(uri);
+  });
 });

@@ -42,6 +42,7 @@ import { entryHttpToTlsPort } from './entryHttpToTlsPort';
 import { subsetLabelsUnmatched } from './subsetLabels';
 import { unknownAppProtocol } from './unknownAppProtocol';
 import { disableTowardStrict } from './disableTowardStrict';
+import { routeHostNotOnGateway } from './gatewayHost';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -91,6 +92,7 @@ export const REGISTERED_RULES: readonly Rule[] = [
   subsetLabelsUnmatched,
   unknownAppProtocol,
   disableTowardStrict,
+  routeHostNotOnGateway,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */
