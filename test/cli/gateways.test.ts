@@ -49,4 +49,21 @@ describe('istio-egress check on egress gateway wiring (dist/cli.js as a process)
     );
     assert.match(report[1]?.message ?? '', /takes none of this VirtualService's hosts \(pay\.partner\.example\) for namespace 'shop'/);
   });
+
+  it('exits 1 on routes that name no destination, which Istio refuses (EGR427)', async () => {
+    const result = await run(process.execPath, [CLI, 'check', 'test/fixtures/EGR427'], { cwd: PROJECT_ROOT });
+    assert.equal(result.code, 1, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.pop(), 'Checked 2 files, 3 documents: 5 errors.');
+    assert.deepEqual(
+      lines.map((l) => l.split(' ').slice(0, 3).join(' ')),
+      [
+        'test/fixtures/EGR427/missing.yaml:12:7 error EGR427',
+        'test/fixtures/EGR427/missing.yaml:14:7 error EGR427',
+        'test/fixtures/EGR427/missing.yaml:15:5 error EGR427',
+        'test/fixtures/EGR427/missing.yaml:25:5 error EGR427',
+        'test/fixtures/EGR427/missing.yaml:28:5 error EGR427',
+      ],
+    );
+  });
 });

@@ -74,4 +74,22 @@ describe('route checks through the server, against files on disk', () => {
       [],
     );
   });
+
+  it('reports a route entry without destination as the error Istio refuses it with (EGR427), and takes it back once fixed', async () => {
+    const uri = pathToFileURL(path.join(dir, 'weights.yaml')).toString();
+    const text =
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: weights\n  namespace: shop\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - weight: 100\n';
+    await client.open(uri, text);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR427'));
+    const finding = published.diagnostics.find((d) => d.code === 'EGR427');
+    assert.equal(finding?.severity, 1);
+    assert.equal(finding?.range.start.line, 9);
+    const version = await client.edit(uri, { start: { line: 9, character: 6 }, end: { line: 9, character: 6 } }, 'destination: {host: reviews, port: {number: 9080}}\n      ');
+    const fixed = await client.waitForDiagnostics(uri, (p) => p.version === version);
+    assert.deepEqual(
+      fixed.diagnostics.map((d) => d.code),
+      [],
+    );
+    await client.close(uri);
+  });
 });

@@ -1,4 +1,4 @@
-import { isMap, isScalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type {
   DeprecatedConsecutiveErrors,
   DestinationRuleResource,
@@ -247,16 +247,32 @@ function readVirtualService(y: YamlReader, spec: YAMLMap | undefined, base: Base
         ]
       : [];
   for (const section of ['http', 'tls', 'tcp'] as const) {
-    for (const { map: route } of items(y, spec, section)) {
-      const destinations = items(y, route, 'route').flatMap(({ map: weighted }) => destinationOf(y.map(weighted, 'destination')));
+    for (const { map: route, range } of items(y, spec, section)) {
+      const weighted = items(y, route, 'route');
+      const withoutDestination: Route['withoutDestination'][number][] = [];
+      const destinations = weighted.flatMap(({ map, range: at }) => {
+        const found = destinationOf(y.map(map, 'destination'));
+        if (found.length === 0) withoutDestination.push({ range: at, mirror: false });
+        return found;
+      });
       // An http route's mirror is a destination too (its subset must exist like any other), and so is each of its
       // `mirrors` (Istio 1.22+: several mirrors, each with its own destination).
       if (section === 'http') {
         destinations.push(...destinationOf(y.map(route, 'mirror')));
-        for (const { map: mirror } of items(y, route, 'mirrors')) destinations.push(...destinationOf(y.map(mirror, 'destination')));
+        for (const { map: mirror, range: at } of items(y, route, 'mirrors')) {
+          const found = destinationOf(y.map(mirror, 'destination'));
+          if (found.length === 0) withoutDestination.push({ range: at, mirror: true });
+          destinations.push(...found);
+        }
       }
       const matches = items(y, route, 'match').map(({ map }): RouteMatch => ({ gateways: y.strings(map, 'gateways'), ...optional('port', y.int(map, 'port')) }));
-      routes.push({ section, matches, destinations });
+      // A key present but not a list (a template, an alias) is not judged as missing.
+      const routeKey = y.node(route, 'route');
+      const hasTarget =
+        weighted.length > 0 ||
+        (routeKey !== undefined && !isSeq(routeKey)) ||
+        (section === 'http' && (y.node(route, 'redirect') !== undefined || y.node(route, 'directResponse') !== undefined || y.node(route, 'delegate') !== undefined));
+      routes.push({ section, matches, destinations, range, hasTarget, withoutDestination });
       const percent = section === 'http' ? y.int(y.map(y.map(route, 'fault'), 'delay'), 'percent') : undefined;
       if (percent) delayPercents.push(percent);
     }

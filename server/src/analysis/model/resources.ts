@@ -95,6 +95,12 @@ export interface Route {
   readonly matches: readonly RouteMatch[];
   /** Its `route` destinations and, for http, its mirrors. */
   readonly destinations: readonly RouteDestination[];
+  /** The route's own mapping. */
+  readonly range?: Range;
+  /** Whether it says where traffic goes: a non-empty `route`, or for http a `redirect` or `directResponse`. */
+  readonly hasTarget: boolean;
+  /** Items of `route` (or of an http route's `mirrors`) that name no `destination`. */
+  readonly withoutDestination: readonly { readonly range: Range; readonly mirror: boolean }[];
 }
 
 export interface VirtualServiceResource extends ResourceBase {

@@ -43,6 +43,7 @@ import { subsetLabelsUnmatched } from './subsetLabels';
 import { unknownAppProtocol } from './unknownAppProtocol';
 import { disableTowardStrict } from './disableTowardStrict';
 import { routeHostNotOnGateway } from './gatewayHost';
+import { routeWithoutDestination } from './routeWithoutDestination';
 import type { Rule, RuleInfo } from './rule';
 
 /** Every rule the analysis runs, by code. */
@@ -93,6 +94,7 @@ export const REGISTERED_RULES: readonly Rule[] = [
   unknownAppProtocol,
   disableTowardStrict,
   routeHostNotOnGateway,
+  routeWithoutDestination,
 ];
 
 /** What the catalogue lists besides the rules: notes the engine writes itself, by code. */
