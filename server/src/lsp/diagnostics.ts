@@ -53,6 +53,13 @@ function convert(finding: Finding): Diagnostic {
   };
 }
 
+/** Files from this size on are analysed once typing pauses (`schedule`). */
+const LARGE_FILE_CHARS = 64 * 1024;
+/** The pause that ends a typing burst: longer than the gap between keystrokes, short beside a large file's parse. */
+const TYPING_PAUSE_MS = 45;
+/** The longest a burst defers its run: diagnostics lag a long burst by about this much. */
+const MAX_DEFER_MS = 250;
+
 /**
  * Publishes diagnostics for open documents. A lone edit is validated on the next turn of the event loop; edits that
  * arrive while a run is pending or under way join the next run, so a typing burst costs one run, not one per key.
@@ -64,6 +71,9 @@ export class DiagnosticsPublisher {
   private pending = new Set<string>();
   private scheduled = false;
   private running = false;
+  /** The timer of a large file's run waiting for typing to pause, and when the burst began. */
+  private quiet: ReturnType<typeof setTimeout> | undefined;
+  private burstStart = 0;
   private readonly published = new Map<string, readonly Diagnostic[]>();
   private readonly staged: StagedAnalysis;
   /**
@@ -90,9 +100,30 @@ export class DiagnosticsPublisher {
   schedule(uri?: string): void {
     if (uri) this.pending.add(uri);
     for (const other of this.open.uris()) this.pending.add(other);
+    // Only edits wait: a file just opened starts its (staged) first analysis at once.
+    const large = uri !== undefined && this.open.wasSynced(uri) && (this.open.documents.get(uri)?.getText().length ?? 0) > LARGE_FILE_CHARS;
+    if (large && this.quiet) {
+      // Typing on: the run waits for a pause again (its parse would hold every request of the burst), but never
+      // longer than MAX_DEFER_MS after the burst's first edit, so diagnostics still follow a long burst.
+      if (Date.now() - this.burstStart < MAX_DEFER_MS) {
+        clearTimeout(this.quiet);
+        this.quiet = setTimeout(() => this.runAfterPause(), TYPING_PAUSE_MS);
+      }
+      return;
+    }
     if (this.scheduled || this.running) return;
     this.scheduled = true;
-    setImmediate(() => void this.run());
+    // A large file's run blocks the server for a whole parse: it starts once typing pauses, and the completions and
+    // hovers of the burst are answered meanwhile from the unparsed text (`Analysis.quickCompletionsAt`).
+    if (large) {
+      this.burstStart = Date.now();
+      this.quiet = setTimeout(() => this.runAfterPause(), TYPING_PAUSE_MS);
+    } else setImmediate(() => void this.run());
+  }
+
+  private runAfterPause(): void {
+    this.quiet = undefined;
+    void this.run();
   }
 
   forget(uri: string): void {

@@ -35,6 +35,22 @@ export class OpenDocuments {
     return this.project.file(uri);
   }
 
+  /** Whether the document has been given to the project at least once (it is being edited, not just opened). */
+  wasSynced(uri: string): boolean {
+    return this.synced.has(uri);
+  }
+
+  /**
+   * The editor's text of an open document whose model is behind it (edits not parsed yet), within the size limit;
+   * undefined when the model is current, or the document is not open.
+   */
+  pendingText(uri: string): string | undefined {
+    const document = this.documents.get(uri);
+    if (!document || !this.synced.has(uri)) return undefined;
+    const text = document.getText();
+    return this.synced.get(uri) !== text && text.length <= this.maxBytes ? text : undefined;
+  }
+
   /** Brings every open document's model up to date (cross-file rules need them all). */
   syncAll(): void {
     for (const document of this.documents.all()) this.model(document.uri);

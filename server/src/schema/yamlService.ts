@@ -2,6 +2,7 @@ import { getLanguageService, SchemaPriority, type LanguageService } from 'yaml-l
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionList, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../analysis/documents/parsedDocument';
+import type { Skeleton } from '../analysis/documents/skeleton';
 import { standInText } from '../analysis/documents/templates';
 import { LineIndex } from '../analysis/text';
 import { entryCount, nestsDeeperThan } from '../analysis/documents/nestingDepth';
@@ -104,6 +105,31 @@ export class YamlService {
     return guarded(async () => toFile((await this.service.doHover(this.textDocument(doc), toLocal(doc, position, startLine))) ?? null, doc, startLine), null);
   }
 
+  /** Completion in a large document read through its skeleton (`documents/skeleton.ts`): asked and answered in it. */
+  completeSkeleton(skeleton: Skeleton, startLine: number, position: Position): Promise<CompletionList> {
+    const empty = { items: [], isIncomplete: false };
+    const local = this.inSkeleton(skeleton, startLine, position);
+    if (!local) return Promise.resolve(empty);
+    return guarded(async () => fromSkeleton(await this.service.doComplete(local.document, local.position, false), skeleton, startLine, position), empty);
+  }
+
+  /** Hover in a large document read through its skeleton. */
+  hoverSkeleton(skeleton: Skeleton, startLine: number, position: Position): Promise<Hover | null> {
+    const local = this.inSkeleton(skeleton, startLine, position);
+    if (!local) return Promise.resolve(null);
+    return guarded(async () => fromSkeleton((await this.service.doHover(local.document, local.position)) ?? null, skeleton, startLine, position), null);
+  }
+
+  private inSkeleton(skeleton: Skeleton, startLine: number, position: Position): { readonly document: TextDocument; readonly position: Position } | undefined {
+    const line = skeleton.lines.indexOf(position.line - startLine);
+    if (line < 0 || reachOf(skeleton.text) !== 'all') return undefined;
+    const lines = new LineIndex(skeleton.text);
+    return {
+      document: TextDocument.create(DOCUMENT_URI, 'yaml', this.nextSerial++, skeleton.text),
+      position: lines.positionAt(lines.offsetAt({ line, character: Math.max(0, position.character) })),
+    };
+  }
+
   symbols(doc: ParsedDocument, startLine: number): DocumentSymbol[] {
     if (this.reach(doc) !== 'all') return [];
     return guardedSync(() => toFile(this.service.findDocumentSymbols2(this.textDocument(doc), {}), doc, startLine), []);
@@ -162,6 +188,16 @@ function reachOf(text: string): Reach {
 function toFile<T>(value: T, doc: ParsedDocument, startLine: number): T {
   const lines = new LineIndex(doc.text);
   return shiftDeep(value, startLine, (p) => lines.positionAt(lines.offsetAt(p)));
+}
+
+/** An answer given in a skeleton, put back on the document's lines (a stood-in item's line: the cursor's). */
+function fromSkeleton<T>(value: T, skeleton: Skeleton, startLine: number, position: Position): T {
+  const lines = new LineIndex(skeleton.text);
+  return shiftDeep(value, startLine, (p) => {
+    const clamped = lines.positionAt(lines.offsetAt(p));
+    const line = skeleton.lines[clamped.line] ?? -1;
+    return { line: line >= 0 ? line : position.line - startLine, character: clamped.character };
+  });
 }
 
 /**

@@ -3,7 +3,9 @@ import type { AssistContext } from '../assist/context';
 import { hoverFacts, type HoverFacts } from '../assist/hovers';
 import { definitionsAt, highlightsAt, referencesAt, type NavHighlight, type NavLocation } from '../assist/navigation';
 import { applyConfig, EMPTY_CONFIG, isIgnored, type ProjectConfig } from '../config/projectConfig';
+import { quickAssist, type QuickAssist } from '../assist/quickAssist';
 import { locate } from '../documents/locate';
+import type { Skeleton } from '../documents/skeleton';
 import { yamlTreeOf } from '../documents/parsedDocument';
 import type { RelativeFix } from '../edits';
 import type { Finding, Fix } from '../findings';
@@ -149,6 +151,37 @@ export class Analysis {
       spot = { kind: 'none' };
     }
     return { spot, placed, index: this.project.indexFor(uri), options: this.project.options };
+  }
+
+  /**
+   * The assist context from the editor's current `text` of a file whose model is behind it, without parsing the file
+   * first (`assist/quickAssist.ts`); undefined when only the whole parse can answer.
+   */
+  private quickAssistAt(uri: string, text: string, position: Position): { readonly assist: AssistContext; readonly skeleton?: Skeleton } | undefined {
+    const model = this.project.file(uri);
+    if (!model || model.skipped) return undefined;
+    let quick: QuickAssist | undefined;
+    try {
+      quick = quickAssist(model, text, position);
+    } catch {
+      // Too deep for the parser's recursion: the whole path answers (with nothing).
+      return undefined;
+    }
+    if (!quick) return undefined;
+    const assist = { spot: quick.spot, placed: quick.placed, index: this.project.indexFor(uri), options: this.project.options };
+    return quick.skeleton ? { assist, skeleton: quick.skeleton } : { assist };
+  }
+
+  /** `completionsAt` from the editor's current text of a file whose model is behind it (`quickAssistAt`). */
+  quickCompletionsAt(uri: string, text: string, position: Position): { readonly assist: AssistContext; readonly suggestions: Suggestion[]; readonly skeleton?: Skeleton } | undefined {
+    const quick = this.quickAssistAt(uri, text, position);
+    return quick && { ...quick, suggestions: completions(quick.assist) };
+  }
+
+  /** `hoverAt` from the editor's current text of a file whose model is behind it (`quickAssistAt`). */
+  quickHoverAt(uri: string, text: string, position: Position): { readonly assist: AssistContext; readonly facts: HoverFacts | undefined; readonly skeleton?: Skeleton } | undefined {
+    const quick = this.quickAssistAt(uri, text, position);
+    return quick && { ...quick, facts: hoverFacts(quick.assist) };
   }
 
   /** Workspace-aware completions at a position (ranges relative to the document at `assist.placed`). */

@@ -30,11 +30,16 @@ export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion((params, token) =>
     runSafe(ctx.connection, 'completion', token, CompletionList.create([], false), async () => {
       const uri = params.textDocument.uri;
-      const found = ctx.open.model(uri) ? ctx.analysis.completionsAt(uri, params.position) : undefined;
+      // Keystrokes not parsed yet are answered from the document under the cursor alone (assist/quickAssist.ts).
+      const pending = ctx.open.pendingText(uri);
+      const quick = pending === undefined ? undefined : ctx.analysis.quickCompletionsAt(uri, pending, params.position);
+      const found = quick ?? (ctx.open.model(uri) ? ctx.analysis.completionsAt(uri, params.position) : undefined);
       if (!found) return CompletionList.create([], false);
       const { assist, suggestions } = found;
       const ours = suggestions.map((s) => toItem(s, assist.placed.startLine));
-      const schema = await ctx.yaml.complete(assist.placed.doc, assist.placed.startLine, params.position);
+      const schema = quick?.skeleton
+        ? await ctx.yaml.completeSkeleton(quick.skeleton, assist.placed.startLine, params.position)
+        : await ctx.yaml.complete(assist.placed.doc, assist.placed.startLine, params.position);
       const taken = new Set(ours.map((i) => i.label));
       const rest = schema.items.filter((i) => !taken.has(i.label)).map((i) => ({ ...i, sortText: `1${i.sortText ?? i.label}` }));
       return CompletionList.create([...ours, ...rest], schema.isIncomplete);

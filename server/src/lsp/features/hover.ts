@@ -16,10 +16,15 @@ export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) =>
     runSafe(ctx.connection, 'hover', token, null, async (): Promise<Hover | null> => {
       const uri = params.textDocument.uri;
-      const found = ctx.open.model(uri) ? ctx.analysis.hoverAt(uri, params.position) : undefined;
+      // Keystrokes not parsed yet are answered from the document under the cursor alone (assist/quickAssist.ts).
+      const pending = ctx.open.pendingText(uri);
+      const quick = pending === undefined ? undefined : ctx.analysis.quickHoverAt(uri, pending, params.position);
+      const found = quick ?? (ctx.open.model(uri) ? ctx.analysis.hoverAt(uri, params.position) : undefined);
       if (!found) return null;
       const { assist, facts } = found;
-      const schema = await ctx.yaml.hover(assist.placed.doc, assist.placed.startLine, params.position);
+      const schema = quick?.skeleton
+        ? await ctx.yaml.hoverSkeleton(quick.skeleton, assist.placed.startLine, params.position)
+        : await ctx.yaml.hover(assist.placed.doc, assist.placed.startLine, params.position);
       if (!facts) return schema;
       const described = markdownOf(schema);
       return {
