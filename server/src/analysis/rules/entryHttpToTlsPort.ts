@@ -6,10 +6,19 @@ import { isMeshExternalEntry } from '../workspace/destinations';
 import { appliedRule, clientNamespacesWithOwnRule } from '../workspace/drPrecedence';
 import { meshRoutedAway } from '../workspace/gateways';
 import type { PlacedResource } from '../workspace/placed';
-import { ask, type Ask } from '../workspace/relation';
+import { ask, type Ask, type Relation } from '../workspace/relation';
 import { ENTRY_HOSTS } from '../workspace/relations';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { WorkspaceRule } from './rule';
+
+/** The wildcard hosts of an entry that has no other: the rules and routes for the wildcard as written. */
+const ENTRY_WILDCARD_HOSTS: Relation = {
+  name: "a ServiceEntry's wildcard hosts",
+  asks(resource, _clusterDomain, sink) {
+    if (resource.kindName !== 'ServiceEntry' || resource.hosts.some((h) => h.value !== '' && !h.value.startsWith('*'))) return;
+    for (const written of resource.hosts) if (written.value.startsWith('*.')) sink.host(written.value.toLowerCase());
+  },
+};
 
 /** The port servers speak TLS on. */
 const TLS_PORT = 443;
@@ -86,15 +95,19 @@ export const entryHttpToTlsPort: WorkspaceRule = {
   title: 'An HTTP port of a ServiceEntry sends plain HTTP to port 443',
   severity: 'warning',
   scope: 'workspace',
-  reads: [ENTRY_HOSTS],
+  reads: [ENTRY_HOSTS, ENTRY_WILDCARD_HOSTS],
   check(index, options, report) {
     for (const entry of index.serviceEntries) {
       const resource = entry.resource;
       // Workloads selected in the mesh, or endpoints inside it, take Istio mutual TLS from their own sidecars.
       if (!isMeshExternalEntry(resource) || resource.workloadSelectorKey) continue;
-      const hosts = resource.hosts.filter((h) => h.value !== '' && !h.value.startsWith('*'));
+      const exact = resource.hosts.filter((h) => h.value !== '' && !h.value.startsWith('*'));
+      // An entry of wildcard hosts only is judged for its wildcard, as a hint: the files do not show which hosts
+      // under it the applications call, nor rules for those hosts alone.
+      const wildcard = exact.length === 0;
+      const hosts = wildcard ? resource.hosts.filter((h) => h.value.startsWith('*.')) : exact;
       if (hosts.length === 0) continue;
-      const via = ask(ENTRY_HOSTS, entry);
+      const via = ask(wildcard ? ENTRY_WILDCARD_HOSTS : ENTRY_HOSTS, entry);
       for (const port of resource.ports) {
         const protocol = port.protocol?.value.toUpperCase();
         const number = port.number?.value;
@@ -117,7 +130,7 @@ export const entryHttpToTlsPort: WorkspaceRule = {
             message: first
               ? `${what}${where}, but ${rules.map(ruleName).join(' and ')}, which Istio applies to it, does not originate TLS there: the sidecar sends plain HTTP to a TLS port, and the server rejects it or closes the connection. ${fix}`
               : `${what}${where}, and no DestinationRule in these files originates TLS for it: unless one elsewhere does, the sidecar sends plain HTTP to a TLS port. ${fix}`,
-            ...(first ? {} : { severity: 'hint' as const }),
+            ...(first && !wildcard ? {} : { severity: 'hint' as const }),
             related: rules.flatMap((r) => (r.resource.host ? [{ at: r, range: r.resource.host.range, message: ruleName(r) }] : [])),
           });
         }
