@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { LspTestClient } from '../support/lspClient';
+import { LspTestClient, messageText } from '../support/lspClient';
 
 /**
  * The egress-gateway recipe split the way people keep it: the Gateway on disk, the route and the gateway's
@@ -142,7 +142,7 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     const port = published.diagnostics.find((d) => d.code === 'EGR419');
     assert.equal(port?.severity, 2);
     assert.equal(port?.range.start.line, 13);
-    assert.match(String(port?.message), /listen on 80, not on port 443/);
+    assert.match(port ? messageText(port) : '', /listen on 80, not on port 443/);
     assert.equal(port?.relatedInformation?.[0]?.location.uri, pathToFileURL(gatewayFile).toString());
   });
 
@@ -160,7 +160,7 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     const published = await client.waitForDiagnostics(uriOf('rule.yaml'), (p) => p.diagnostics.some((d) => d.code === 'EGR420'));
     const mode = published.diagnostics.find((d) => d.code === 'EGR420');
     assert.equal(mode?.range.start.line, 11);
-    assert.match(String(mode?.message), /has no TLS and reads plain text/);
+    assert.match(mode ? messageText(mode) : '', /has no TLS and reads plain text/);
   });
 
   it('takes EGR420 back when the Gateway, opened and edited, terminates ISTIO_MUTUAL', async () => {
@@ -190,7 +190,7 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     const first = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'EGR418'));
     const selector = first.diagnostics.find((d) => d.code === 'EGR418');
     assert.equal(selector?.range.start.line, 4);
-    assert.match(String(selector?.message), /carries istio=istio-partner-egress: Deployment 'istio-partner-egress' \(app=istio-partner-egress, istio=partner-egress\) does not/);
+    assert.match(selector ? messageText(selector) : '', /carries istio=istio-partner-egress: Deployment 'istio-partner-egress' \(app=istio-partner-egress, istio=partner-egress\) does not/);
     // Select the label the chart writes: the Gateway now belongs to the Service on disk, which the route does not use.
     const version = await client.edit(uri, { start: { line: 4, character: 20 }, end: { line: 4, character: 40 } }, 'partner-egress');
     const second = await client.waitForDiagnostics(uri, (p) => p.version === version);
@@ -226,6 +226,19 @@ describe('egress gateway wiring through the server (Gateway on disk, route and r
     const finding = published.diagnostics.find((d) => d.code === 'EGR426');
     assert.equal(finding?.range.start.line, 5);
     assert.equal(finding?.relatedInformation?.[0]?.location.uri, pathToFileURL(gatewayFile).toString());
+    await client.close(uri);
+  });
+
+  it("leads from a route's gateways entry to the Gateway on disk (go to definition)", async () => {
+    const uri = uriOf('bound.yaml');
+    const text = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: bound}\nspec:\n  hosts: [edition.cnn.com]\n  gateways:\n  - istio-egressgateway\n';
+    await client.open(uri, text);
+    const found = await client.definition(uri, { line: 6, character: 6 });
+    const locations = Array.isArray(found) ? found : found ? [found] : [];
+    assert.deepEqual(
+      locations.map((l) => ('uri' in l ? [l.uri, l.range.start.line] : [l.targetUri, l.targetRange.start.line])),
+      [[pathToFileURL(gatewayFile).toString(), 3]],
+    );
     await client.close(uri);
   });
 });

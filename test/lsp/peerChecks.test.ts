@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
-import { LspTestClient } from '../support/lspClient';
+import { LspTestClient, messageText } from '../support/lspClient';
 
 /** On disk, not open: the shop namespace insists on mutual TLS, and its orders Service selects pods. */
 const MESH = [
@@ -72,7 +72,7 @@ const SERVICE = [
   '',
 ].join('\n');
 
-const messageOf = (d: Diagnostic | undefined): string => (typeof d?.message === 'string' ? d.message : (d?.message.value ?? ''));
+const messageOf = (d: Diagnostic | undefined): string => (d ? messageText(d) : '');
 const summary = (diagnostics: readonly Diagnostic[]): string[] => diagnostics.map((d) => `${String(d.code)} ${d.range.start.line} ${d.severity ?? '?'}`);
 
 describe('PeerAuthentication, subset and appProtocol checks through the server', () => {

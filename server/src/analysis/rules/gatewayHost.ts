@@ -1,16 +1,13 @@
 import { expandHost } from '../model/hosts';
 import { namespaceOf, type GatewayResource } from '../model/resources';
+import { hostMatches } from '../workspace/drPrecedence';
 import { boundGateways, MESH, qualifiedName, ROUTE_GATEWAYS } from '../workspace/gateways';
 import { apartFrom } from '../workspace/together';
 import type { WorkspaceRule } from './rule';
 
 /** Whether two hosts overlap as Istio compares them: equal, or one a `*` / `*.suffix` wildcard covering the other. */
 function overlap(a: string, b: string): boolean {
-  if (a === b || a === '*' || b === '*') return true;
-  const wa = a.startsWith('*');
-  const wb = b.startsWith('*');
-  if (wa && wb) return a.slice(1).endsWith(b.slice(1)) || b.slice(1).endsWith(a.slice(1));
-  return (wa && b.endsWith(a.slice(1))) || (wb && a.endsWith(b.slice(1)));
+  return hostMatches(a, b) || hostMatches(b, a);
 }
 
 /**

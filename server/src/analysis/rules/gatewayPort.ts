@@ -1,4 +1,5 @@
-import { boundGateways, distinctGateways, gatewayServiceOf, matchGateways, MESH, qualifiedName, ROUTE_GATEWAYS, routeGateways, serverFor, serverPorts } from '../workspace/gateways';
+import type { RouteDestination } from '../model/resources';
+import { boundGateways, matchGateways, meshHopsToGateways, qualifiedName, ROUTE_GATEWAYS, serverFor, serverPorts } from '../workspace/gateways';
 import { ROUTE_DESTINATION } from '../workspace/relations';
 import { apartFrom } from '../workspace/together';
 import type { WorkspaceRule } from './rule';
@@ -37,32 +38,22 @@ export const gatewayPortUnserved: WorkspaceRule = {
             });
           }
         }
-        // The mesh side: traffic sent to the gateway's Service on a port no server takes.
-        if (!routeGateways(vs.resource, route).includes(MESH)) continue;
-        for (const destination of route.destinations) {
-          const written = destination.host?.value;
-          const port = destination.port;
-          if (!written || !port) continue;
-          for (const versions of distinctGateways(bound)) {
-            // Versions whose proxies the destination is the Service of; each must lack a server for the port.
-            const served = versions.flatMap((v) => {
-              const target = gatewayServiceOf(written, vs, v.resource, index, options);
-              return target ? [{ gateway: v, target }] : [];
-            });
-            const [first] = served;
-            const ports = [...new Set(served.flatMap((s) => serverPorts(s.gateway.resource)))];
-            if (!first || ports.length === 0 || served.some((s) => serverFor(s.gateway.resource, port.value, s.target.service?.resource))) continue;
-            const gateway = first.gateway;
-            report({
-              at: vs,
-              range: port.range,
-              ...apartFrom(vs, gateway),
-              message: `The gateway proxies of Gateway '${qualifiedName(gateway)}' listen on ${ports.join(', ')}, not on port ${port.value}: mesh traffic sent there through '${written}' finds no listener and fails. Send it to a port a server of the Gateway takes.`,
-              related: [{ at: gateway, range: gateway.resource.kind.range, message: `Gateway '${qualifiedName(gateway)}'` }],
-            });
-            break;
-          }
-        }
+      }
+      // The mesh side: traffic sent to the gateway's Service on a port no server takes (one finding per destination).
+      const reported = new Set<RouteDestination>();
+      for (const { destination, written, port, served } of meshHopsToGateways(vs, bound, index, options)) {
+        const ports = [...new Set(served.flatMap((s) => serverPorts(s.gateway.resource)))];
+        const [first] = served;
+        if (!first || reported.has(destination) || ports.length === 0 || served.some((s) => serverFor(s.gateway.resource, port.value, s.target.service?.resource))) continue;
+        reported.add(destination);
+        const gateway = first.gateway;
+        report({
+          at: vs,
+          range: port.range,
+          ...apartFrom(vs, gateway),
+          message: `The gateway proxies of Gateway '${qualifiedName(gateway)}' listen on ${ports.join(', ')}, not on port ${port.value}: mesh traffic sent there through '${written}' finds no listener and fails. Send it to a port a server of the Gateway takes.`,
+          related: [{ at: gateway, range: gateway.resource.kind.range, message: `Gateway '${qualifiedName(gateway)}'` }],
+        });
       }
     }
   },

@@ -1,8 +1,8 @@
 import { expandHost, serviceOfHost } from '../model/hosts';
-import { namespaceOf, type DestinationRuleResource, type GatewayServer, type Located } from '../model/resources';
+import { namespaceOf, type DestinationRuleResource, type GatewayServer, type Located, type RouteDestination } from '../model/resources';
 import { tlsFor } from '../model/tls';
 import { appliedRule } from '../workspace/drPrecedence';
-import { boundGateways, distinctGateways, gatewayServiceOf, MESH, type PlacedGateway, qualifiedName, ROUTE_GATEWAYS, routeGateways, serverFor } from '../workspace/gateways';
+import { boundGateways, meshHopsToGateways, type PlacedGateway, qualifiedName, ROUTE_GATEWAYS, serverFor } from '../workspace/gateways';
 import type { PlacedResource } from '../workspace/placed';
 import { ask, type Relation } from '../workspace/relation';
 import { ROUTE_DESTINATION } from '../workspace/relations';
@@ -48,48 +48,45 @@ export const gatewayTlsMismatch: WorkspaceRule = {
       const bound = boundGateways(vs, index);
       if (bound.size === 0) continue;
       const namespace = namespaceOf(vs.resource);
-      for (const route of vs.resource.routes) {
-        if (!routeGateways(vs.resource, route).includes(MESH)) continue;
-        for (const destination of route.destinations) {
-          const written = destination.host?.value;
-          const port = destination.port?.value;
-          if (!written || port === undefined) continue;
-          for (const versions of distinctGateways(bound)) {
-            const verdicts = versions.flatMap((gateway): (Break | null)[] => {
-              const target = gatewayServiceOf(written, vs, gateway.resource, index, options);
-              const server = target && serverFor(gateway.resource, port, target.service?.resource);
-              if (!target || !server) return [];
-              const destinationNamespace = serviceOfHost(target.host, options.clusterDomain)?.namespace ?? namespace;
-              const applied = appliedRule(target.host, destinationNamespace, index, options, namespace, undefined, vs, ask(ROUTE_DESTINATION_RULES, vs));
-              const mode = applied && tlsFor(applied.rule.resource, port, destination.subset?.value)?.mode;
-              if (!applied || !mode) return [null];
-              // Proven breaks only: mutual TLS into a plain-text server, plain text into an ISTIO_MUTUAL one. A server
-              // terminating TLS with certificate files (MUTUAL, SIMPLE) may hold the mesh's own, as older recipes did,
-              // and SIMPLE or MUTUAL origination may trust the mesh's CA.
-              const sends = mode.value === ISTIO_MUTUAL && server.tlsKey === undefined;
-              const expects = server.tlsMode?.value === ISTIO_MUTUAL && mode.value === 'DISABLE';
-              return [sends || expects ? { sends, gateway, server, rule: applied.rule, mode } : null];
-            });
-            // Every version of the Gateway that the route may meet must break for the finding to stand.
-            const [found] = verdicts;
-            if (!found || verdicts.some((v) => v === null)) continue;
-            const { gateway, server, rule, mode, sends } = found;
-            const name = `Gateway '${qualifiedName(gateway)}'`;
-            report({
-              at: rule,
-              range: mode.range,
-              ...apartFrom(vs, gateway),
-              message: sends
-                ? `This sends Istio mutual TLS to port ${port} of the egress gateway, but the server of ${name} on that port has no TLS and reads plain text: the gateway cannot read the connection. Give that server \`tls: {mode: ISTIO_MUTUAL}\` (protocol HTTPS or TLS), or stop originating mutual TLS here.`
-                : `The server of ${name} on port ${port} accepts only Istio mutual TLS, but this sends plain text to the gateway: it refuses the connection. Use tls.mode ISTIO_MUTUAL toward the gateway, or drop the server's ISTIO_MUTUAL.`,
-              related: [
-                { at: gateway, range: server.tlsMode?.range ?? server.port?.range ?? server.range, message: `the server of ${name} on port ${server.port?.value ?? port}` },
-                ...(destination.port ? [{ at: vs, range: destination.port.range, message: `the route to the gateway` }] : []),
-              ],
-            });
-            break;
-          }
-        }
+      const reported = new Set<RouteDestination>();
+      for (const {
+        destination,
+        port: { value: port },
+        served,
+      } of meshHopsToGateways(vs, bound, index, options)) {
+        if (reported.has(destination)) continue;
+        const verdicts = served.flatMap(({ gateway, target }): (Break | null)[] => {
+          const server = serverFor(gateway.resource, port, target.service?.resource);
+          if (!server) return [];
+          const destinationNamespace = serviceOfHost(target.host, options.clusterDomain)?.namespace ?? namespace;
+          const applied = appliedRule(target.host, destinationNamespace, index, options, namespace, undefined, vs, ask(ROUTE_DESTINATION_RULES, vs));
+          const mode = applied && tlsFor(applied.rule.resource, port, destination.subset?.value)?.mode;
+          if (!applied || !mode) return [null];
+          // Proven breaks only: mutual TLS into a plain-text server, plain text into an ISTIO_MUTUAL one. A server
+          // terminating TLS with certificate files (MUTUAL, SIMPLE) may hold the mesh's own, as older recipes did,
+          // and SIMPLE or MUTUAL origination may trust the mesh's CA.
+          const sends = mode.value === ISTIO_MUTUAL && server.tlsKey === undefined;
+          const expects = server.tlsMode?.value === ISTIO_MUTUAL && mode.value === 'DISABLE';
+          return [sends || expects ? { sends, gateway, server, rule: applied.rule, mode } : null];
+        });
+        // Every version of the Gateway that the route may meet must break for the finding to stand.
+        const [found] = verdicts;
+        if (!found || verdicts.some((v) => v === null)) continue;
+        reported.add(destination);
+        const { gateway, server, rule, mode, sends } = found;
+        const name = `Gateway '${qualifiedName(gateway)}'`;
+        report({
+          at: rule,
+          range: mode.range,
+          ...apartFrom(vs, gateway),
+          message: sends
+            ? `This sends Istio mutual TLS to port ${port} of the egress gateway, but the server of ${name} on that port has no TLS and reads plain text: the gateway cannot read the connection. Give that server \`tls: {mode: ISTIO_MUTUAL}\` (protocol HTTPS or TLS), or stop originating mutual TLS here.`
+            : `The server of ${name} on port ${port} accepts only Istio mutual TLS, but this sends plain text to the gateway: it refuses the connection. Use tls.mode ISTIO_MUTUAL toward the gateway, or drop the server's ISTIO_MUTUAL.`,
+          related: [
+            { at: gateway, range: server.tlsMode?.range ?? server.port?.range ?? server.range, message: `the server of ${name} on port ${server.port?.value ?? port}` },
+            ...(destination.port ? [{ at: vs, range: destination.port.range, message: `the route to the gateway` }] : []),
+          ],
+        });
       }
     }
   },

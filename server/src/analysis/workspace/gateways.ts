@@ -1,5 +1,14 @@
 import { expandHost, ROOT_NAMESPACE, serviceOfHost } from '../model/hosts';
-import { namespaceOf, type GatewayResource, type GatewayServer, type Located, type Route, type ServiceResource, type VirtualServiceResource } from '../model/resources';
+import {
+  namespaceOf,
+  type GatewayResource,
+  type GatewayServer,
+  type Located,
+  type Route,
+  type RouteDestination,
+  type ServiceResource,
+  type VirtualServiceResource,
+} from '../model/resources';
 import type { AnalysisOptions } from '../options';
 import { destinationOfHost } from './destinations';
 import { GATEWAY_PROXIES, selectorKeys } from './gatewayKeys';
@@ -195,6 +204,42 @@ export function misnamedGatewayService(
     if (services.length) return { gateway, services };
   }
   return undefined;
+}
+
+/** A mesh route's destination sent to the Service of a bound Gateway's proxies, with the Gateway's versions it meets. */
+export interface MeshHop {
+  readonly destination: RouteDestination;
+  readonly written: string;
+  readonly port: Located<number>;
+  /** The Gateway's versions beside the route whose proxies the destination is the Service of (at least one). */
+  readonly served: readonly { readonly gateway: PlacedGateway; readonly target: GatewayService }[];
+}
+
+/**
+ * Each mesh-side route destination with a port that sends to the Service of a Gateway the VirtualService binds to,
+ * once per Gateway: the egress-gateway recipe's hop from the sidecar to the gateway (EGR419, EGR420).
+ */
+export function* meshHopsToGateways(
+  vs: PlacedResource<VirtualServiceResource>,
+  bound: ReadonlyMap<string, readonly PlacedGateway[]>,
+  index: WorkspaceIndex,
+  options: AnalysisOptions,
+): Generator<MeshHop> {
+  for (const route of vs.resource.routes) {
+    if (!routeGateways(vs.resource, route).includes(MESH)) continue;
+    for (const destination of route.destinations) {
+      const written = destination.host?.value;
+      const port = destination.port;
+      if (!written || !port) continue;
+      for (const versions of distinctGateways(bound)) {
+        const served = versions.flatMap((gateway) => {
+          const target = gatewayServiceOf(written, vs, gateway.resource, index, options);
+          return target ? [{ gateway, target }] : [];
+        });
+        if (served.length) yield { destination, written, port, served };
+      }
+    }
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type SidecarResource,
   type VirtualServiceResource,
 } from '../model/resources';
-import { GATEWAY_PROXIES, mayServeGateway, selectorKeys } from './gatewayKeys';
+import { GATEWAY_PROXIES, mayServeGateway, selectorKey, selectorKeys } from './gatewayKeys';
 import type { FileModel } from './fileModel';
 import { placeResource, type PlacedResource } from './placed';
 import { anyNamespace, hostKey, namespaceKey, objectKey, routeTargetKey, serviceId, serviceName, type Ask, type KeySink } from './relation';
@@ -399,14 +399,10 @@ export class WorkspaceIndex {
    * accepts), in workspace order; the caller checks the rest of the selector.
    */
   servicesSelectingAny(labels: Readonly<Record<string, string>>, ask?: Ask): PlacedResource<ServiceResource>[] {
-    const found: PlacedResource<ServiceResource>[] = [];
-    selectorKeys(labels, {
-      key: (key) => {
-        this.check?.read(ask, key, `Services selecting ${key.slice(4)}`);
-        found.push(...this.found('Service', key));
-      },
-      host: () => undefined,
-      wildcard: () => undefined,
+    const found = Object.entries(labels).flatMap(([name, value]) => {
+      const key = selectorKey(name, value);
+      this.check?.read(ask, key, `Services selecting ${name}=${value}`);
+      return this.found('Service', key);
     });
     return this.inOrder(found);
   }
