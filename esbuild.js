@@ -36,6 +36,8 @@ const entries = [
   // Also the `istio-egress-language-server` command of the npm package, for any LSP editor.
   { entryPoints: [path.join(__dirname, 'server/src/server.ts')], outfile: path.join(outdir, 'server.js'), banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: [path.join(__dirname, 'server/src/cli.ts')], outfile: path.join(outdir, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // The language server's parse thread (server/src/lsp/parseWorkerClient.ts), loaded from beside server.js.
+  { entryPoints: [path.join(__dirname, 'server/src/parseWorker.ts')], outfile: path.join(outdir, 'parseWorker.js') },
 ];
 
 async function main() {

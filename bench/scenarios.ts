@@ -1,8 +1,9 @@
 /** The generated inputs, and the scenarios run on them: where each server gets its requests and edits. */
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Position } from 'vscode-languageserver-protocol/node';
-import { writeSingleFile, writeWorkspace, type Anchor, type GeneratedFile, type GeneratedWorkspace } from './generate';
+import { DEFAULT_SEED, generateFile, writeSingleFile, writeWorkspace, type Anchor, type GeneratedFile, type GeneratedWorkspace } from './generate';
 import type { Options } from './options';
 import { OUT, ROOT } from './paths';
 import { formatBytes } from './stats';
@@ -16,6 +17,8 @@ export interface Inputs {
   readonly files: ReadonlyMap<number, SingleFile>;
   /** The largest file again, alone in a folder the server is started on. */
   readonly inside: SingleFile | undefined;
+  /** The largest file again, in a folder beside `BIG_NEIGHBOURS` other files of its size (other seeds). */
+  readonly beside: SingleFile | undefined;
   readonly workspaceDir: string;
   /** Not written when neither the workspace runs nor the CLI need it. */
   readonly workspace: GeneratedWorkspace | undefined;
@@ -46,13 +49,15 @@ export function writeInputs(options: Options, log: (line: string) => void): Inpu
   for (const f of files.values()) log(`input: ${path.relative(ROOT, f.path)} — ${f.documents} documents, ${formatBytes(Buffer.byteLength(f.text))}`);
   const largest = Math.max(...options.sizes);
   const inside = options.profileOnly ? undefined : writeSingleFile(path.join(OUT, 'inside'), largest);
+  const beside = options.profileOnly ? undefined : writeBeside(path.join(OUT, 'beside'), largest);
+  if (beside) log(`input: ${path.relative(ROOT, path.dirname(beside.path))}/ — the ${largest}-document file beside ${BIG_NEIGHBOURS} others of its size`);
   const workspaceDir = path.join(OUT, 'workspace');
   let workspace: GeneratedWorkspace | undefined;
   if (!options.profileOnly && !(options.skipCli && options.skipWorkspace)) {
     workspace = writeWorkspace(workspaceDir, options.workspaceFiles, WORKSPACE_PER_FILE);
     log(`input: ${path.relative(ROOT, workspaceDir)}/ — ${workspace.files} files, ${workspace.documents} documents, ${formatBytes(workspace.bytes)}`);
   }
-  return { files, inside, workspaceDir, workspace };
+  return { files, inside, beside, workspaceDir, workspace };
 }
 
 /** Every single file, then the workspace (unless skipped); none for a profile-only run. */
@@ -63,9 +68,32 @@ export function scenariosFor(inputs: Inputs, options: Options): Scenario[] {
     const inside = singleFileScenario(inputs.inside);
     scenarios.push({ ...inside, label: `${inside.label} in its folder`, workspaceUri: pathToFileURL(path.dirname(inputs.inside.path)).toString(), openWhileIndexing: true });
   }
+  if (inputs.beside) {
+    const beside = singleFileScenario(inputs.beside);
+    scenarios.push({
+      ...beside,
+      label: `${beside.label} beside ${BIG_NEIGHBOURS} more`,
+      workspaceUri: pathToFileURL(path.dirname(inputs.beside.path)).toString(),
+      openWhileIndexing: true,
+    });
+  }
   const workspace = inputs.workspace && !options.skipWorkspace ? workspaceScenario(inputs.workspaceDir, inputs.workspace) : undefined;
   if (workspace) scenarios.push(workspace);
   return scenarios;
+}
+
+/** Neighbours of the same size beside the opened file: an install manifest and a rendered chart kept in a repository. */
+export const BIG_NEIGHBOURS = 3;
+
+/** The opened file (the benchmark's seed) and `BIG_NEIGHBOURS` files of other seeds, in one fresh folder. */
+function writeBeside(dir: string, documents: number): SingleFile {
+  rmSync(dir, { recursive: true, force: true });
+  const opened = writeSingleFile(dir, documents);
+  for (let i = 1; i <= BIG_NEIGHBOURS; i++) {
+    const neighbour = generateFile(documents, DEFAULT_SEED + 7919 * i);
+    writeFileSync(path.join(path.dirname(opened.path), `neighbour-${i}.yaml`), neighbour.text);
+  }
+  return opened;
 }
 
 function anchor(file: GeneratedFile, type: Anchor['type'], role: NonNullable<Anchor['role']>): Anchor {

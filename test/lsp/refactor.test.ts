@@ -56,6 +56,8 @@ describe('refactoring a Service into a ServiceEntry (dist/server.js)', () => {
     const init = await client.initialize([pathToFileURL(dir).toString()]);
     const provider = init.capabilities.codeActionProvider;
     assert.ok(typeof provider === 'object' && provider.codeActionKinds?.includes('refactor.rewrite'), 'the server announces refactor.rewrite');
+    // Workspace findings are published once the folder is indexed; the tests compare versions against them.
+    await client.waitForLog(/indexed \d+ workspace files/, 10_000);
   });
 
   after(async () => {

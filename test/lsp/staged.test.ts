@@ -71,8 +71,8 @@ describe('staged first analysis of a large file (dist/server.js)', () => {
 
     await client.open(uri, file.text);
     // Sent right behind didOpen: in one synchronous analysis both would wait for the full publication. The hover in
-    // the other file needs nothing of the large one; the one in the large file needs all of it (it parses the rest
-    // at once, holding up whatever comes after it: so it goes second).
+    // the other file needs nothing of the large one; the one in the large file is answered from the document under
+    // the cursor while the rest is parsed.
     const hostKey = file.anchors.find((a) => a.type === 'hostKey' && a.role === 'middle');
     assert.ok(hostKey);
     const answeredAfter = (request: Promise<unknown>): Promise<number> => request.then(() => client.publications(uri).length);
@@ -115,6 +115,23 @@ describe('staged first analysis of a large file (dist/server.js)', () => {
       keysOf(first),
       local.filter((f) => f.line <= lastLine).map((f) => f.key),
     );
+  });
+
+  it('a completion in the file being opened is answered from the document under the cursor, before the full set', async () => {
+    const file = generateFile(DOCUMENTS);
+    const uri = 'file:///staged/typing.yaml';
+    const at = file.anchors.find((a) => a.type === 'modeValue' && a.role === 'middle');
+    assert.ok(at);
+    const position = { line: at.line, character: at.character };
+    await client.open(uri, file.text);
+    const early = client.completion(uri, position).then((items) => ({ items, after: client.publications(uri).length }));
+    const expected = oneShot(uri, file.text);
+    const final = await client.waitForDiagnostics(uri, (p) => keysOf(p).join('\n') === expected.join('\n'), 60_000);
+    const { items, after } = await early;
+    // Had the request parsed the whole file, no partial publication would follow its answer.
+    assert.ok(after < client.publications(uri).indexOf(final), `answered while the file was still being parsed (after ${after} publications)`);
+    const later = await client.completion(uri, position);
+    assert.deepEqual(items.map((i) => i.label).sort(), later.map((i) => i.label).sort(), 'the same values as once the file is analysed');
   });
 
   it('a file replaced wholesale while its first analysis runs: the new version takes over, and ends with its full set', async () => {

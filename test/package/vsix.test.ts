@@ -46,6 +46,8 @@ describe('the packaged extension (.vsix)', () => {
     for (const expected of [
       'extension/dist/client.js',
       'extension/dist/server.js',
+      // The server's parse thread: without it, large files are parsed on the thread that answers requests.
+      'extension/dist/parseWorker.js',
       'extension/schemas/egress.schema.json',
       'extension/snippets/yaml.json',
       'extension/syntaxes/istio-egress.injection.json',
@@ -71,7 +73,7 @@ describe('the packaged extension (.vsix)', () => {
     const unwanted = entries.filter((e) => /node_modules|\.ts$|\/test\/|\.map$|\/server\/src|\/client\/src|dist\/cli\.js/.test(e));
     assert.deepEqual(unwanted, []);
     // A shipped bundle that names a map the package lacks makes debuggers and stack traces look for it in vain.
-    for (const bundle of ['client.js', 'server.js']) {
+    for (const bundle of ['client.js', 'server.js', 'parseWorker.js']) {
       assert.doesNotMatch(readFileSync(path.join(copy, 'dist', bundle), 'utf8'), /sourceMappingURL/, bundle);
     }
     assert.ok(statSync(out).size < 5 * 1024 * 1024, 'the package stays small');

@@ -307,6 +307,53 @@ describe('incremental workspace findings', () => {
     }
   });
 
+  it('with a focus, run the rules only over what ties the focused files, and still answer for any file asked', () => {
+    const seen: number[] = [];
+    const project = new Project(DEFAULT_OPTIONS, countingRules(seen));
+    const files = generatedWorkspace(21);
+    for (const [uri, text] of files) project.setFile(uri, text);
+    const [big, , small] = [...files.keys()];
+    assert.ok(big && small);
+    project.setFocus(new Set([small]));
+    const whole = projectOf(files, DEFAULT_OPTIONS, 'whole');
+    assert.deepEqual(project.findings(small), whole.findings(small));
+    const focusedRun = Math.max(...seen);
+    seen.length = 0;
+    // Asked outside the focus, a file is computed then, from what the focus left undone.
+    assert.deepEqual(project.findings(big), whole.findings(big));
+    const askedRun = Math.max(...seen);
+    assert.ok(focusedRun < askedRun, `the focused run saw ${focusedRun} resources, the file asked after it ${askedRun}`);
+    seen.length = 0;
+    // Both stay covered until the next change: asking again runs nothing.
+    assert.deepEqual(project.findings(small), whole.findings(small));
+    assert.deepEqual(project.findings(big), whole.findings(big));
+    assert.equal(seen.length, 0, 'no rule ran again');
+  });
+
+  for (const seed of [7, 8, 9]) {
+    it(`with a focus, equal a fresh full analysis after every random edit (seed ${seed})`, () => {
+      const rng = new Rng(seed);
+      const files = new Map<string, string[]>();
+      for (let f = 0; f < 3; f++)
+        files.set(
+          `file:///r${f}.yaml`,
+          Array.from({ length: 10 }, () => randomDocument(rng)),
+        );
+      const project = new Project();
+      const texts = (): Map<string, string> => new Map([...files].map(([uri, docs]) => [uri, docs.join('\n---\n')]));
+      for (const [uri, text] of texts()) project.setFile(uri, text);
+      for (let step = 0; step < 60; step++) {
+        const what = randomEdit(rng, files);
+        if (what !== 'options' && what !== 'reopen') project.setFile(what, texts().get(what) ?? '');
+        // The editor's open files change now and then: one or two of the three, or none.
+        if (rng.chance(0.2)) project.setFocus(new Set([...files.keys()].filter(() => rng.chance(0.5))));
+        const whole = projectOf(orderedLike(project, texts()), DEFAULT_OPTIONS, 'whole');
+        const asked = rng.pick([...files.keys()]);
+        assert.deepEqual(project.findings(asked), whole.findings(asked), `seed ${seed}, step ${step} (${what}): ${asked}`);
+      }
+    });
+  }
+
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`equal a fresh full analysis after every random edit of related resources (seed ${seed})`, () => {
       const rng = new Rng(seed);

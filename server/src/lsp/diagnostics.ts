@@ -5,6 +5,7 @@ import type { Finding, Severity } from '../analysis/findings';
 import { asConfigured, type Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
 import type { ProjectSettings } from './projectSettings';
+import { REQUESTS } from './requestGate';
 import { describe } from './runner';
 import { StagedAnalysis } from './stagedAnalysis';
 
@@ -137,6 +138,8 @@ export class DiagnosticsPublisher {
     this.scheduled = false;
     this.running = true;
     try {
+      // A request that came with the edit (the completion after a keystroke) is answered before the run starts.
+      await REQUESTS.turn();
       const uris = [...this.pending];
       this.pending.clear();
       for (const uri of uris) {
@@ -146,6 +149,8 @@ export class DiagnosticsPublisher {
         return;
       }
       this.open.syncAll();
+      // Only the open files' workspace findings are shown: the rules need not run over what ties closed files alone.
+      this.analysis.setFocus(new Set(this.open.uris()));
       for (const uri of uris) await this.publish(uri);
     } catch (error) {
       this.connection.console.error(`validation failed: ${describe(error)}`);

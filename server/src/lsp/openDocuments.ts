@@ -3,6 +3,7 @@ import type { FileModel } from '../analysis/workspace/fileModel';
 import type { Analysis } from '../analysis/engine/analysis';
 import { CLAMPED_TEXT_DOCUMENTS } from './clampedTextDocuments';
 import { SETTING_DEFAULTS } from '../shared/settings';
+import { MIN_STAGED_DOCUMENTS } from './stagedAnalysis';
 
 /**
  * The editor's open documents, fed into the project lazily: a burst of edits is parsed once, when a request or a
@@ -41,14 +42,20 @@ export class OpenDocuments {
   }
 
   /**
-   * The editor's text of an open document whose model is behind it (edits not parsed yet), within the size limit;
-   * undefined when the model is current, or the document is not open.
+   * The editor's text of an open document whose model is behind it, within the size limit: edits not parsed yet, or
+   * a just-opened file with many documents left to parse (its staged first analysis is under way, and a request that
+   * asked for the model would parse them all at once). Undefined when the model is current or cheap to bring up to
+   * date, or the document is not open.
    */
   pendingText(uri: string): string | undefined {
     const document = this.documents.get(uri);
-    if (!document || !this.synced.has(uri)) return undefined;
+    if (!document) return undefined;
     const text = document.getText();
-    return this.synced.get(uri) !== text && text.length <= this.maxBytes ? text : undefined;
+    if (text.length > this.maxBytes) return undefined;
+    const synced = this.synced.get(uri);
+    if (synced !== undefined) return synced !== text ? text : undefined;
+    const progress = this.project.parseProgress(uri, text);
+    return progress.total - progress.ready >= MIN_STAGED_DOCUMENTS ? text : undefined;
   }
 
   /** Brings every open document's model up to date (cross-file rules need them all). */

@@ -20,6 +20,8 @@ import { registerHover } from './features/hover';
 import { registerNavigation } from './features/navigation';
 import { registerSymbols } from './features/symbols';
 import { OpenDocuments } from './openDocuments';
+import { PARSE_WORKER_SCRIPT, ParseWorkerClient } from './parseWorkerClient';
+import { holdOnInput, REQUESTS } from './requestGate';
 import { describe, runNotification } from './runner';
 import { ProjectSettings } from './projectSettings';
 import { helmSettings, maxFileBytes, optionsFromSettings } from './settings';
@@ -32,6 +34,7 @@ import { WorkspaceIndexer } from './workspaceIndexer';
 
 /** Starts the language server on the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=N`). */
 export function startServer(): void {
+  holdOnInput(REQUESTS);
   const connection = createConnection(ProposedFeatures.all);
   const analysis = new Analysis();
   const open = new OpenDocuments(analysis);
@@ -41,7 +44,8 @@ export function startServer(): void {
   const publisher = new DiagnosticsPublisher(connection, analysis, open, settings);
   let pullConfiguration = false;
   let watchFiles = false;
-  const indexer = new WorkspaceIndexer(connection, analysis, open, () => publisher.schedule());
+  const parser = new ParseWorkerClient(PARSE_WORKER_SCRIPT, (message) => connection.console.warn(message));
+  const indexer = new WorkspaceIndexer(connection, analysis, open, () => publisher.schedule(), parser);
   const charts = new ChartRenderer(
     connection,
     analysis,

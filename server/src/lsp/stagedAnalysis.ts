@@ -2,13 +2,17 @@ import { performance } from 'node:perf_hooks';
 import type { Finding } from '../analysis/findings';
 import type { Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
+import { REQUESTS } from './requestGate';
 
-/** How long one slice of a staged first analysis parses before requests waiting in the event loop get their turn. */
-export const SLICE_MS = 50;
+/**
+ * How long one slice of a staged first analysis parses before requests get their turn. A request waits for the
+ * slice under way and the one queued before its dispatch, so this bounds its wait at about twice as much.
+ */
+export const SLICE_MS = 15;
 /** Files with fewer documents left to parse are analysed in one go: one publish, no added delay. */
 export const MIN_STAGED_DOCUMENTS = 300;
-/** Partial findings go out after the first slice, then every this many slices (each publish re-sends the whole list). */
-export const SLICES_PER_PARTIAL_PUBLISH = 10;
+/** Partial findings go out after the first slice, then every this long (each publish re-sends the whole list). */
+export const PARTIAL_PUBLISH_MS = 500;
 
 export type StagingOutcome = 'parsed' | 'interrupted';
 
@@ -16,15 +20,15 @@ export type StagingOutcome = 'parsed' | 'interrupted';
 export type PartialPublisher = (uri: string, version: number, findings: readonly Finding[]) => Promise<void>;
 
 /**
- * The first analysis of a large file, in slices: its documents are parsed ~50 ms at a time with a turn of the event
+ * The first analysis of a large file, in slices: its documents are parsed ~15 ms at a time with a turn of the event
  * loop in between, so completion, hover and the rest are answered meanwhile (a request that needs the file sets it
- * at once, reusing every parse made so far). After the first slice, and every few slices, the document-local findings
+ * at once, reusing every parse made so far). After the first slice, and every half second, the document-local findings
  * of the documents parsed so far are published with the version: they are final for those documents; workspace
  * findings wait for the full publish, since a rule over part of the file could report what the rest disproves.
  */
 export class StagedAnalysis {
-  /** Per file, the version last published partially and how many slices ran since. */
-  private readonly sincePublish = new Map<string, { readonly version: number; slices: number }>();
+  /** Per file, the version last published partially and when. */
+  private readonly sincePublish = new Map<string, { readonly version: number; readonly at: number }>();
 
   constructor(
     private readonly project: Analysis,
@@ -52,7 +56,7 @@ export class StagedAnalysis {
         return 'parsed';
       }
       if (this.publishDue(uri, version)) await this.publishPartial(uri, version, this.project.partialFindings(uri, text));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await REQUESTS.turn();
       if (this.interrupted() || this.open.documents.get(uri)?.version !== version) return 'interrupted';
     }
   }
@@ -63,8 +67,9 @@ export class StagedAnalysis {
 
   private publishDue(uri: string, version: number): boolean {
     const last = this.sincePublish.get(uri);
-    if (last && last.version === version && ++last.slices < SLICES_PER_PARTIAL_PUBLISH) return false;
-    this.sincePublish.set(uri, { version, slices: 0 });
+    const now = performance.now();
+    if (last && last.version === version && now - last.at < PARTIAL_PUBLISH_MS) return false;
+    this.sincePublish.set(uri, { version, at: now });
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { Analysis } from '../analysis/engine/analysis';
 import type { YamlService } from '../schema/yamlService';
+import { REQUESTS } from './requestGate';
 
 const SAMPLE = `kind: Service
 apiVersion: v1
@@ -86,7 +87,7 @@ export async function warmUp(yaml: YamlService): Promise<void> {
 export async function warmUpInIdleTime(rounds = 120): Promise<void> {
   const project = new Analysis();
   for (let i = 0; i < rounds; i++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await REQUESTS.turn();
     project.setFile('warm-up:/round.yaml', SAMPLE.replaceAll('warm-up', `warm-up-${i}`));
     project.findings('warm-up:/round.yaml');
   }

@@ -6,12 +6,39 @@ import type { Analysis } from '../analysis/engine/analysis';
 import { mayHoldReadKind } from '../analysis/model/readKinds';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
+import type { ParseWorkerClient } from './parseWorkerClient';
+import { parseYamlDocument } from '../analysis/documents/parsedDocument';
+import { REQUESTS } from './requestGate';
 import { describe } from './runner';
 
 /** Files larger than this are left to the generic YAML features and never indexed. */
 export const MAX_INDEXED_FILE_BYTES = 5 * 1024 * 1024;
 
-/** How long one indexing slice may run before yielding to requests waiting in the event loop. */
+/** Files from this size on are parsed on the worker thread (smaller ones cost less than the messages). */
+const OFF_THREAD_CHARS = 32 * 1024;
+/** At most this many documents, or characters, per message to the worker: a reply is taken in here in one go. */
+const BATCH_DOCUMENTS = 100;
+const BATCH_CHARS = 128 * 1024;
+
+/** The documents to parse in batches for the worker. */
+function inBatches<T extends { readonly text: string }>(documents: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let chars = 0;
+  for (const document of documents) {
+    if (batch.length && (batch.length >= BATCH_DOCUMENTS || chars + document.text.length > BATCH_CHARS)) {
+      batches.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(document);
+    chars += document.text.length;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
+
+/** How long one indexing slice may run before yielding to requests (which then go first: `RequestGate`). */
 const SLICE_MS = 15;
 
 /**
@@ -27,6 +54,7 @@ export class WorkspaceIndexer {
     private readonly project: Analysis,
     private readonly open: OpenDocuments,
     private readonly changed: () => void,
+    private readonly parser: ParseWorkerClient,
   ) {}
 
   setFolders(uris: readonly string[]): void {
@@ -55,7 +83,7 @@ export class WorkspaceIndexer {
       for (const file of files) {
         if (await this.load(pathToFileURL(file).toString())) count++;
         if (Date.now() - sliceStart > SLICE_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
+          await REQUESTS.turn();
           sliceStart = Date.now();
         }
       }
@@ -77,9 +105,10 @@ export class WorkspaceIndexer {
       if (this.open.documents.get(uri)) return false;
       // Kustomizations change the namespace and selectors of the resources they build (analysis/kustomize).
       if (!mayHoldReadKind(text) && !isKustomizationFile(uri)) return this.forget(uri);
-      // A large file is parsed in slices, yielding to requests between them; opened meanwhile, the open document takes
-      // over (its staged analysis reuses every parse made here).
-      if (!(await this.parseInSlices(uri, text))) return false;
+      // A large file is parsed on the worker thread, or in slices here, yielding to requests between them; opened
+      // meanwhile, the open document takes over (its staged analysis reuses every parse made here).
+      const parsed = text.length >= OFF_THREAD_CHARS ? await this.parseOffThread(uri, text) : undefined;
+      if (!(parsed ?? (await this.parseInSlices(uri, text)))) return false;
       this.project.setFile(uri, text);
       this.indexed.add(uri);
       return true;
@@ -88,13 +117,36 @@ export class WorkspaceIndexer {
     }
   }
 
+  /**
+   * Has the worker thread parse `text`'s documents, in batches sent at once (it parses the next while this thread
+   * takes in the last); false when the editor opened the file meanwhile, undefined when the worker is not available.
+   */
+  private async parseOffThread(uri: string, text: string): Promise<boolean | undefined> {
+    if (!this.parser.available) return undefined;
+    const batches = inBatches(this.project.unparsedDocuments(uri, text));
+    const replies = batches.map((batch) => this.parser.parse(batch.map((d) => d.text)));
+    for (const [i, reply] of replies.entries()) {
+      const docs = await reply;
+      const batch = batches[i] ?? [];
+      if (!docs || docs.length !== batch.length) return undefined;
+      // Supplied after an open too: the open document's staged analysis takes them.
+      this.project.supplyParsed(
+        uri,
+        text,
+        batch.map((d, j) => ({ index: d.index, doc: docs[j] ?? parseYamlDocument(d.text) })),
+      );
+      await REQUESTS.turn();
+    }
+    return !this.open.documents.get(uri);
+  }
+
   /** Parses `text` ahead, one slice per turn of the event loop; false when the editor opened the file meanwhile. */
   private async parseInSlices(uri: string, text: string): Promise<boolean> {
     for (;;) {
       const deadline = performance.now() + SLICE_MS;
       const progress = this.project.parseAhead(uri, text, () => performance.now() >= deadline);
       if (progress.ready === progress.total) return true;
-      await new Promise((resolve) => setImmediate(resolve));
+      await REQUESTS.turn();
       if (this.open.documents.get(uri)) return false;
     }
   }

@@ -6,7 +6,8 @@ import { applyConfig, EMPTY_CONFIG, isIgnored, type ProjectConfig } from '../con
 import { quickAssist, type QuickAssist } from '../assist/quickAssist';
 import { locate } from '../documents/locate';
 import type { Skeleton } from '../documents/skeleton';
-import { yamlTreeOf } from '../documents/parsedDocument';
+import { yamlTreeOf, type ParsedDocument } from '../documents/parsedDocument';
+import { NO_SUPPRESSIONS } from '../documents/suppressions';
 import type { RelativeFix } from '../edits';
 import type { Finding, Fix } from '../findings';
 import type { AnalysisOptions } from '../options';
@@ -74,6 +75,11 @@ export class Analysis {
     return this.project.setFile(uri, text);
   }
 
+  /** The files whose workspace findings are wanted (an editor's open files); undefined: all (`Project.setFocus`). */
+  setFocus(uris: ReadonlySet<string> | undefined): void {
+    this.project.setFocus(uris);
+  }
+
   /** Keeps a file out of the analysis (too large), with a finding that says why. */
   setSkipped(uri: string, reason: string): FileModel {
     return this.project.setSkipped(uri, reason);
@@ -120,6 +126,16 @@ export class Analysis {
     return this.project.parseAhead(uri, text, stop);
   }
 
+  /** The documents of `text` that `setFile` would parse (`Project.unparsedDocuments`). */
+  unparsedDocuments(uri: string, text: string): { readonly index: number; readonly text: string }[] {
+    return this.project.unparsedDocuments(uri, text);
+  }
+
+  /** Parses made elsewhere of documents of `text` (`Project.supplyParsed`). */
+  supplyParsed(uri: string, text: string, parsed: readonly { readonly index: number; readonly doc: ParsedDocument }[]): StagedProgress {
+    return this.project.supplyParsed(uri, text, parsed);
+  }
+
   parseProgress(uri: string, text: string): StagedProgress {
     return this.project.parseProgress(uri, text);
   }
@@ -158,8 +174,9 @@ export class Analysis {
    * first (`assist/quickAssist.ts`); undefined when only the whole parse can answer.
    */
   private quickAssistAt(uri: string, text: string, position: Position): { readonly assist: AssistContext; readonly skeleton?: Skeleton } | undefined {
-    const model = this.project.file(uri);
-    if (!model || model.skipped) return undefined;
+    // A file opened but never analysed yet (its first analysis is under way) has no model: its documents count from 0.
+    const model = this.project.file(uri) ?? { uri, documents: [], parsedCount: 0, suppressions: NO_SUPPRESSIONS };
+    if (model.skipped) return undefined;
     let quick: QuickAssist | undefined;
     try {
       quick = quickAssist(model, text, position);

@@ -62,7 +62,11 @@ export class IncrementalWorkspaceFindings {
     this.keyed.forget(uri);
   }
 
-  compute(files: Iterable<FileModel>, options: AnalysisOptions): Map<string, Finding[]> {
+  /**
+   * The findings of every component, or with `wanted` of those that hold a resource of a wanted file (the others are
+   * neither run nor kept, unless cached already: their findings belong to other files).
+   */
+  compute(files: Iterable<FileModel>, options: AnalysisOptions, wanted?: ReadonlySet<string>): Map<string, Finding[]> {
     if (options.clusterDomain !== this.domain) this.clear();
     this.domain = options.clusterDomain;
     const models = [...files];
@@ -74,7 +78,7 @@ export class IncrementalWorkspaceFindings {
     }
     const { components, componentOf } = partition(resources, keys, this.keys.count);
     const results = components.map((members) => this.reuse(members));
-    const stale = results.map((r) => r === undefined);
+    const stale = results.map((r, c) => r === undefined && (wanted === undefined || (components[c] ?? []).some((m) => wanted.has(m.uri))));
     if (stale.includes(true)) {
       const found = this.run(resources, componentOf, stale, options);
       components.forEach((members, c) => {

@@ -55,7 +55,10 @@ export class Project {
   private localCache = new WeakMap<ParsedDocument, readonly CachedLocal[]>();
   /** Each document's findings placed in its file: the same objects while the document stays where it is. */
   private readonly placedLocal = new PerDocument((placed) => this.placeLocalFindings(placed));
-  private workspaceCache: Map<string, Finding[]> | undefined;
+  /** The workspace findings since the last change, for the files they were computed for (`covers`). */
+  private workspaceCache: { readonly byUri: Map<string, Finding[]>; readonly covers: ReadonlySet<string> | 'all' } | undefined;
+  /** The files whose workspace findings are wanted (`setFocus`); undefined: every file. */
+  private focus: ReadonlySet<string> | undefined;
   private indexCache: WorkspaceIndex | undefined;
   /** The index before the last changes, and which files those changes touched (`indexFor`). */
   private lastIndex: { readonly index: WorkspaceIndex; readonly builtAt: number; readonly changed: Set<string> } | undefined;
@@ -191,6 +194,16 @@ export class Project {
     return this.builder.parseAhead(uri, text, stop);
   }
 
+  /** The documents of `text`, the next version of `uri`, that `setFile` would parse: for a parser elsewhere. */
+  unparsedDocuments(uri: string, text: string): { readonly index: number; readonly text: string }[] {
+    return this.builder.unparsed(uri, text);
+  }
+
+  /** Parses of documents of `text` made elsewhere (a worker thread, by `unparsedDocuments` index), for `setFile`. */
+  supplyParsed(uri: string, text: string, parsed: readonly { readonly index: number; readonly doc: ParsedDocument }[]): StagedProgress {
+    return this.builder.supply(uri, text, parsed);
+  }
+
   /** How many documents of `text` have their parse already (the rest `setFile` or `parseAhead` would parse). */
   parseProgress(uri: string, text: string): StagedProgress {
     return this.builder.progress(uri, text);
@@ -245,7 +258,7 @@ export class Project {
     for (const found of this.placedLocal.of(model)) appendAll(out, found);
     const quiet = quietSpans(model);
     // `document`: what the file alone shows, for when the rest of the workspace is not known yet.
-    const fromWorkspace = scope === 'all' ? (this.workspaceFindings().get(uri) ?? []) : [];
+    const fromWorkspace = scope === 'all' ? this.workspaceFindings(uri) : [];
     // Findings on an unrendered template judge text that is not YAML yet, and on what an overlay changes a resource
     // that is not built as written: neither is reported, nor is one that leans on such a document elsewhere.
     for (const f of fromWorkspace) if (!inSpans(quiet, f.range.start.line) && !f.related.some((r) => this.isQuiet(r.uri, r.range.start.line))) out.push(f);
@@ -326,9 +339,27 @@ export class Project {
     return cached;
   }
 
-  private workspaceFindings(): Map<string, Finding[]> {
-    this.workspaceCache ??= this.incremental ? this.incremental.compute(this.analysed(), this.optionsValue) : wholeWorkspaceFindings(this.analysed(), this.workspaceRules, this.optionsValue);
-    return this.workspaceCache;
+  /**
+   * Which files' workspace findings are wanted: an editor shows only its open files', and the rules then run only over
+   * the resources tied to those files (a workspace of large closed files costs their indexing, not a run of every
+   * rule over them). Undefined (the default, the CLI's): every file. A file asked for outside the focus is computed
+   * when asked.
+   */
+  setFocus(uris: ReadonlySet<string> | undefined): void {
+    this.focus = uris;
+  }
+
+  private workspaceFindings(uri: string): readonly Finding[] {
+    const cache = this.workspaceCache;
+    if (cache && (cache.covers === 'all' || cache.covers.has(uri))) return cache.byUri.get(uri) ?? [];
+    if (!this.incremental) {
+      this.workspaceCache = { byUri: wholeWorkspaceFindings(this.analysed(), this.workspaceRules, this.optionsValue), covers: 'all' };
+    } else {
+      // What was computed since the last change stays covered: its components are cached and reused.
+      const wanted = this.focus && new Set([...this.focus, ...(cache && cache.covers !== 'all' ? cache.covers : []), uri]);
+      this.workspaceCache = { byUri: this.incremental.compute(this.analysed(), this.optionsValue, wanted), covers: wanted ?? 'all' };
+    }
+    return this.workspaceCache.byUri.get(uri) ?? [];
   }
 }
 

@@ -89,6 +89,26 @@ export class FileModelBuilder {
     return this.built(uri, text) ?? this.stage(uri, text).parseUntil(stop);
   }
 
+  /** The documents of `text` still without a parse, for a parser elsewhere (`supply`); none when `text` is built. */
+  unparsed(uri: string, text: string): { readonly index: number; readonly text: string }[] {
+    return this.built(uri, text) ? [] : this.stage(uri, text).unparsed();
+  }
+
+  /** Parses made elsewhere of documents of `text` (by index): `build` and `parseAhead` take them as their own. */
+  supply(uri: string, text: string, parsed: readonly { readonly index: number; readonly doc: ParsedDocument }[]): StagedProgress {
+    const built = this.built(uri, text);
+    if (built) return built;
+    const other = this.staged.get(uri);
+    if (other && other.text !== text) {
+      // Another version is being staged (the file was opened and edited): the parses serve it by text, where equal.
+      for (const { doc } of parsed) other.byText.set(doc.text, doc);
+      return other.progress;
+    }
+    const staged = this.stage(uri, text);
+    for (const { index, doc } of parsed) staged.supply(index, doc);
+    return staged.progress;
+  }
+
   /** How far `text` is parsed (planning its staging without parsing, the first time). */
   progress(uri: string, text: string): StagedProgress {
     return this.built(uri, text) ?? this.stage(uri, text).progress;

@@ -76,6 +76,52 @@ export class StagedParse {
     return this.progress;
   }
 
+  /** The documents still without a parse, by index, in file order (identical texts listed once: they share it). */
+  unparsed(): { readonly index: number; readonly text: string }[] {
+    const seen = new Set<string>();
+    const out: { index: number; text: string }[] = [];
+    this.docs.forEach((doc, index) => {
+      const text = this.segments[index]?.text;
+      if (doc || text === undefined || seen.has(text)) return;
+      seen.add(text);
+      out.push({ index, text });
+    });
+    return out;
+  }
+
+  /**
+   * Takes a parse made elsewhere (a worker thread) for document `index`, and for every other document of the same
+   * text. One that is not of this document's text is ignored: the caller parsed another version.
+   */
+  supply(index: number, doc: ParsedDocument): StagedProgress {
+    const text = this.segments[index]?.text;
+    if (text !== doc.text) return this.progress;
+    this.byText.set(text, doc);
+    for (const i of this.indicesOf(text)) {
+      if (this.docs[i]) continue;
+      this.docs[i] = doc;
+      this.readyCount++;
+    }
+    return this.progress;
+  }
+
+  /** The documents of each text that had no parse when first asked (built once: a supply per document stays O(1)). */
+  private sameText: Map<string, number[]> | undefined;
+
+  private indicesOf(text: string): readonly number[] {
+    if (!this.sameText) {
+      this.sameText = new Map();
+      this.docs.forEach((doc, i) => {
+        const t = this.segments[i]?.text;
+        if (doc || t === undefined) return;
+        const list = this.sameText?.get(t);
+        if (list) list.push(i);
+        else this.sameText?.set(t, [i]);
+      });
+    }
+    return this.sameText.get(text) ?? [];
+  }
+
   /** The documents that have their parse, placed in the file. */
   readyDocuments(uri: string): PlacedDocument[] {
     const placed: PlacedDocument[] = [];
