@@ -4,6 +4,7 @@ import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-lan
 import type { Finding, Severity } from '../analysis/findings';
 import { asConfigured, type Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
+import type { ParseWorkerClient } from './parseWorkerClient';
 import type { ProjectSettings } from './projectSettings';
 import { REQUESTS } from './requestGate';
 import { describe } from './runner';
@@ -88,12 +89,14 @@ export class DiagnosticsPublisher {
     private readonly analysis: Analysis,
     private readonly open: OpenDocuments,
     private readonly settings: ProjectSettings,
+    parser?: ParseWorkerClient,
   ) {
     this.staged = new StagedAnalysis(
       analysis,
       open,
       (uri, version, findings) => this.publishFindings(uri, version, findings),
       () => this.pending.size > 0,
+      parser,
     );
   }
 

@@ -11,6 +11,46 @@ interface Waiting {
   readonly resolve: (docs: readonly ParsedDocument[] | undefined) => void;
 }
 
+interface Queued extends Waiting {
+  readonly texts: readonly string[];
+  readonly wanted: () => boolean;
+}
+
+/**
+ * The worker's heap limit. A batch is at most 128 KB of text or one document of at most 1 MB; should a parse need
+ * more, the worker stops and callers parse on their own thread from then on.
+ */
+const WORKER_OLD_GENERATION_MB = 96;
+
+/** Batches at the worker at once: one being parsed, one waiting, so it never idles while a reply is taken in. */
+const IN_FLIGHT = 2;
+
+/** At most this many documents, or characters, per batch: a reply is taken in on the server's thread in one go. */
+const BATCH_DOCUMENTS = 100;
+const BATCH_CHARS = 128 * 1024;
+
+/** Documents larger than this stay with the caller: their parse alone could exceed the worker's heap. */
+export const MAX_WORKER_DOCUMENT_CHARS = 1024 * 1024;
+
+/** Documents to parse, in batches for the worker; those above MAX_WORKER_DOCUMENT_CHARS are left out. */
+export function inBatches<T extends { readonly text: string }>(documents: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let chars = 0;
+  for (const document of documents) {
+    if (document.text.length > MAX_WORKER_DOCUMENT_CHARS) continue;
+    if (batch.length && (batch.length >= BATCH_DOCUMENTS || chars + document.text.length > BATCH_CHARS)) {
+      batches.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(document);
+    chars += document.text.length;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
+
 /**
  * Parses document texts on a worker thread (`parseWorker.ts`). The thread starts on first use; when it cannot start
  * or fails, every answer is undefined from then on and callers parse on their own thread, as before the worker.
@@ -20,6 +60,9 @@ export class ParseWorkerClient {
   private broken = false;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  /** Batches not sent yet: an open document's (`urgent`) go before the indexer's. */
+  private readonly urgent: Queued[] = [];
+  private readonly background: Queued[] = [];
 
   constructor(
     private readonly script: string,
@@ -31,16 +74,31 @@ export class ParseWorkerClient {
     return !this.broken && existsSync(this.script);
   }
 
-  /** The parses of `texts` in order, or undefined when the worker is not available (the caller parses). */
-  parse(texts: readonly string[]): Promise<readonly ParsedDocument[] | undefined> {
-    const worker = this.started();
-    if (!worker) return Promise.resolve(undefined);
-    const id = this.nextId++;
+  /**
+   * The parses of `texts` in order, or undefined when the worker is not available (the caller parses) or, when the
+   * batch's turn comes, `wanted()` says it no longer is. `urgent` batches (an open document's) go first.
+   */
+  parse(texts: readonly string[], { urgent = false, wanted = () => true }: { urgent?: boolean; wanted?: () => boolean } = {}): Promise<readonly ParsedDocument[] | undefined> {
+    if (!this.started()) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.waiting.set(id, { resolve });
-      const request: ParseRequest = { id, texts };
-      worker.postMessage(request);
+      (urgent ? this.urgent : this.background).push({ texts, wanted, resolve });
+      this.sendNext();
     });
+  }
+
+  private sendNext(): void {
+    while (this.worker && this.waiting.size < IN_FLIGHT) {
+      const next = this.urgent.shift() ?? this.background.shift();
+      if (!next) return;
+      if (!next.wanted()) {
+        next.resolve(undefined);
+        continue;
+      }
+      const id = this.nextId++;
+      this.waiting.set(id, next);
+      const request: ParseRequest = { id, texts: next.texts };
+      this.worker.postMessage(request);
+    }
   }
 
   /** Stops the thread; pending parses answer undefined. */
@@ -56,7 +114,8 @@ export class ParseWorkerClient {
     if (this.worker) return this.worker;
     if (!this.available) return undefined;
     try {
-      const worker = new Worker(this.script);
+      // A batch needs little memory; without a cap the thread's heap grows to hundreds of MB before it collects.
+      const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB, maxYoungGenerationSizeMb: 16 } });
       // An idle worker must not keep the server's process alive once the editor has gone.
       worker.unref();
       worker.on('message', (reply: ParseReply) => this.answer(reply));
@@ -76,6 +135,7 @@ export class ParseWorkerClient {
     const waiting = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
     if (reply.error !== undefined) this.log(`parse worker: ${reply.error}`);
+    this.sendNext();
     waiting?.resolve(reply.docs);
   }
 
@@ -87,7 +147,7 @@ export class ParseWorkerClient {
   }
 
   private failAll(): void {
-    const waiting = [...this.waiting.values()];
+    const waiting = [...this.waiting.values(), ...this.urgent.splice(0), ...this.background.splice(0)];
     this.waiting.clear();
     for (const w of waiting) w.resolve(undefined);
   }

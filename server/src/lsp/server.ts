@@ -41,10 +41,11 @@ export function startServer(): void {
   const yaml = new YamlService();
   const settings = new ProjectSettings(analysis);
   const ctx: ServerContext = { connection, analysis, open, yaml, settings };
-  const publisher = new DiagnosticsPublisher(connection, analysis, open, settings);
+
   let pullConfiguration = false;
   let watchFiles = false;
   const parser = new ParseWorkerClient(PARSE_WORKER_SCRIPT, (message) => connection.console.warn(message));
+  const publisher = new DiagnosticsPublisher(connection, analysis, open, settings, parser);
   const indexer = new WorkspaceIndexer(connection, analysis, open, () => publisher.schedule(), parser);
   const charts = new ChartRenderer(
     connection,

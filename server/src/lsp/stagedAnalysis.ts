@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Finding } from '../analysis/findings';
 import type { Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
+import { inBatches, type ParseWorkerClient } from './parseWorkerClient';
 import { REQUESTS } from './requestGate';
 
 /**
@@ -36,6 +37,7 @@ export class StagedAnalysis {
     private readonly publishPartial: PartialPublisher,
     /** Whether new work is waiting (an edit, another file): the staging then stops, to resume in the next run. */
     private readonly interrupted: () => boolean,
+    private readonly parser?: ParseWorkerClient,
   ) {}
 
   /** Parses `uri`'s open version in slices when it has many documents left to parse; `parsed` once none are left. */
@@ -48,6 +50,7 @@ export class StagedAnalysis {
     if (text.length > this.open.maxBytes) return 'parsed';
     const planned = this.project.parseProgress(uri, text);
     if (planned.total - planned.ready < MIN_STAGED_DOCUMENTS) return 'parsed';
+    this.parseFromTheEnd(uri, text);
     for (;;) {
       const deadline = performance.now() + SLICE_MS;
       const progress = this.project.parseAhead(uri, text, () => performance.now() >= deadline);
@@ -63,6 +66,40 @@ export class StagedAnalysis {
 
   forget(uri: string): void {
     this.sincePublish.delete(uri);
+    this.sentToWorker.delete(uri);
+  }
+
+  /** Per file, the text whose documents were sent to the worker (once per version). */
+  private readonly sentToWorker = new Map<string, string>();
+
+  /**
+   * Has the worker thread parse the file from its last document up while this thread parses from its first down:
+   * they meet about halfway, and the parses of either serve the slices (`supplyParsed`).
+   */
+  private parseFromTheEnd(uri: string, text: string): void {
+    if (!this.parser?.available || this.sentToWorker.get(uri) === text) return;
+    this.sentToWorker.set(uri, text);
+    const current = (): boolean => this.open.documents.get(uri)?.getText() === text;
+    for (const batch of inBatches(this.project.unparsedDocuments(uri, text)).reverse()) {
+      // Once this thread has parsed down to a batch, the worker need not.
+      const wanted = (): boolean => current() && batch.some((d) => !this.project.isParsed(uri, text, d.index));
+      void this.parser
+        .parse(
+          batch.map((d) => d.text),
+          { urgent: true, wanted },
+        )
+        .then((docs) => {
+          if (!docs || !current()) return;
+          this.project.supplyParsed(
+            uri,
+            text,
+            batch.flatMap((d, j) => {
+              const doc = docs[j];
+              return doc ? [{ index: d.index, doc }] : [];
+            }),
+          );
+        });
+    }
   }
 
   private publishDue(uri: string, version: number): boolean {

@@ -6,8 +6,7 @@ import type { Analysis } from '../analysis/engine/analysis';
 import { mayHoldReadKind } from '../analysis/model/readKinds';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
-import type { ParseWorkerClient } from './parseWorkerClient';
-import { parseYamlDocument } from '../analysis/documents/parsedDocument';
+import { inBatches, type ParseWorkerClient } from './parseWorkerClient';
 import { REQUESTS } from './requestGate';
 import { describe } from './runner';
 
@@ -16,28 +15,6 @@ export const MAX_INDEXED_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Files from this size on are parsed on the worker thread (smaller ones cost less than the messages). */
 const OFF_THREAD_CHARS = 32 * 1024;
-/** At most this many documents, or characters, per message to the worker: a reply is taken in here in one go. */
-const BATCH_DOCUMENTS = 100;
-const BATCH_CHARS = 128 * 1024;
-
-/** The documents to parse in batches for the worker. */
-function inBatches<T extends { readonly text: string }>(documents: readonly T[]): T[][] {
-  const batches: T[][] = [];
-  let batch: T[] = [];
-  let chars = 0;
-  for (const document of documents) {
-    if (batch.length && (batch.length >= BATCH_DOCUMENTS || chars + document.text.length > BATCH_CHARS)) {
-      batches.push(batch);
-      batch = [];
-      chars = 0;
-    }
-    batch.push(document);
-    chars += document.text.length;
-  }
-  if (batch.length) batches.push(batch);
-  return batches;
-}
-
 /** How long one indexing slice may run before yielding to requests (which then go first: `RequestGate`). */
 const SLICE_MS = 15;
 
@@ -107,8 +84,9 @@ export class WorkspaceIndexer {
       if (!mayHoldReadKind(text) && !isKustomizationFile(uri)) return this.forget(uri);
       // A large file is parsed on the worker thread, or in slices here, yielding to requests between them; opened
       // meanwhile, the open document takes over (its staged analysis reuses every parse made here).
-      const parsed = text.length >= OFF_THREAD_CHARS ? await this.parseOffThread(uri, text) : undefined;
-      if (!(parsed ?? (await this.parseInSlices(uri, text)))) return false;
+      if (text.length >= OFF_THREAD_CHARS && (await this.parseOffThread(uri, text)) === false) return false;
+      // What the worker did not parse (it is not available, or a document is too large for it) is parsed here.
+      if (!(await this.parseInSlices(uri, text))) return false;
       this.project.setFile(uri, text);
       this.indexed.add(uri);
       return true;
@@ -119,21 +97,36 @@ export class WorkspaceIndexer {
 
   /**
    * Has the worker thread parse `text`'s documents, in batches sent at once (it parses the next while this thread
-   * takes in the last); false when the editor opened the file meanwhile, undefined when the worker is not available.
+   * takes in the last); false when the editor opened the file meanwhile, undefined when the worker is not available
+   * or stopped.
    */
   private async parseOffThread(uri: string, text: string): Promise<boolean | undefined> {
     if (!this.parser.available) return undefined;
     const batches = inBatches(this.project.unparsedDocuments(uri, text));
-    const replies = batches.map((batch) => this.parser.parse(batch.map((d) => d.text)));
+    // Once the editor opens the file, its staged analysis asks for what is left (first, from the end).
+    const wanted = (): boolean => !this.open.documents.get(uri);
+    const replies = batches.map((batch) =>
+      this.parser.parse(
+        batch.map((d) => d.text),
+        { wanted },
+      ),
+    );
     for (const [i, reply] of replies.entries()) {
       const docs = await reply;
       const batch = batches[i] ?? [];
-      if (!docs || docs.length !== batch.length) return undefined;
+      if (!docs) {
+        // Not wanted any more (the file was opened), or the worker stopped: the rest is parsed elsewhere.
+        if (wanted()) return undefined;
+        continue;
+      }
       // Supplied after an open too: the open document's staged analysis takes them.
       this.project.supplyParsed(
         uri,
         text,
-        batch.map((d, j) => ({ index: d.index, doc: docs[j] ?? parseYamlDocument(d.text) })),
+        batch.flatMap((d, j) => {
+          const doc = docs[j];
+          return doc ? [{ index: d.index, doc }] : [];
+        }),
       );
       await REQUESTS.turn();
     }

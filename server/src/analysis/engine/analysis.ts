@@ -136,6 +136,11 @@ export class Analysis {
     return this.project.supplyParsed(uri, text, parsed);
   }
 
+  /** Whether document `index` of `text` has its parse (`Project.isParsed`). */
+  isParsed(uri: string, text: string, index: number): boolean {
+    return this.project.isParsed(uri, text, index);
+  }
+
   parseProgress(uri: string, text: string): StagedProgress {
     return this.project.parseProgress(uri, text);
   }

@@ -204,6 +204,11 @@ export class Project {
     return this.builder.supply(uri, text, parsed);
   }
 
+  /** Whether document `index` of `text`, the next version of `uri`, has its parse. */
+  isParsed(uri: string, text: string, index: number): boolean {
+    return this.builder.isParsed(uri, text, index);
+  }
+
   /** How many documents of `text` have their parse already (the rest `setFile` or `parseAhead` would parse). */
   parseProgress(uri: string, text: string): StagedProgress {
     return this.builder.progress(uri, text);

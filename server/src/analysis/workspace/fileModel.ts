@@ -109,6 +109,13 @@ export class FileModelBuilder {
     return staged.progress;
   }
 
+  /** Whether document `index` of `text` has its parse (false when `text` is neither built nor being staged). */
+  isParsed(uri: string, text: string, index: number): boolean {
+    if (this.built(uri, text)) return true;
+    const staged = this.staged.get(uri);
+    return staged?.text === text && staged.doc(index) !== undefined;
+  }
+
   /** How far `text` is parsed (planning its staging without parsing, the first time). */
   progress(uri: string, text: string): StagedProgress {
     return this.built(uri, text) ?? this.stage(uri, text).progress;
