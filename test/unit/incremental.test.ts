@@ -12,6 +12,7 @@ import { FileModelBuilder } from '../../server/src/analysis/workspace/fileModel'
 import { partition, type Partition } from '../../server/src/analysis/engine/partition';
 import type { PlacedResource } from '../../server/src/analysis/workspace/placed';
 import { KeyRegistry, relationsOf } from '../../server/src/analysis/engine/resourceKeys';
+import { IncrementalWorkspaceFindings } from '../../server/src/analysis/engine/incrementalFindings';
 import { Project } from '../../server/src/analysis/engine/project';
 import { addByUri, runWorkspaceRule, toFinding, wholeWorkspaceFindings } from '../../server/src/analysis/engine/workspaceFindings';
 import { indexedResources, WorkspaceIndex } from '../../server/src/analysis/workspace/workspaceIndex';
@@ -328,6 +329,59 @@ describe('incremental workspace findings', () => {
     assert.deepEqual(project.findings(small), whole.findings(small));
     assert.deepEqual(project.findings(big), whole.findings(big));
     assert.equal(seen.length, 0, 'no rule ran again');
+  });
+
+  it('computed in steps of a few components each, say what one run over all of them says', () => {
+    const builder = new FileModelBuilder();
+    const models = [...generatedWorkspace(31)].map(([uri, text]) => builder.build(uri, text));
+    const inOneRun = new IncrementalWorkspaceFindings(
+      RULES.filter((r): r is WorkspaceRule => r.scope === 'workspace'),
+      Number.MAX_SAFE_INTEGER,
+    );
+    const inSmallSteps = new IncrementalWorkspaceFindings(
+      RULES.filter((r): r is WorkspaceRule => r.scope === 'workspace'),
+      3,
+    );
+    const whole = inOneRun.compute(models, DEFAULT_OPTIONS);
+    const steps = inSmallSteps.steps(models, DEFAULT_OPTIONS);
+    let count = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) count++;
+    assert.ok(count > 100, `${count} steps`);
+    assert.deepEqual(
+      sortedByUri(
+        step.value,
+        models.map((m) => m.uri),
+      ),
+      sortedByUri(
+        whole,
+        models.map((m) => m.uri),
+      ),
+    );
+  });
+
+  it('computed ahead in slices by a project, are those findings asks for, and a change starts them over', () => {
+    const files = generatedWorkspace(32);
+    const project = new Project();
+    for (const [uri, text] of files) project.setFile(uri, text);
+    const [first, second] = [...files.keys()];
+    assert.ok(first && second);
+    project.setFocus(new Set([first]));
+    // One step per call: it stops as soon as it may.
+    assert.equal(
+      project.workspaceFindingsAhead(first, () => true),
+      false,
+    );
+    // A change meanwhile: what was computed is dropped, and the findings are those of the new text.
+    const edited = (files.get(second) ?? '').replace('mode: DISABLE', 'mode: ISTIO_MUTUAL');
+    project.setFile(second, edited);
+    let calls = 1;
+    while (!project.workspaceFindingsAhead(first, () => true)) calls++;
+    assert.ok(calls > 1, `${calls} calls`);
+    const now = new Map(files).set(second, edited);
+    const whole = projectOf(orderedLike(project, now), DEFAULT_OPTIONS, 'whole');
+    assert.deepEqual(project.findings(first), whole.findings(first));
+    assert.deepEqual(project.findings(second), whole.findings(second));
   });
 
   for (const seed of [7, 8, 9]) {

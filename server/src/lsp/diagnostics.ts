@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
@@ -8,7 +9,7 @@ import type { ParseWorkerClient } from './parseWorkerClient';
 import type { ProjectSettings } from './projectSettings';
 import { REQUESTS } from './requestGate';
 import { describe } from './runner';
-import { StagedAnalysis } from './stagedAnalysis';
+import { SLICE_MS, StagedAnalysis } from './stagedAnalysis';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -154,6 +155,11 @@ export class DiagnosticsPublisher {
       this.open.syncAll();
       // Only the open files' workspace findings are shown: the rules need not run over what ties closed files alone.
       this.analysis.setFocus(new Set(this.open.uris()));
+      for (const uri of uris) {
+        if (!this.workspaceKnown || (await this.workspaceFindingsAhead(uri))) continue;
+        for (const again of uris) this.pending.add(again);
+        return;
+      }
       for (const uri of uris) await this.publish(uri);
     } catch (error) {
       this.connection.console.error(`validation failed: ${describe(error)}`);
@@ -163,6 +169,19 @@ export class DiagnosticsPublisher {
         this.scheduled = true;
         setImmediate(() => void this.run());
       }
+    }
+  }
+
+  /**
+   * The workspace rules for `uri`, in slices with requests answered in between (a large workspace's first run takes
+   * seconds); false when new work arrived meanwhile (the next run carries on: nothing is lost unless files changed).
+   */
+  private async workspaceFindingsAhead(uri: string): Promise<boolean> {
+    for (;;) {
+      const deadline = performance.now() + SLICE_MS;
+      if (this.analysis.workspaceFindingsAhead(uri, () => performance.now() >= deadline)) return true;
+      await REQUESTS.turn();
+      if (this.pending.size > 0) return false;
     }
   }
 

@@ -75,6 +75,11 @@ export class Analysis {
     return this.project.setFile(uri, text);
   }
 
+  /** Computes the workspace findings of `uri` in steps until `stop()`; true once ready (`Project.workspaceFindingsAhead`). */
+  workspaceFindingsAhead(uri: string, stop: () => boolean): boolean {
+    return this.project.workspaceFindingsAhead(uri, stop);
+  }
+
   /** The files whose workspace findings are wanted (an editor's open files); undefined: all (`Project.setFocus`). */
   setFocus(uris: ReadonlySet<string> | undefined): void {
     this.project.setFocus(uris);

@@ -48,7 +48,11 @@ export class IncrementalWorkspaceFindings {
   private domain = '';
   private readonly keys: KeyRegistry;
 
-  constructor(private readonly rules: readonly WorkspaceRule[]) {
+  constructor(
+    private readonly rules: readonly WorkspaceRule[],
+    /** About how many resources one step of `steps` runs the rules over. */
+    private readonly chunkResources = 2000,
+  ) {
     this.keys = new KeyRegistry(relationsOf(rules));
   }
 
@@ -67,9 +71,27 @@ export class IncrementalWorkspaceFindings {
    * neither run nor kept, unless cached already: their findings belong to other files).
    */
   compute(files: Iterable<FileModel>, options: AnalysisOptions, wanted?: ReadonlySet<string>): Map<string, Finding[]> {
+    const steps = this.steps(files, options, wanted);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `compute` in steps: it yields after keying each file's resources and before each run of the rules over stale
+   * components of about `chunkResources` resources, so that a caller can do other work in between (nothing may change
+   * the files meanwhile). Whole components per run: the findings are those of one run over them all.
+   */
+  *steps(files: Iterable<FileModel>, options: AnalysisOptions, wanted?: ReadonlySet<string>): Generator<void, Map<string, Finding[]>> {
     if (options.clusterDomain !== this.domain) this.clear();
     this.domain = options.clusterDomain;
     const models = [...files];
+    // Each file's resources keyed in a step of its own (a file of 10 000 documents takes tens of milliseconds).
+    for (const model of models) {
+      this.keyed.of(model);
+      yield;
+    }
     let { resources, keys } = this.resourcesOf(models);
     // Key ids renewed: every key must be looked up again.
     if (this.keys.renew(keys.reduce((n, k) => n + k.exact.length, 0))) {
@@ -79,11 +101,12 @@ export class IncrementalWorkspaceFindings {
     const { components, componentOf } = partition(resources, keys, this.keys.count);
     const results = components.map((members) => this.reuse(members));
     const stale = results.map((r, c) => r === undefined && (wanted === undefined || (components[c] ?? []).some((m) => wanted.has(m.uri))));
-    if (stale.includes(true)) {
-      const found = this.run(resources, componentOf, stale, options);
-      components.forEach((members, c) => {
-        if (stale[c]) results[c] = cacheEntry(members, found.get(c) ?? [], undefined);
-      });
+    for (const chunk of chunksOf(components, stale, this.chunkResources)) {
+      yield;
+      const inChunk = components.map(() => false);
+      for (const c of chunk) inChunk[c] = true;
+      const found = this.run(resources, componentOf, inChunk, options);
+      for (const c of chunk) results[c] = cacheEntry(components[c] ?? [], found.get(c) ?? [], undefined);
     }
     const next = new Map<ParsedDocument, CachedComponent[]>();
     const byUri = new Map<string, Finding[]>();
@@ -153,6 +176,25 @@ export class IncrementalWorkspaceFindings {
     }
     return found;
   }
+}
+
+/** The stale components in runs of about `size` resources (a larger component makes a run of its own). */
+function chunksOf(components: readonly (readonly PlacedResource[])[], stale: readonly boolean[], size: number): number[][] {
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let resources = 0;
+  components.forEach((members, c) => {
+    if (!stale[c]) return;
+    if (chunk.length && resources + members.length > size) {
+      chunks.push(chunk);
+      chunk = [];
+      resources = 0;
+    }
+    chunk.push(c);
+    resources += members.length;
+  });
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
 }
 
 function cacheEntry(members: readonly PlacedResource[], found: readonly AnchoredFinding[], previous: CachedComponent | undefined): CachedComponent {

@@ -57,6 +57,8 @@ export class Project {
   private readonly placedLocal = new PerDocument((placed) => this.placeLocalFindings(placed));
   /** The workspace findings since the last change, for the files they were computed for (`covers`). */
   private workspaceCache: { readonly byUri: Map<string, Finding[]>; readonly covers: ReadonlySet<string> | 'all' } | undefined;
+  /** A computation of workspace findings under way in steps (`workspaceFindingsAhead`); any change drops it. */
+  private pendingWorkspace: PendingWorkspace | undefined;
   /** The files whose workspace findings are wanted (`setFocus`); undefined: every file. */
   private focus: ReadonlySet<string> | undefined;
   private indexCache: WorkspaceIndex | undefined;
@@ -285,6 +287,7 @@ export class Project {
   /** `changed`: the one file whose change made the index stale (an assist in it may still use the last index). */
   private invalidate(changed?: string): void {
     this.workspaceCache = undefined;
+    this.pendingWorkspace = undefined;
     if (this.indexCache) this.lastIndex = { index: this.indexCache, builtAt: this.indexBuiltAt, changed: new Set() };
     this.indexCache = undefined;
     if (!this.lastIndex) return;
@@ -354,18 +357,57 @@ export class Project {
     this.focus = uris;
   }
 
-  private workspaceFindings(uri: string): readonly Finding[] {
-    const cache = this.workspaceCache;
-    if (cache && (cache.covers === 'all' || cache.covers.has(uri))) return cache.byUri.get(uri) ?? [];
+  /**
+   * Computes the workspace findings that `findings(uri)` needs a step at a time (`IncrementalWorkspaceFindings.steps`)
+   * until `stop()`, asked between steps, says so; true once they are ready. An editor calls it in slices and answers
+   * requests in between; a change to the files starts it over.
+   */
+  workspaceFindingsAhead(uri: string, stop: () => boolean): boolean {
+    if (covers(this.workspaceCache?.covers, uri)) return true;
     if (!this.incremental) {
-      this.workspaceCache = { byUri: wholeWorkspaceFindings(this.analysed(), this.workspaceRules, this.optionsValue), covers: 'all' };
-    } else {
-      // What was computed since the last change stays covered: its components are cached and reused.
-      const wanted = this.focus && new Set([...this.focus, ...(cache && cache.covers !== 'all' ? cache.covers : []), uri]);
-      this.workspaceCache = { byUri: this.incremental.compute(this.analysed(), this.optionsValue, wanted), covers: wanted ?? 'all' };
+      this.workspaceFindings(uri);
+      return true;
     }
-    return this.workspaceCache.byUri.get(uri) ?? [];
+    for (const pending = this.pendingFor(uri); ;) {
+      const step = pending.steps.next();
+      if (step.done) {
+        this.workspaceCache = { byUri: step.value, covers: pending.covers };
+        this.pendingWorkspace = undefined;
+        return true;
+      }
+      if (stop()) return false;
+    }
   }
+
+  private workspaceFindings(uri: string): readonly Finding[] {
+    if (!covers(this.workspaceCache?.covers, uri)) {
+      if (this.incremental) while (!this.workspaceFindingsAhead(uri, () => false));
+      else this.workspaceCache = { byUri: wholeWorkspaceFindings(this.analysed(), this.workspaceRules, this.optionsValue), covers: 'all' };
+    }
+    return this.workspaceCache?.byUri.get(uri) ?? [];
+  }
+
+  /** The computation under way if it covers `uri`, else a new one for the focus, what is covered already, and `uri`. */
+  private pendingFor(uri: string): PendingWorkspace {
+    if (this.pendingWorkspace && covers(this.pendingWorkspace.covers, uri)) return this.pendingWorkspace;
+    const incremental = this.incremental;
+    if (!incremental) throw new Error('no incremental workspace findings');
+    // What was computed since the last change stays covered: its components are cached and reused.
+    const done = this.workspaceCache?.covers;
+    const wanted = this.focus && new Set([...this.focus, ...(done && done !== 'all' ? done : []), uri]);
+    this.pendingWorkspace = { steps: incremental.steps(this.analysed(), this.optionsValue, wanted), covers: wanted ?? 'all' };
+    return this.pendingWorkspace;
+  }
+}
+
+interface PendingWorkspace {
+  readonly steps: Generator<void, Map<string, Finding[]>>;
+  readonly covers: ReadonlySet<string> | 'all';
+}
+
+/** Whether findings computed for `covered` include those of `uri`. */
+function covers(covered: ReadonlySet<string> | 'all' | undefined, uri: string): boolean {
+  return covered === 'all' || (covered !== undefined && covered.has(uri));
 }
 
 /** How long an assist may use an index that misses the latest edits of its own file. */
