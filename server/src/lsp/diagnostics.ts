@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../analysis/findings';
+import type { FileModel } from '../analysis/workspace/fileModel';
 import { asConfigured, type Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
 import type { ParseWorkerClient } from './parseWorkerClient';
@@ -56,8 +57,22 @@ function convert(finding: Finding): Diagnostic {
   };
 }
 
-/** Files from this size on are analysed once typing pauses (`schedule`). */
+/** Files from this size on are analysed once typing pauses (`schedule`), but for a lone edit of small documents. */
 const LARGE_FILE_CHARS = 64 * 1024;
+/** A document whose parse holds requests up noticeably (≈ 20 ms and more). */
+const LARGE_DOCUMENT_CHARS = 32 * 1024;
+
+const largestOf = new WeakMap<FileModel, number>();
+
+/** The length of a file's largest document (cached with the model). */
+function largestDocument(model: FileModel): number {
+  let largest = largestOf.get(model);
+  if (largest === undefined) {
+    largest = model.documents.reduce((max, d) => Math.max(max, d.doc.text.length), 0);
+    largestOf.set(model, largest);
+  }
+  return largest;
+}
 /** The pause that ends a typing burst: longer than the gap between keystrokes, short beside a large file's parse. */
 const TYPING_PAUSE_MS = 45;
 /** The longest a burst defers its run: diagnostics lag a long burst by about this much. */
@@ -77,6 +92,8 @@ export class DiagnosticsPublisher {
   /** The timer of a large file's run waiting for typing to pause, and when the burst began. */
   private quiet: ReturnType<typeof setTimeout> | undefined;
   private burstStart = 0;
+  /** When a large file was last edited: an edit within TYPING_PAUSE_MS of it is typing. */
+  private lastLargeEdit = 0;
   private readonly published = new Map<string, readonly Diagnostic[]>();
   private readonly staged: StagedAnalysis;
   /**
@@ -107,27 +124,46 @@ export class DiagnosticsPublisher {
     for (const other of this.open.uris()) this.pending.add(other);
     // Only edits wait: a file just opened starts its (staged) first analysis at once.
     const large = uri !== undefined && this.open.wasSynced(uri) && (this.open.documents.get(uri)?.getText().length ?? 0) > LARGE_FILE_CHARS;
-    if (large && this.quiet) {
-      // Typing on: the run waits for a pause again (its parse would hold every request of the burst), but never
-      // longer than MAX_DEFER_MS after the burst's first edit, so diagnostics still follow a long burst.
-      if (Date.now() - this.burstStart < MAX_DEFER_MS) {
-        clearTimeout(this.quiet);
-        this.quiet = setTimeout(() => this.runAfterPause(), TYPING_PAUSE_MS);
+    if (large) {
+      const now = Date.now();
+      const typing = now - this.lastLargeEdit < TYPING_PAUSE_MS;
+      this.lastLargeEdit = now;
+      if (this.quiet) {
+        // Typing on: the run waits for a pause again (its parse would hold every request of the burst), but never
+        // longer than MAX_DEFER_MS after the burst's first edit, so diagnostics still follow a long burst.
+        if (now - this.burstStart < MAX_DEFER_MS) {
+          clearTimeout(this.quiet);
+          this.quiet = setTimeout(() => this.runAfterPause(), TYPING_PAUSE_MS);
+        }
+        return;
       }
-      return;
+      if (typing || this.reparsesLargeDocument(uri)) {
+        // The second keystroke of a burst, or any edit of a file with a large document (its re-parse would hold the
+        // next keystroke's requests): the run waits for a pause in typing, and the completions and hovers of the
+        // burst are answered meanwhile from the unparsed text (`Analysis.quickCompletionsAt`).
+        this.burstStart = now;
+        this.quiet = setTimeout(() => this.runAfterPause(), TYPING_PAUSE_MS);
+        return;
+      }
+      // A lone edit, or a burst's first keystroke, of a file of small documents runs at once (it re-parses one
+      // small document): the request gate puts its completion first.
     }
     if (this.scheduled || this.running) return;
     this.scheduled = true;
-    // A large file's run blocks the server for a whole parse: it starts once typing pauses, and the completions and
-    // hovers of the burst are answered meanwhile from the unparsed text (`Analysis.quickCompletionsAt`).
-    if (large) {
-      this.burstStart = Date.now();
-      this.quiet = setTimeout(() => this.runAfterPause(), TYPING_PAUSE_MS);
-    } else setImmediate(() => void this.run());
+    setImmediate(() => void this.run());
+  }
+
+  /** Whether the file's largest document, as last analysed, takes long to parse (unknown: assume so). */
+  private reparsesLargeDocument(uri: string): boolean {
+    const model = this.analysis.file(uri);
+    return model === undefined || largestDocument(model) > LARGE_DOCUMENT_CHARS;
   }
 
   private runAfterPause(): void {
     this.quiet = undefined;
+    // A run under way takes the pending files up again when it ends.
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
     void this.run();
   }
 
@@ -165,7 +201,8 @@ export class DiagnosticsPublisher {
       this.connection.console.error(`validation failed: ${describe(error)}`);
     } finally {
       this.running = false;
-      if (this.pending.size) {
+      // A run waiting for a pause in typing starts from its timer.
+      if (this.pending.size && !this.quiet) {
         this.scheduled = true;
         setImmediate(() => void this.run());
       }
