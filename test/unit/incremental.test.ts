@@ -384,6 +384,14 @@ describe('incremental workspace findings', () => {
     assert.deepEqual(project.findings(second), whole.findings(second));
   });
 
+  it('an assist in a file just added sees its resources (the index of before the file may not serve it)', () => {
+    const project = new Project();
+    project.setFile('file:///a.yaml', SERVICE(1));
+    assert.equal(project.indexFor('file:///a.yaml').destinationRules.length, 0);
+    project.setFile('file:///b.yaml', DR(1, 'DISABLE'));
+    assert.equal(project.indexFor('file:///b.yaml').destinationRules.length, 1);
+  });
+
   for (const seed of [7, 8, 9]) {
     it(`with a focus, equal a fresh full analysis after every random edit (seed ${seed})`, () => {
       const rng = new Rng(seed);

@@ -100,9 +100,11 @@ export class Project {
     const binary = notTextReason(text);
     if (binary) return this.setSkipped(uri, binary, notText.code);
     const relayout = this.overlays.update(uri, text);
+    const known = this.files.has(uri);
     const model = this.place(this.builder.build(uri, text), relayout);
-    // A kustomization change moves other files' resources: no index of before it may serve.
-    this.invalidate(relayout ? undefined : uri);
+    // A kustomization change moves other files' resources, and an index of before a file was added knows nothing of
+    // it: no index of before may serve then.
+    this.invalidate(relayout || !known ? undefined : uri);
     return model;
   }
 
