@@ -10,7 +10,7 @@ import type { ParseWorkerClient } from './parseWorkerClient';
 import type { ProjectSettings } from './projectSettings';
 import { REQUESTS } from './requestGate';
 import { describe } from './runner';
-import { SLICE_MS, StagedAnalysis } from './stagedAnalysis';
+import { LARGE_DOCUMENT_CHARS, SLICE_MS, StagedAnalysis } from './stagedAnalysis';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -59,8 +59,6 @@ function convert(finding: Finding): Diagnostic {
 
 /** Files from this size on are analysed once typing pauses (`schedule`), but for a lone edit of small documents. */
 const LARGE_FILE_CHARS = 64 * 1024;
-/** A document whose parse holds requests up noticeably (≈ 20 ms and more). */
-const LARGE_DOCUMENT_CHARS = 32 * 1024;
 
 const largestOf = new WeakMap<FileModel, number>();
 

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ParsedDocument } from '../analysis/documents/parsedDocument';
 import type { Finding } from '../analysis/findings';
 import type { Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
@@ -14,6 +16,12 @@ export const SLICE_MS = 15;
 export const MIN_STAGED_DOCUMENTS = 300;
 /** Partial findings go out after the first slice, then every this long (each publish re-sends the whole list). */
 export const PARTIAL_PUBLISH_MS = 500;
+
+/** A document whose parse holds requests up noticeably (≈ 20 ms and more): parsed on the worker after an edit. */
+export const LARGE_DOCUMENT_CHARS = 32 * 1024;
+
+/** How often a run waiting for the worker looks for new work. */
+const POLL_MS = 10;
 
 export type StagingOutcome = 'parsed' | 'interrupted';
 
@@ -49,7 +57,8 @@ export class StagedAnalysis {
     // Over the size limit the file is skipped, never parsed (OpenDocuments decides).
     if (text.length > this.open.maxBytes) return 'parsed';
     const planned = this.project.parseProgress(uri, text);
-    if (planned.total - planned.ready < MIN_STAGED_DOCUMENTS) return 'parsed';
+    if (planned.total === planned.ready) return 'parsed';
+    if (planned.total - planned.ready < MIN_STAGED_DOCUMENTS) return this.parseLargeElsewhere(uri, text, version);
     this.parseFromTheEnd(uri, text);
     for (;;) {
       const deadline = performance.now() + SLICE_MS;
@@ -67,6 +76,44 @@ export class StagedAnalysis {
   forget(uri: string): void {
     this.sincePublish.delete(uri);
     this.sentToWorker.delete(uri);
+  }
+
+  /**
+   * A few documents to parse, one of them large (an edit in a 200 KB document re-parses all of it): the large ones
+   * are parsed on the worker while requests are answered here from the document under the cursor; `interrupted`
+   * when new work arrives first (the next run asks again).
+   */
+  private async parseLargeElsewhere(uri: string, text: string, version: number): Promise<StagingOutcome> {
+    if (!this.parser?.available) return 'parsed';
+    const large = this.project.unparsedDocuments(uri, text).filter((d) => d.text.length >= LARGE_DOCUMENT_CHARS);
+    const batch = inBatches(large)[0];
+    if (!batch) return 'parsed';
+    const current = (): boolean => this.open.documents.get(uri)?.version === version;
+    const replied = this.parser.parse(
+      batch.map((d) => d.text),
+      { urgent: true, wanted: current },
+    );
+    let docs: readonly ParsedDocument[] | undefined;
+    const answered = replied.then((d) => {
+      docs = d;
+      return true;
+    });
+    // New work ends the wait: the next run asks again, for the newer text.
+    while (!(await Promise.race([answered, sleep(POLL_MS).then(() => false)]))) {
+      if (this.interrupted() || !current()) return 'interrupted';
+    }
+    if (docs) {
+      const parsed = docs;
+      this.project.supplyParsed(
+        uri,
+        text,
+        batch.flatMap((d, j) => {
+          const doc = parsed[j];
+          return doc ? [{ index: d.index, doc }] : [];
+        }),
+      );
+    }
+    return 'parsed';
   }
 
   /** Per file, the text whose documents were sent to the worker (once per version). */
