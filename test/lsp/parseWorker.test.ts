@@ -46,6 +46,24 @@ describe('the parse worker (dist/parseWorker.js)', () => {
     );
   });
 
+  it('a batch beyond its memory limit is left to the caller, and a new worker takes the next', async () => {
+    const messages: string[] = [];
+    const small = new ParseWorkerClient(path.join(DIST, 'parseWorker.js'), (m) => messages.push(m), 16);
+    try {
+      // A flow list of 400 000 items: its nodes alone need more than 16 MB.
+      const huge = `items: [${'1, '.repeat(400_000)}1]\n`;
+      assert.equal(await small.parse([huge]), undefined);
+      assert.match(messages.join('\n'), /stopped at its memory limit \(16 MB\)/);
+      const after = await small.parse(['kind: Service\n']);
+      assert.deepEqual(
+        after?.map((d) => d.text),
+        ['kind: Service\n'],
+      );
+    } finally {
+      small.dispose();
+    }
+  });
+
   it('without its script, says it is not available and answers nothing, so callers parse themselves', async () => {
     const missing = new ParseWorkerClient(path.join(DIST, 'no-such-worker.js'), () => undefined);
     assert.equal(missing.available, false);

@@ -17,10 +17,11 @@ interface Queued extends Waiting {
 }
 
 /**
- * The worker's heap limit. A batch is at most 128 KB of text or one document of at most 1 MB; should a parse need
- * more, the worker stops and callers parse on their own thread from then on.
+ * The worker's heap limit, against a runaway parse. Should a batch need more, the worker stops, the batch is parsed by
+ * the caller, and a new worker takes the next batch (up to MAX_RESTARTS times).
  */
-const WORKER_OLD_GENERATION_MB = 96;
+const WORKER_OLD_GENERATION_MB = 512;
+const MAX_RESTARTS = 3;
 
 /** Batches at the worker at once: one being parsed, one waiting, so it never idles while a reply is taken in. */
 const IN_FLIGHT = 2;
@@ -58,6 +59,7 @@ export function inBatches<T extends { readonly text: string }>(documents: readon
 export class ParseWorkerClient {
   private worker: Worker | undefined;
   private broken = false;
+  private restarts = 0;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
   /** Batches not sent yet: an open document's (`urgent`) go before the indexer's. */
@@ -67,6 +69,7 @@ export class ParseWorkerClient {
   constructor(
     private readonly script: string,
     private readonly log: (message: string) => void,
+    private readonly heapLimitMb = WORKER_OLD_GENERATION_MB,
   ) {}
 
   /** Whether parses can be asked for (the thread runs or can start). */
@@ -87,7 +90,7 @@ export class ParseWorkerClient {
   }
 
   private sendNext(): void {
-    while (this.worker && this.waiting.size < IN_FLIGHT) {
+    while (this.started() && this.worker && this.waiting.size < IN_FLIGHT) {
       const next = this.urgent.shift() ?? this.background.shift();
       if (!next) return;
       if (!next.wanted()) {
@@ -114,12 +117,25 @@ export class ParseWorkerClient {
     if (this.worker) return this.worker;
     if (!this.available) return undefined;
     try {
-      // A batch needs little memory; without a cap the thread's heap grows to hundreds of MB before it collects.
-      const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB, maxYoungGenerationSizeMb: 16 } });
+      const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.heapLimitMb } });
       // An idle worker must not keep the server's process alive once the editor has gone.
       worker.unref();
       worker.on('message', (reply: ParseReply) => this.answer(reply));
-      worker.on('error', (error) => this.fail(`parse worker failed: ${error.message}`));
+      worker.on('error', (error) => {
+        if (this.worker !== worker) return;
+        if (isOutOfMemory(error) && this.restarts < MAX_RESTARTS) {
+          // One batch too large for the worker's heap: it is parsed by the caller, the next goes to a new worker.
+          this.restarts++;
+          this.log(`parse worker stopped at its memory limit (${this.heapLimitMb} MB); that batch is parsed on the server's thread`);
+          this.worker = undefined;
+          const inFlight = [...this.waiting.values()];
+          this.waiting.clear();
+          for (const w of inFlight) w.resolve(undefined);
+          this.sendNext();
+          return;
+        }
+        this.fail(`parse worker failed: ${error.message}`);
+      });
       worker.on('exit', (code) => {
         if (this.worker === worker) this.fail(`parse worker exited (${code})`);
       });
@@ -151,4 +167,9 @@ export class ParseWorkerClient {
     this.waiting.clear();
     for (const w of waiting) w.resolve(undefined);
   }
+}
+
+/** Whether a worker stopped because its heap reached `resourceLimits` (Node's ERR_WORKER_OUT_OF_MEMORY). */
+function isOutOfMemory(error: Error): boolean {
+  return 'code' in error && error.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
