@@ -395,12 +395,7 @@ describe('incremental workspace findings', () => {
   for (const seed of [7, 8, 9]) {
     it(`with a focus, equal a fresh full analysis after every random edit (seed ${seed})`, () => {
       const rng = new Rng(seed);
-      const files = new Map<string, string[]>();
-      for (let f = 0; f < 3; f++)
-        files.set(
-          `file:///r${f}.yaml`,
-          Array.from({ length: 10 }, () => randomDocument(rng)),
-        );
+      const files = randomFiles(rng);
       const project = new Project();
       const texts = (): Map<string, string> => new Map([...files].map(([uri, docs]) => [uri, docs.join('\n---\n')]));
       for (const [uri, text] of texts()) project.setFile(uri, text);
@@ -419,12 +414,7 @@ describe('incremental workspace findings', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`equal a fresh full analysis after every random edit of related resources (seed ${seed})`, () => {
       const rng = new Rng(seed);
-      const files = new Map<string, string[]>();
-      for (let f = 0; f < 3; f++)
-        files.set(
-          `file:///r${f}.yaml`,
-          Array.from({ length: 10 }, () => randomDocument(rng)),
-        );
+      const files = randomFiles(rng);
       let options = DEFAULT_OPTIONS;
       const project = new Project(options);
       const texts = (): Map<string, string> => new Map([...files].map(([uri, docs]) => [uri, docs.join('\n---\n')]));
@@ -449,6 +439,17 @@ describe('incremental workspace findings', () => {
     });
   }
 });
+
+/** Three files of ten random documents each, by URI (each document a list entry, for `randomEdit`). */
+function randomFiles(rng: Rng): Map<string, string[]> {
+  const files = new Map<string, string[]>();
+  for (let f = 0; f < 3; f++)
+    files.set(
+      `file:///r${f}.yaml`,
+      Array.from({ length: 10 }, () => randomDocument(rng)),
+    );
+  return files;
+}
 
 /** The files in the project's own order (a fresh project must see them in the same order). */
 function orderedLike(project: Project, texts: Map<string, string>): Map<string, string> {

@@ -33,6 +33,14 @@ const BATCH_CHARS = 128 * 1024;
 /** Documents larger than this stay with the caller: their parse alone could exceed the worker's heap. */
 export const MAX_WORKER_DOCUMENT_CHARS = 1024 * 1024;
 
+/** The documents of a batch with the worker's parses of them (same order), for `Analysis.supplyParsed`. */
+export function withParses(batch: readonly { readonly index: number }[], docs: readonly ParsedDocument[]): { index: number; doc: ParsedDocument }[] {
+  return batch.flatMap((d, j) => {
+    const doc = docs[j];
+    return doc ? [{ index: d.index, doc }] : [];
+  });
+}
+
 /** Documents to parse, in batches for the worker; those above MAX_WORKER_DOCUMENT_CHARS are left out. */
 export function inBatches<T extends { readonly text: string }>(documents: readonly T[]): T[][] {
   const batches: T[][] = [];

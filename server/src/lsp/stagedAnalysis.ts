@@ -4,7 +4,7 @@ import type { ParsedDocument } from '../analysis/documents/parsedDocument';
 import type { Finding } from '../analysis/findings';
 import type { Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
-import { inBatches, type ParseWorkerClient } from './parseWorkerClient';
+import { inBatches, withParses, type ParseWorkerClient } from './parseWorkerClient';
 import { REQUESTS } from './requestGate';
 
 /**
@@ -102,17 +102,7 @@ export class StagedAnalysis {
     while (!(await Promise.race([answered, sleep(POLL_MS).then(() => false)]))) {
       if (this.interrupted() || !current()) return 'interrupted';
     }
-    if (docs) {
-      const parsed = docs;
-      this.project.supplyParsed(
-        uri,
-        text,
-        batch.flatMap((d, j) => {
-          const doc = parsed[j];
-          return doc ? [{ index: d.index, doc }] : [];
-        }),
-      );
-    }
+    if (docs) this.project.supplyParsed(uri, text, withParses(batch, docs));
     return 'parsed';
   }
 
@@ -137,14 +127,7 @@ export class StagedAnalysis {
         )
         .then((docs) => {
           if (!docs || !current()) return;
-          this.project.supplyParsed(
-            uri,
-            text,
-            batch.flatMap((d, j) => {
-              const doc = docs[j];
-              return doc ? [{ index: d.index, doc }] : [];
-            }),
-          );
+          this.project.supplyParsed(uri, text, withParses(batch, docs));
         });
     }
   }

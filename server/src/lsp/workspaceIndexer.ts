@@ -6,7 +6,7 @@ import type { Analysis } from '../analysis/engine/analysis';
 import { mayHoldReadKind } from '../analysis/model/readKinds';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
-import { inBatches, type ParseWorkerClient } from './parseWorkerClient';
+import { inBatches, withParses, type ParseWorkerClient } from './parseWorkerClient';
 import { REQUESTS } from './requestGate';
 import { describe } from './runner';
 
@@ -120,14 +120,7 @@ export class WorkspaceIndexer {
         continue;
       }
       // Supplied after an open too: the open document's staged analysis takes them.
-      this.project.supplyParsed(
-        uri,
-        text,
-        batch.flatMap((d, j) => {
-          const doc = docs[j];
-          return doc ? [{ index: d.index, doc }] : [];
-        }),
-      );
+      this.project.supplyParsed(uri, text, withParses(batch, docs));
       await REQUESTS.turn();
     }
     return !this.open.documents.get(uri);
