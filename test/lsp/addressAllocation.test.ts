@@ -51,12 +51,6 @@ describe('address auto-allocation through the server (EGR416)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The next publication for `uri` that `accept` takes, ignoring those already received. */
-  function fresh(uri: string, accept: (p: Publication) => boolean): Promise<Publication> {
-    const seen = new Set(client.publications(uri));
-    return client.waitForDiagnostics(uri, (p) => !seen.has(p) && accept(p));
-  }
-
   it('hints on the TCP port of an entry without addresses by default', async () => {
     const uri = pathToFileURL(path.join(dir, 'entry.yaml')).toString();
     await client.open(uri, ENTRY);
@@ -78,7 +72,7 @@ describe('address auto-allocation through the server (EGR416)', () => {
 
   it('takes the hint back when istioEgress.addressAutoAllocation is turned on, and gives it again when it is off', async () => {
     const uri = pathToFileURL(path.join(dir, 'entry.yaml')).toString();
-    let next = fresh(uri, (p) => !has416(p));
+    let next = client.nextDiagnostics(uri, (p) => !has416(p));
     client.settings = { addressAutoAllocation: true };
     await client.changeConfiguration({});
     assert.deepEqual(
@@ -86,7 +80,7 @@ describe('address auto-allocation through the server (EGR416)', () => {
       [],
     );
 
-    next = fresh(uri, has416);
+    next = client.nextDiagnostics(uri, has416);
     client.settings = { addressAutoAllocation: false };
     await client.changeConfiguration({});
     assert.equal((await next).diagnostics.find((d) => d.code === 'EGR416')?.range.start.line, 10);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { LspTestClient, messageText, type Publication } from '../support/lspClient';
+import { LspTestClient, messageText } from '../support/lspClient';
 
 const WARNING = 2;
 const HINT = 4;
@@ -108,12 +108,6 @@ describe('ServiceEntry ports, rule scopes and deprecated fields through the serv
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The next publication for `uri` that `accept` takes, ignoring those already received. */
-  function fresh(uri: string, accept: (p: Publication) => boolean): Promise<Publication> {
-    const seen = new Set(client.publications(uri));
-    return client.waitForDiagnostics(uri, (p) => !seen.has(p) && accept(p));
-  }
-
   it('warns on a targetPort 443 whose rule on disk does not originate TLS (EGR422)', async () => {
     const uri = pathToFileURL(path.join(dir, 'entry.yaml')).toString();
     await client.open(uri, ENTRY);
@@ -129,11 +123,11 @@ describe('ServiceEntry ports, rule scopes and deprecated fields through the serv
     const entryUri = pathToFileURL(path.join(dir, 'entry.yaml')).toString();
     const ruleUri = pathToFileURL(ruleFile).toString();
     await client.open(ruleUri, RULE);
-    let next = fresh(entryUri, (p) => !p.diagnostics.some((d) => d.code === 'EGR422'));
+    let next = client.nextDiagnostics(entryUri, (p) => !p.diagnostics.some((d) => d.code === 'EGR422'));
     await client.edit(ruleUri, { start: { line: 10, character: 18 }, end: { line: 10, character: 25 } }, 'SIMPLE');
     assert.equal(summary((await next).diagnostics), '[]');
 
-    next = fresh(entryUri, (p) => p.diagnostics.some((d) => d.code === 'EGR422'));
+    next = client.nextDiagnostics(entryUri, (p) => p.diagnostics.some((d) => d.code === 'EGR422'));
     await client.edit(ruleUri, { start: { line: 6, character: 8 }, end: { line: 6, character: 19 } }, 'other.example');
     const hint = (await next).diagnostics.find((d) => d.code === 'EGR422');
     assert.equal(hint?.range.start.line, 11);

@@ -8,9 +8,9 @@ import { asConfigured, type Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
 import type { ParseWorkerClient } from './parseWorkerClient';
 import type { ProjectSettings } from './projectSettings';
-import { REQUESTS } from './requestGate';
+import { BACKGROUND_SLICE_MS, REQUESTS } from './requestGate';
 import { describe } from './runner';
-import { LARGE_DOCUMENT_CHARS, SLICE_MS, StagedAnalysis } from './stagedAnalysis';
+import { LARGE_DOCUMENT_CHARS, StagedAnalysis } from './stagedAnalysis';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -59,6 +59,10 @@ function convert(finding: Finding): Diagnostic {
 
 /** Files from this size on are analysed once typing pauses (`schedule`), but for a lone edit of small documents. */
 const LARGE_FILE_CHARS = 64 * 1024;
+/** The pause that ends a typing burst: longer than the gap between keystrokes, short beside a large file's parse. */
+const TYPING_PAUSE_MS = 45;
+/** The longest a burst defers its run: diagnostics lag a long burst by about this much. */
+const MAX_DEFER_MS = 250;
 
 const largestOf = new WeakMap<FileModel, number>();
 
@@ -71,10 +75,6 @@ function largestDocument(model: FileModel): number {
   }
   return largest;
 }
-/** The pause that ends a typing burst: longer than the gap between keystrokes, short beside a large file's parse. */
-const TYPING_PAUSE_MS = 45;
-/** The longest a burst defers its run: diagnostics lag a long burst by about this much. */
-const MAX_DEFER_MS = 250;
 
 /**
  * Publishes diagnostics for open documents. A lone edit is validated on the next turn of the event loop; edits that
@@ -213,7 +213,7 @@ export class DiagnosticsPublisher {
    */
   private async workspaceFindingsAhead(uri: string): Promise<boolean> {
     for (;;) {
-      const deadline = performance.now() + SLICE_MS;
+      const deadline = performance.now() + BACKGROUND_SLICE_MS;
       if (this.analysis.workspaceFindingsAhead(uri, () => performance.now() >= deadline)) return true;
       await REQUESTS.turn();
       if (this.pending.size > 0) return false;

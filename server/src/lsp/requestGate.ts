@@ -1,3 +1,9 @@
+/**
+ * How long background work runs between two `turn()`s. A request waits for the slice under way and the one queued
+ * before its dispatch, so this bounds its wait at about twice as much.
+ */
+export const BACKGROUND_SLICE_MS = 15;
+
 /** The longest background work waits for requests: a request that never ends must not stop indexing for good. */
 export const MAX_BACKGROUND_WAIT_MS = 1000;
 

@@ -5,13 +5,8 @@ import type { Finding } from '../analysis/findings';
 import type { Analysis } from '../analysis/engine/analysis';
 import type { OpenDocuments } from './openDocuments';
 import { inBatches, withParses, type ParseWorkerClient } from './parseWorkerClient';
-import { REQUESTS } from './requestGate';
+import { BACKGROUND_SLICE_MS, REQUESTS } from './requestGate';
 
-/**
- * How long one slice of a staged first analysis parses before requests get their turn. A request waits for the
- * slice under way and the one queued before its dispatch, so this bounds its wait at about twice as much.
- */
-export const SLICE_MS = 15;
 /** Files with fewer documents left to parse are analysed in one go: one publish, no added delay. */
 export const MIN_STAGED_DOCUMENTS = 300;
 /** Partial findings go out after the first slice, then every this long (each publish re-sends the whole list). */
@@ -61,7 +56,7 @@ export class StagedAnalysis {
     if (planned.total - planned.ready < MIN_STAGED_DOCUMENTS) return this.parseLargeElsewhere(uri, text, version);
     this.parseFromTheEnd(uri, text);
     for (;;) {
-      const deadline = performance.now() + SLICE_MS;
+      const deadline = performance.now() + BACKGROUND_SLICE_MS;
       const progress = this.project.parseAhead(uri, text, () => performance.now() >= deadline);
       if (progress.ready === progress.total) {
         this.sincePublish.delete(uri);
@@ -80,7 +75,7 @@ export class StagedAnalysis {
 
   /**
    * A few documents to parse, one of them large (an edit in a 200 KB document re-parses all of it): the large ones
-   * are parsed on the worker while requests are answered here from the document under the cursor; `interrupted`
+   * (a batch of them) are parsed on the worker while requests are answered here from the document under the cursor; `interrupted`
    * when new work arrives first (the next run asks again).
    */
   private async parseLargeElsewhere(uri: string, text: string, version: number): Promise<StagingOutcome> {

@@ -7,7 +7,7 @@ import { mayHoldReadKind } from '../analysis/model/readKinds';
 import { findYamlFiles } from '../files/walk';
 import type { OpenDocuments } from './openDocuments';
 import { inBatches, withParses, type ParseWorkerClient } from './parseWorkerClient';
-import { REQUESTS } from './requestGate';
+import { BACKGROUND_SLICE_MS, REQUESTS } from './requestGate';
 import { describe } from './runner';
 
 /** Files larger than this are left to the generic YAML features and never indexed. */
@@ -15,8 +15,6 @@ export const MAX_INDEXED_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Files from this size on are parsed on the worker thread (smaller ones cost less than the messages). */
 const OFF_THREAD_CHARS = 32 * 1024;
-/** How long one indexing slice may run before yielding to requests (which then go first: `RequestGate`). */
-const SLICE_MS = 15;
 
 /**
  * Keeps the project current with the YAML files of the workspace folders that are not open in the editor: a
@@ -59,7 +57,7 @@ export class WorkspaceIndexer {
       let sliceStart = Date.now();
       for (const file of files) {
         if (await this.load(pathToFileURL(file).toString())) count++;
-        if (Date.now() - sliceStart > SLICE_MS) {
+        if (Date.now() - sliceStart > BACKGROUND_SLICE_MS) {
           await REQUESTS.turn();
           sliceStart = Date.now();
         }
@@ -84,8 +82,9 @@ export class WorkspaceIndexer {
       if (!mayHoldReadKind(text) && !isKustomizationFile(uri)) return this.forget(uri);
       // A large file is parsed on the worker thread, or in slices here, yielding to requests between them; opened
       // meanwhile, the open document takes over (its staged analysis reuses every parse made here).
-      if (text.length >= OFF_THREAD_CHARS && (await this.parseOffThread(uri, text)) === false) return false;
-      // What the worker did not parse (it is not available, or a document is too large for it) is parsed here.
+      if (text.length >= OFF_THREAD_CHARS && !(await this.parseOffThread(uri, text))) return false;
+      // What the worker did not parse (it is not available, it stopped on a batch, or a document is too large for it)
+      // is parsed here.
       if (!(await this.parseInSlices(uri, text))) return false;
       this.project.setFile(uri, text);
       this.indexed.add(uri);
@@ -97,11 +96,10 @@ export class WorkspaceIndexer {
 
   /**
    * Has the worker thread parse `text`'s documents, in batches sent at once (it parses the next while this thread
-   * takes in the last); false when the editor opened the file meanwhile, undefined when the worker is not available
-   * or stopped.
+   * takes in the last); false when the editor opened the file meanwhile.
    */
-  private async parseOffThread(uri: string, text: string): Promise<boolean | undefined> {
-    if (!this.parser.available) return undefined;
+  private async parseOffThread(uri: string, text: string): Promise<boolean> {
+    if (!this.parser.available) return true;
     const batches = inBatches(this.project.unparsedDocuments(uri, text));
     // Once the editor opens the file, its staged analysis asks for what is left (first, from the end).
     const wanted = (): boolean => !this.open.documents.get(uri);
@@ -113,14 +111,10 @@ export class WorkspaceIndexer {
     );
     for (const [i, reply] of replies.entries()) {
       const docs = await reply;
-      const batch = batches[i] ?? [];
-      if (!docs) {
-        // Not wanted any more (the file was opened), or the worker stopped: the rest is parsed elsewhere.
-        if (wanted()) return undefined;
-        continue;
-      }
-      // Supplied after an open too: the open document's staged analysis takes them.
-      this.project.supplyParsed(uri, text, withParses(batch, docs));
+      // A batch left unparsed there (the file was opened, or the worker stopped on it) is parsed elsewhere; parses
+      // that arrive after an open are supplied too: the open document's staged analysis takes them.
+      if (!docs) continue;
+      this.project.supplyParsed(uri, text, withParses(batches[i] ?? [], docs));
       await REQUESTS.turn();
     }
     return !this.open.documents.get(uri);
@@ -129,7 +123,7 @@ export class WorkspaceIndexer {
   /** Parses `text` ahead, one slice per turn of the event loop; false when the editor opened the file meanwhile. */
   private async parseInSlices(uri: string, text: string): Promise<boolean> {
     for (;;) {
-      const deadline = performance.now() + SLICE_MS;
+      const deadline = performance.now() + BACKGROUND_SLICE_MS;
       const progress = this.project.parseAhead(uri, text, () => performance.now() >= deadline);
       if (progress.ready === progress.total) return true;
       await REQUESTS.turn();
